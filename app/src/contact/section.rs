@@ -1,0 +1,68 @@
+use super::SubmitContact;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The contact section of the landing page. With JavaScript the form posts in place; without it the
+/// server redirects back here with the outcome in the query string, which this view also reads.
+#[component]
+pub fn ContactSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SubmitContact>::new();
+    let query = use_query_map();
+    let outcome = move || -> Option<Result<(), String>> {
+        match action.value().get() {
+            Some(result) => Some(result.map_err(|e| e.code)),
+            None => query.with(|q| {
+                if q.get("sent").as_deref() == Some("contact") {
+                    Some(Ok(()))
+                } else {
+                    // Only our own error codes are shown; anything else in the URL is ignored.
+                    q.get("error").filter(|c| c.starts_with("error-")).map(Err)
+                }
+            }),
+        }
+    };
+    let status_view = move || match outcome() {
+        Some(Ok(())) => view! { <p class="form-status ok">{i18n.t("contact-sent")}</p> }.into_any(),
+        Some(Err(code)) => view! { <p class="form-status err">{i18n.t(&code)}</p> }.into_any(),
+        None => ().into_any(),
+    };
+    let t = move |key: &'static str| move || i18n.t(key);
+
+    view! {
+        <section id="contact" class="section contact" aria-labelledby="contact-title">
+            <h2 id="contact-title">{t("contact-title")}</h2>
+            <p class="section-intro">{t("contact-intro")}</p>
+            <div class="contact-form">
+                <ActionForm action=action>
+                    <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
+                    <div class="field">
+                        <label for="contact-name">{t("contact-name")}</label>
+                        <input id="contact-name" name="name" type="text" required autocomplete="name"/>
+                    </div>
+                    <div class="field">
+                        <label for="contact-email">{t("contact-email")}</label>
+                        <input id="contact-email" name="email" type="email" required autocomplete="email"/>
+                    </div>
+                    <div class="field">
+                        <label for="contact-company">{t("contact-company")}</label>
+                        <input id="contact-company" name="company" type="text" autocomplete="organization"/>
+                    </div>
+                    <div class="field">
+                        <label for="contact-message">{t("contact-message")}</label>
+                        <textarea id="contact-message" name="message" rows="5" required></textarea>
+                    </div>
+                    <div class="hp" aria-hidden="true">
+                        <label for="contact-website">{t("contact-website")}</label>
+                        <input id="contact-website" name="website" type="text" tabindex="-1" autocomplete="off"/>
+                    </div>
+                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { i18n.t("contact-sending") } else { i18n.t("contact-submit") }}
+                    </button>
+                    <div role="status" aria-live="polite" class="form-status-region">{status_view}</div>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,81 @@
+use super::PageMeta;
+use crate::contact::ContactSection;
+use crate::i18n::use_i18n;
+use crate::layout::PublicLayout;
+use leptos::prelude::*;
+
+/// (title key, body key, icon glyph) of each feature card.
+pub(crate) const FEATURES: [(&str, &str, &str); 4] = [
+    ("feature-inbox-title", "feature-inbox-body", "💬"),
+    ("feature-contacts-title", "feature-contacts-body", "👥"),
+    ("feature-campaigns-title", "feature-campaigns-body", "📈"),
+    ("feature-optimiser-title", "feature-optimiser-body", "⚖"),
+];
+
+/// Plan key prefixes; each has `-name -price -desc -f1..3 -cta` keys. The middle one is highlighted.
+pub(crate) const PLANS: [&str; 3] = ["plan-starter", "plan-growth", "plan-scale"];
+
+#[component]
+pub fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    view! {
+        <PageMeta title="meta-landing-title" description="meta-landing-description"/>
+        <PublicLayout>
+            <section class="hero">
+                <div class="container">
+                    <p class="eyebrow">{t("hero-eyebrow")}</p>
+                    <h1>{t("hero-title")}</h1>
+                    <p class="lead">{t("hero-subtitle")}</p>
+                    <p class="hero-actions">
+                        <a class="btn btn-primary btn-lg" href="/register">{t("hero-cta-primary")}</a>
+                        <a class="btn btn-ghost btn-lg" href="#features">{t("hero-cta-secondary")}</a>
+                    </p>
+                </div>
+            </section>
+            <section id="features" class="section container" aria-labelledby="features-title">
+                <h2 id="features-title">{t("features-title")}</h2>
+                <p class="section-intro">{t("features-intro")}</p>
+                <ul class="cards">
+                    {FEATURES
+                        .into_iter()
+                        .map(|(title, body, icon)| view! {
+                            <li class="card">
+                                <span class="card-icon" aria-hidden="true">{icon}</span>
+                                <h3>{t(title)}</h3>
+                                <p>{t(body)}</p>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+            <section id="pricing" class="section container" aria-labelledby="pricing-title">
+                <h2 id="pricing-title">{t("pricing-title")}</h2>
+                <p class="section-intro">{t("pricing-intro")}</p>
+                <ul class="plans">{PLANS.into_iter().enumerate().map(|(i, plan)| view! { <Plan plan featured=i == 1/> }).collect_view()}</ul>
+            </section>
+            <div class="container"><ContactSection/></div>
+        </PublicLayout>
+    }
+}
+
+#[component]
+fn Plan(plan: &'static str, featured: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = move |suffix: &'static str| move || i18n.t(&format!("{plan}-{suffix}"));
+    let href = if plan == "plan-scale" { "#contact" } else { "/register" };
+    view! {
+        <li class="plan" class:featured=featured>
+            {featured.then(|| view! { <p class="badge">{move || i18n.t("pricing-popular")}</p> })}
+            <h3>{key("name")}</h3>
+            <p class="price"><span class="amount">{key("price")}</span> " " <span class="per">{move || i18n.t("pricing-per-month")}</span></p>
+            <p>{key("desc")}</p>
+            <ul class="plan-features">
+                <li>{key("f1")}</li>
+                <li>{key("f2")}</li>
+                <li>{key("f3")}</li>
+            </ul>
+            <a class="btn" class:btn-primary=featured class:btn-ghost=!featured href=href>{key("cta")}</a>
+        </li>
+    }
+}

@@ -1,0 +1,39 @@
+//! Public pages. Each is a component under the shared public layout.
+
+mod landing;
+mod legal;
+mod misc;
+
+pub use landing::Landing;
+pub use legal::{Privacy, Terms};
+pub use misc::{AccountsSoon, NotFound};
+
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The translated `<title>` and description of a page.
+#[component]
+fn PageMeta(title: &'static str, #[prop(optional)] description: Option<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || i18n.t(title)/>
+        {description.map(|key| view! { <Meta name="description" content=move || i18n.t(key)/> })}
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn legal_keys() -> Vec<String> {
+    let mut keys = legal::keys("privacy", &legal::PRIVACY);
+    keys.extend(legal::keys("terms", &legal::TERMS));
+    keys
+}
+
+#[cfg(test)]
+pub(crate) fn landing_keys() -> Vec<String> {
+    let mut keys: Vec<String> = landing::FEATURES.iter().flat_map(|(t, b, _)| [t.to_string(), b.to_string()]).collect();
+    for plan in landing::PLANS {
+        keys.extend(["name", "price", "desc", "f1", "f2", "f3", "cta"].map(|s| format!("{plan}-{s}")));
+    }
+    keys
+}

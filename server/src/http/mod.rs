@@ -1,0 +1,46 @@
+//! The HTTP surface: the Leptos site and server functions, health probes, static files, and the
+//! middleware every response passes through.
+
+mod health;
+mod middleware;
+
+use crate::startup::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos.clone();
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.services.clone());
+            provide_context(app::PublicUrl(state.config.public_url.clone()));
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let site = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .with_state(state.clone());
+
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    site.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(axum::middleware::from_fn(middleware::trace_request))
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::https_only))
+            .layer(axum::middleware::from_fn_with_state(state, middleware::security_headers)),
+    )
+}

@@ -1,0 +1,8 @@
+//! Everything only the server does: configuration, storage adapters, domain services, HTTP.
+
+pub mod config;
+pub mod contact;
+pub mod http;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,53 @@
+use adronx::config::Config;
+use adronx::startup::Application;
+use adronx::storage::DynStore;
+
+pub struct TestApp {
+    pub address: String,
+    pub store: DynStore,
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Starts the app with these extra environment variables; redirects are not followed so tests
+/// can see them.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    adronx::telemetry::init(false);
+    let data_dir = tempfile::tempdir().unwrap();
+    let dir = data_dir.path().to_string_lossy().into_owned();
+    let mut all: Vec<(String, String)> = vec![
+        ("ADRONX_ADDR".into(), "127.0.0.1:0".into()),
+        ("ADRONX_DATA_DIR".into(), dir),
+        ("LEPTOS_SITE_ROOT".into(), data_dir.path().join("site").to_string_lossy().into_owned()),
+    ];
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = Config::from_lookup(|k| all.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone())).unwrap();
+    let app = Application::build(config).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let store = app.store();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, store, client, _data_dir: data_dir }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_with_lang(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).header("accept-language", accept_language).send().await.unwrap()
+    }
+}
+
+pub fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("missing header {name}"))
+}

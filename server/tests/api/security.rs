@@ -1,0 +1,70 @@
+use crate::helpers::{header, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_without_unsafe_inline_and_the_nonce_is_on_the_scripts() {
+    let app = spawn_app().await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    let csp = header(&res, "content-security-policy").to_owned();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP").to_owned();
+    assert!(nonce.len() >= 16);
+    let body = res.text().await.unwrap();
+    let scripts = body.matches("<script").count();
+    let with_nonce = body.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(scripts >= 2 && with_nonce == scripts, "{scripts} scripts, {with_nonce} with the nonce");
+    // A second response gets a different nonce.
+    let again = app.get("/").await;
+    assert_ne!(header(&again, "content-security-policy"), csp);
+}
+
+#[tokio::test]
+async fn every_response_has_the_security_headers_and_a_request_id() {
+    let app = spawn_app().await;
+    for path in ["/", "/healthz", "/no-such-page", "/pkg/missing.js"] {
+        let res = app.get(path).await;
+        assert_eq!(header(&res, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&res, "referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+        assert!(header(&res, "content-security-policy").contains("default-src 'self'"), "{path}");
+        assert_eq!(header(&res, "x-request-id").len(), 36, "{path}");
+        assert!(res.headers().get("strict-transport-security").is_none(), "no HSTS over plain local http");
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_from_the_caller_is_echoed() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    assert_eq!(header(&res, "x-request-id"), "abc-123");
+}
+
+#[tokio::test]
+async fn behind_https_plain_http_gets_redirected_or_refused_and_hsts_is_sent() {
+    let app = spawn_app_with(&[("ADRONX_PUBLIC_URL", "https://app.example.com")]).await;
+    let res = app
+        .client
+        .get(app.url("/privacy?x=1"))
+        .header("x-forwarded-proto", "http")
+        .header("host", "evil.example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 308);
+    assert_eq!(header(&res, "location"), "https://app.example.com/privacy?x=1");
+
+    let post = app
+        .client
+        .post(app.url("/api/contact"))
+        .header("x-forwarded-proto", "http")
+        .form(&[("name", "A")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 403);
+
+    let secure = app.client.get(app.url("/")).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert_eq!(secure.status(), 200);
+    assert!(header(&secure, "strict-transport-security").starts_with("max-age=31536000"));
+}
