@@ -21,7 +21,7 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
     let t = move |key: &'static str| move || i18n.t(key);
 
     view! {
-        <a class="skip-link" href="#main">{t("skip-to-content")}</a>
+        <a class="skip-link" href="#main" rel="external">{t("skip-to-content")}</a>
         <header class="site-header">
             <div class="container header-inner">
                 <a class="brand" href=home>{t("site-name")}</a>

@@ -5,4 +5,5 @@ pub mod contact;
 pub mod http;
 pub mod startup;
 pub mod storage;
+pub mod optimiser;
 pub mod telemetry;

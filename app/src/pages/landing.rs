@@ -4,12 +4,13 @@ use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
 use leptos::prelude::*;
 
-/// (title key, body key, icon glyph) of each feature card.
+/// (title key, body key, icon path) of each feature card. Icons are drawn inline: no icon font,
+/// no emoji font dependency, nothing fetched.
 pub(crate) const FEATURES: [(&str, &str, &str); 4] = [
-    ("feature-inbox-title", "feature-inbox-body", "💬"),
-    ("feature-contacts-title", "feature-contacts-body", "👥"),
-    ("feature-campaigns-title", "feature-campaigns-body", "📈"),
-    ("feature-optimiser-title", "feature-optimiser-body", "⚖"),
+    ("feature-inbox-title", "feature-inbox-body", "M4 5h16v11H9l-5 4z"),
+    ("feature-contacts-title", "feature-contacts-body", "M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0"),
+    ("feature-campaigns-title", "feature-campaigns-body", "M4 20V11M10 20V5M16 20v-6M22 20H2"),
+    ("feature-optimiser-title", "feature-optimiser-body", "M12 3v18M6 21h12M4 7h16M4 7l-3 7h6zM20 7l-3 7h6z"),
 ];
 
 /// Plan key prefixes; each has `-name -price -desc -f1..3 -cta` keys. The middle one is highlighted.
@@ -41,7 +42,7 @@ pub fn Landing() -> impl IntoView {
                         .into_iter()
                         .map(|(title, body, icon)| view! {
                             <li class="card">
-                                <span class="card-icon" aria-hidden="true">{icon}</span>
+                                <svg class="card-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=icon/></svg>
                                 <h3>{t(title)}</h3>
                                 <p>{t(body)}</p>
                             </li>

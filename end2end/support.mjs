@@ -1,0 +1,33 @@
+// Shared helpers for the browser tests: one headless Debian Chromium, driven by playwright-core.
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.ADRONX_E2E_URL ?? 'http://127.0.0.1:3000';
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** A fresh browser with its own profile; `options` go to the context (e.g. javaScriptEnabled). */
+export async function newBrowser(options = {}) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ARGS,
+    headless: true,
+  });
+  const context = await browser.newContext({ baseURL: BASE_URL, ...options });
+  return { browser, context };
+}
+
+/** Collects uncaught errors and console errors so a test can assert the page ran cleanly. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return errors;
+}
+
+/** Waits until the wasm app has hydrated (the app marks <body data-hydrated> from an effect). */
+export async function waitForHydration(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+}
