@@ -1,9 +1,9 @@
 //! The one application error: a stable code (which is also its i18n key), an HTTP status, and the
 //! request id so a user can quote it. Internal causes are logged on the server and never sent.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{code} ({status})")]

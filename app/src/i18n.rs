@@ -162,9 +162,7 @@ pub fn provide_i18n() -> I18n {
 #[cfg(feature = "ssr")]
 fn negotiated_lang() -> Lang {
     use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(Lang::negotiate)
-        })
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(Lang::negotiate))
         .unwrap_or(Lang::En)
 }
 

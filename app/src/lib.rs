@@ -9,9 +9,9 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 #[cfg(feature = "ssr")]
-pub mod ssr;
-#[cfg(feature = "ssr")]
 mod shell;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 #[cfg(test)]
 mod translations_test;
 

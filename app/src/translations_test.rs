@@ -70,7 +70,9 @@ fn keys_used_in_code() -> BTreeSet<String> {
                     }
                     let rest = &text[i + call.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
-                    if key.contains('-') && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                    if key.contains('-')
+                        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
                         keys.insert(key.to_owned());
                     }
                 }

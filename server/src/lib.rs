@@ -3,7 +3,8 @@
 pub mod config;
 pub mod contact;
 pub mod http;
+pub mod optimiser;
+pub mod simulate;
 pub mod startup;
 pub mod storage;
-pub mod optimiser;
 pub mod telemetry;

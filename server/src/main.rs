@@ -1,15 +1,32 @@
-//! The `adronx` binary: `adronx` (or `adronx serve`) runs the web app.
+//! The `adronx` binary: `adronx` (or `adronx serve`) runs the web app; `adronx simulate` runs the
+//! optimiser benchmark.
 
 use adronx::config::Config;
 use adronx::startup::Application;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: adronx [serve]"),
+        Some("simulate") => simulate(&args[1..]),
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: adronx [serve | simulate --help]"),
     }
+}
+
+fn simulate(args: &[String]) -> anyhow::Result<()> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", adronx::simulate::USAGE);
+        return Ok(());
+    }
+    let args = adronx::simulate::parse(args)?;
+    let rows = adronx::simulate::run(&args);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        print!("{}", adronx::simulate::render_table(&rows));
+    }
+    Ok(())
 }
 
 async fn serve() -> anyhow::Result<()> {

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn accepts_a_good_message() {
-        let msg = ContactMessage::parse(" Ana ", "ana@shop.mx", " Tienda ", "Quiero una demo, por favor", "es").unwrap();
+        let msg =
+            ContactMessage::parse(" Ana ", "ana@shop.mx", " Tienda ", "Quiero una demo, por favor", "es").unwrap();
         assert_eq!(msg.name, "Ana");
         assert_eq!(msg.company.as_deref(), Some("Tienda"));
         assert_eq!(msg.lang, Lang::Es);

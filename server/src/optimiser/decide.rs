@@ -114,12 +114,14 @@ pub fn decide(input: &DecisionInput) -> Result<Decision, OptimiserError> {
         .collect();
     let bounds = Bounds { lo: lo.iter().map(|&x| x as f64).collect(), hi: hi.iter().map(|&x| x as f64).collect() };
     let settings = Settings::default();
-    let alloc = thompson::allocate(&history, &settings, s_ref, &bounds, input.budget as f64, input.account_key, input.day);
+    let alloc =
+        thompson::allocate(&history, &settings, s_ref, &bounds, input.budget as f64, input.account_key, input.day);
     let units = round_to_units(&alloc.budgets, &lo, &hi, input.budget);
 
     let mean_revenue = |curve: &Curve, s: f64| revenue_at(curve, s_ref, s, settings.beta_range);
     let equal = input.budget as f64 / k as f64;
-    let mut decision = Decision { campaigns: Vec::with_capacity(k), expected_revenue: 0.0, expected_revenue_equal_split: 0.0 };
+    let mut decision =
+        Decision { campaigns: Vec::with_capacity(k), expected_revenue: 0.0, expected_revenue_equal_split: 0.0 };
     for (i, c) in input.campaigns.iter().enumerate() {
         let belief = &alloc.beliefs[i];
         let s = units[i].max(1) as f64;

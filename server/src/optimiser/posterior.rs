@@ -160,8 +160,15 @@ impl Curve {
     /// (random walk) while the elasticity β stays put. Two surprising days in a row (a shock)
     /// re-open the level's uncertainty, so the curve re-learns in days instead of weeks.
     pub fn track(obs: &[Observation], prior: TrackPrior, s_ref: f64) -> Curve {
+        Self::track_calibrated(obs, prior, s_ref).0
+    }
+
+    /// [`Curve::track`], also returning Σ innovation²/predicted variance and the number of days:
+    /// their ratio near 1 means the assumed noise level fits; above 1, the data are noisier.
+    pub fn track_calibrated(obs: &[Observation], prior: TrackPrior, s_ref: f64) -> (Curve, f64, usize) {
+        let mut calibration = 0.0;
         let mut order: Vec<&Observation> = obs.iter().collect();
-        order.sort_by(|a, b| b.age.cmp(&a.age));
+        order.sort_by_key(|o| std::cmp::Reverse(o.age));
         let mut m = prior.mean;
         let mut p = [[prior.sd[0].powi(2), 0.0], [0.0, prior.sd[1].powi(2)]];
         let mut last_age = order.first().map(|o| o.age + 1).unwrap_or(0);
@@ -176,6 +183,7 @@ impl Curve {
             let ph = [p[0][0] + p[0][1] * u, p[1][0] + p[1][1] * u];
             let s = ph[0] + u * ph[1] + r;
             let innovation = y - (m[0] + m[1] * u);
+            calibration += innovation * innovation / s;
             surprises = if innovation.abs() > prior.surprise * s.sqrt() { surprises + 1 } else { 0 };
             if surprises >= 2 {
                 // Same-direction surprises two days running: the level likely jumped.
@@ -195,6 +203,6 @@ impl Curve {
         let l11 = p[0][0].max(1e-12).sqrt();
         let l21 = p[0][1] / l11;
         let l22 = (p[1][1] - l21 * l21).max(0.0).sqrt();
-        Curve { mean: m, chol: [l11, l21, l22] }
+        (Curve { mean: m, chol: [l11, l21, l22] }, calibration, obs.len())
     }
 }

@@ -10,7 +10,7 @@
 //! decision is reproducible.
 
 use crate::optimiser::posterior::{Curve, Nig, Observation, TrackPrior};
-use crate::optimiser::rails::{Bounds, argmax, concave_opt};
+use crate::optimiser::rails::{Bounds, argmax, concave_opt_steps};
 use crate::optimiser::rng::normal;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,7 +36,7 @@ impl Default for Settings {
                 drift_var: 0.001,
                 surprise: 2.5,
             },
-            draws: 64,
+            draws: 48,
             temperature: 0.5,
             beta_range: (0.05, 0.95),
         }
@@ -69,7 +69,9 @@ pub fn allocate(
     day: u64,
 ) -> Allocation {
     let k = history.len();
-    let curves: Vec<Curve> = history.iter().map(|obs| Curve::track(&unbias(obs, settings, s_ref), settings.prior, s_ref)).collect();
+    let prior = calibrated_prior(history, settings, s_ref);
+    let curves: Vec<Curve> =
+        history.iter().map(|obs| Curve::track(&unbias(obs, prior.sigma2, s_ref), prior, s_ref)).collect();
     let current: Vec<f64> = (0..k).map(|i| (bounds.lo[i] + bounds.hi[i]) / 2.0).collect();
     let (mut sum, mut wins) = (vec![0.0; k], vec![0usize; k]);
     let (mut a, mut b, mut marginal) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
@@ -83,24 +85,43 @@ pub fn allocate(
             marginal[i] = a[i] * b[i] * current[i].powf(b[i] - 1.0);
         }
         wins[argmax(&marginal)] += 1;
-        for (acc, s) in sum.iter_mut().zip(concave_opt(&a, &b, bounds, budget)) {
+        for (acc, s) in sum.iter_mut().zip(concave_opt_steps(&a, &b, bounds, budget, 50)) {
             *acc += s;
         }
     }
     let n = settings.draws as f64;
     Allocation {
         budgets: sum.iter().map(|s| s / n).collect(),
-        beliefs: curves.into_iter().zip(wins).map(|(curve, w)| CampaignBelief { curve, p_best: w as f64 / n }).collect(),
+        beliefs: curves
+            .into_iter()
+            .zip(wins)
+            .map(|(curve, w)| CampaignBelief { curve, p_best: w as f64 / n })
+            .collect(),
     }
+}
+
+/// Accounts differ in how noisy their daily revenue is. A first pass measures how far the days
+/// stray from the filter's one-step predictions, pooled over campaigns and shrunk toward the
+/// default (worth 20 days), and rescales the assumed noise level before the real pass.
+fn calibrated_prior(history: &[Vec<Observation>], settings: &Settings, s_ref: f64) -> TrackPrior {
+    const PRIOR_DAYS: f64 = 20.0;
+    let (mut sum, mut n) = (0.0, 0usize);
+    for obs in history {
+        let (_, z2, days) = Curve::track_calibrated(&unbias(obs, settings.prior.sigma2, s_ref), settings.prior, s_ref);
+        sum += z2;
+        n += days;
+    }
+    let ratio = ((PRIOR_DAYS + sum) / (PRIOR_DAYS + n as f64)).clamp(0.25, 8.0);
+    TrackPrior { sigma2: settings.prior.sigma2 * ratio, ..settings.prior }
 }
 
 /// Revenue is noisy around its mean, so log revenue sits v/2 below the log of the mean, where v is
 /// the log-noise variance — larger at small spends. Lifting each day by its own v/2 (from the
 /// model's noise level) keeps low-spend days from making the curve look steeper than it is.
-fn unbias(obs: &[Observation], settings: &Settings, s_ref: f64) -> Vec<Observation> {
+fn unbias(obs: &[Observation], sigma2: f64, s_ref: f64) -> Vec<Observation> {
     obs.iter()
         .map(|o| {
-            let v = (1.0 + settings.prior.sigma2 * s_ref / o.spend).ln();
+            let v = (1.0 + sigma2 * s_ref / o.spend).ln();
             Observation { revenue: o.revenue * (v / 2.0).exp(), ..*o }
         })
         .collect()

@@ -12,7 +12,7 @@ fn message(n: u8, at: OffsetDateTime) -> StoredContactMessage {
         message: ContactMessage {
             name: format!("Név {n} — ليلى"),
             email: format!("p{n}@example.com"),
-            company: (n % 2 == 0).then(|| "Tienda Ñ".to_owned()),
+            company: n.is_multiple_of(2).then(|| "Tienda Ñ".to_owned()),
             message: "Hello, we would like a demo of the inbox.".into(),
             lang: Lang::Ar,
         },

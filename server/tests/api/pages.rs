@@ -7,7 +7,9 @@ async fn the_landing_page_is_server_rendered_in_english_by_default() {
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     assert!(body.contains(r#"<html lang="en" dir="ltr""#), "{}", &body[..300.min(body.len())]);
-    for text in ["Every conversation answered", "Shared WhatsApp inbox", "Simple pricing", "Talk to us", "Get started free"] {
+    for text in
+        ["Every conversation answered", "Shared WhatsApp inbox", "Simple pricing", "Talk to us", "Get started free"]
+    {
         assert!(body.contains(text), "missing {text}");
     }
 }
@@ -36,7 +38,8 @@ async fn the_url_prefix_beats_accept_language() {
 async fn pages_list_their_alternates_for_crawlers() {
     let app = spawn_app().await;
     let body = app.get("/es/privacy").await.text().await.unwrap();
-    for (lang, path) in [("en", "/en/privacy"), ("es", "/es/privacy"), ("ar", "/ar/privacy"), ("x-default", "/privacy")] {
+    for (lang, path) in [("en", "/en/privacy"), ("es", "/es/privacy"), ("ar", "/ar/privacy"), ("x-default", "/privacy")]
+    {
         let link = format!(r#"<link rel="alternate" hreflang="{lang}" href="{}{path}""#, app.address);
         assert!(body.contains(&link), "missing {link}");
     }
@@ -47,10 +50,32 @@ async fn the_privacy_policy_states_the_seed_facts() {
     let app = spawn_app().await;
     let body = app.get("/privacy").await.text().await.unwrap();
     for fact in [
-        "bcrypt", "AES-256", "WABA", "30 minutes", "7 days", "SHA-256", "1 hour", "90 days", "30 days",
-        "60 requests per minute", "adronx_lang", "HttpOnly", "Microsoft Azure", "MongoDB Atlas", "Anthropic",
-        "SMTP", "under 13", "18", "privacy@adronx.com", "security@adronx.com", "Portability", "GDPR",
-        "1 March 2026", "TLS 1.2", "Azure Key Vault", "train AI models",
+        "bcrypt",
+        "AES-256",
+        "WABA",
+        "30 minutes",
+        "7 days",
+        "SHA-256",
+        "1 hour",
+        "90 days",
+        "30 days",
+        "60 requests per minute",
+        "adronx_lang",
+        "HttpOnly",
+        "Microsoft Azure",
+        "MongoDB Atlas",
+        "Anthropic",
+        "SMTP",
+        "under 13",
+        "18",
+        "privacy@adronx.com",
+        "security@adronx.com",
+        "Portability",
+        "GDPR",
+        "1 March 2026",
+        "TLS 1.2",
+        "Azure Key Vault",
+        "train AI models",
     ] {
         assert!(body.contains(fact), "privacy policy lacks {fact:?}");
     }
@@ -74,7 +99,8 @@ async fn public_pages_load_nothing_from_other_origins() {
         for attr in ["src=\"http", "src=\"//", "href=\"//"] {
             assert!(!body.contains(attr), "{path} loads a foreign resource ({attr})");
         }
-        let foreign_stylesheet = body.split("<link").skip(1).any(|l| l.contains("stylesheet") && l.contains("href=\"http"));
+        let foreign_stylesheet =
+            body.split("<link").skip(1).any(|l| l.contains("stylesheet") && l.contains("href=\"http"));
         assert!(!foreign_stylesheet, "{path}");
     }
 }

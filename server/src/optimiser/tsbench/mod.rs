@@ -54,7 +54,11 @@ pub fn run_seeds(sc: &Scenario, policy: &str, n: u64) -> Vec<SeedResult> {
     let mut results = vec![None; n as usize];
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|w| scope.spawn(move || (w..n).step_by(threads as usize).map(|s| (s, run_seed(sc, policy, s))).collect::<Vec<_>>()))
+            .map(|w| {
+                scope.spawn(move || {
+                    (w..n).step_by(threads as usize).map(|s| (s, run_seed(sc, policy, s))).collect::<Vec<_>>()
+                })
+            })
             .collect();
         for h in handles {
             for (s, r) in h.join().expect("simulation thread") {

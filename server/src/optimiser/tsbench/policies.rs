@@ -49,7 +49,9 @@ impl Day<'_> {
     }
 
     fn nig(&self, gamma: f64, undo_delay: bool) -> Vec<Nig> {
-        (0..self.sc.k).map(|k| Nig::fit(&self.observations(k, undo_delay), NigPrior::TSBENCH, gamma, self.sc.s_ref())).collect()
+        (0..self.sc.k)
+            .map(|k| Nig::fit(&self.observations(k, undo_delay), NigPrior::TSBENCH, gamma, self.sc.s_ref()))
+            .collect()
     }
 
     fn all_on(&self, j: usize) -> Vec<f64> {

@@ -81,7 +81,7 @@ impl Scenario {
         if !self.delay {
             return 1.0;
         }
-        let f = if k % 2 == 0 { &F_FAST } else { &F_SLOW };
+        let f = if k.is_multiple_of(2) { &F_FAST } else { &F_SLOW };
         f[(t - 1 - tau).min(6)]
     }
 }
