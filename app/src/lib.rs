@@ -4,6 +4,7 @@
 pub mod contact;
 pub mod error;
 pub mod i18n;
+pub mod ids;
 mod layout;
 mod pages;
 #[cfg(feature = "ssr")]

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod contact;
+pub mod crypto;
 pub mod http;
 pub mod optimiser;
 pub mod simulate;
