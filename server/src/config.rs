@@ -1,8 +1,17 @@
 //! Configuration from the environment, with the defaults documented in the README.
 
 use anyhow::{Context, bail};
+use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// Local runs: missing keys are generated into the data directory.
+    Development,
+    /// Refuses to start without every key configured.
+    Production,
+}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -19,6 +28,38 @@ pub struct Config {
     pub site_root: PathBuf,
     /// `ADRONX_LOG_FORMAT`: `json` (production) or `pretty`.
     pub log_json: bool,
+    /// `ADRONX_LOG_DIR`: also write logs there, rotated daily, kept 30 days.
+    pub log_dir: Option<PathBuf>,
+    /// `ADRONX_ENV`: `production` or `development` (default).
+    pub environment: Environment,
+    /// `ADRONX_WORKERS`: background jobs run at once by this instance.
+    pub workers: usize,
+    /// `ADRONX_SMTP_FROM`: sender of transactional e-mail.
+    pub smtp_from: String,
+    /// `ADRONX_GRAPH_API_BASE` and `ADRONX_GRAPH_API_VERSION`: Meta's Graph API.
+    pub graph_api_base: String,
+    pub graph_api_version: String,
+    /// `ADRONX_ANTHROPIC_BASE_URL` and `ADRONX_ANTHROPIC_MODEL`.
+    pub anthropic_base_url: String,
+    pub anthropic_model: String,
+    /// Secrets as given in the environment; missing ones are resolved by [`crate::secrets`].
+    pub raw_secrets: RawSecrets,
+}
+
+/// Secret values exactly as configured; `Debug` prints none of them.
+#[derive(Clone, Debug, Default)]
+pub struct RawSecrets {
+    /// `ADRONX_SIGNING_KEY`: base64 key (≥ 32 bytes) that signs access tokens.
+    pub signing_key: Option<SecretString>,
+    /// `ADRONX_ENCRYPTION_KEYS`: `id:base64key[,older-id:base64key…]`, current first.
+    pub encryption_keys: Option<SecretString>,
+    /// `ADRONX_SMTP_URL`: e.g. `smtps://user:pass@smtp.example.com` or `smtp://host:2525?tls=required`.
+    pub smtp_url: Option<SecretString>,
+    /// `ADRONX_WHATSAPP_APP_SECRET` and `ADRONX_WHATSAPP_VERIFY_TOKEN`: webhook signing and verification.
+    pub whatsapp_app_secret: Option<SecretString>,
+    pub whatsapp_verify_token: Option<SecretString>,
+    /// `ADRONX_ANTHROPIC_API_KEY`: campaign explanations.
+    pub anthropic_api_key: Option<SecretString>,
 }
 
 impl Config {
@@ -43,6 +84,26 @@ impl Config {
             database_url: get("ADRONX_DATABASE_URL"),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
             log_json: get("ADRONX_LOG_FORMAT").map(|f| f == "json").unwrap_or(false),
+            log_dir: get("ADRONX_LOG_DIR").map(PathBuf::from),
+            environment: match get("ADRONX_ENV").as_deref() {
+                None | Some("development") => Environment::Development,
+                Some("production") => Environment::Production,
+                Some(other) => bail!("ADRONX_ENV must be production or development, not {other}"),
+            },
+            workers: get("ADRONX_WORKERS").map(|w| w.parse()).transpose().context("ADRONX_WORKERS")?.unwrap_or(4),
+            smtp_from: get("ADRONX_SMTP_FROM").unwrap_or_else(|| "Adronx <no-reply@adronx.localhost>".into()),
+            graph_api_base: get("ADRONX_GRAPH_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".into()),
+            graph_api_version: get("ADRONX_GRAPH_API_VERSION").unwrap_or_else(|| "v27.0".into()),
+            anthropic_base_url: get("ADRONX_ANTHROPIC_BASE_URL").unwrap_or_else(|| "https://api.anthropic.com".into()),
+            anthropic_model: get("ADRONX_ANTHROPIC_MODEL").unwrap_or_else(|| "claude-sonnet-4-5".into()),
+            raw_secrets: RawSecrets {
+                signing_key: get("ADRONX_SIGNING_KEY").map(SecretString::from),
+                encryption_keys: get("ADRONX_ENCRYPTION_KEYS").map(SecretString::from),
+                smtp_url: get("ADRONX_SMTP_URL").map(SecretString::from),
+                whatsapp_app_secret: get("ADRONX_WHATSAPP_APP_SECRET").map(SecretString::from),
+                whatsapp_verify_token: get("ADRONX_WHATSAPP_VERIFY_TOKEN").map(SecretString::from),
+                anthropic_api_key: get("ADRONX_ANTHROPIC_API_KEY").map(SecretString::from),
+            },
         })
     }
 
@@ -69,7 +130,17 @@ mod tests {
     }
 
     #[test]
+    fn secrets_never_print() {
+        let c =
+            with(&[("ADRONX_SIGNING_KEY", "very-secret-signing-key"), ("ADRONX_SMTP_URL", "smtp://u:pw@h")]).unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("very-secret") && !printed.contains("pw@h"), "{printed}");
+    }
+
+    #[test]
     fn rejects_malformed_values() {
+        assert!(with(&[("ADRONX_ENV", "staging")]).is_err());
+        assert!(with(&[("ADRONX_WORKERS", "many")]).is_err());
         assert!(with(&[("ADRONX_ADDR", "nope")]).is_err());
         assert!(with(&[("ADRONX_PUBLIC_URL", "ftp://x")]).is_err());
         let c = with(&[("ADRONX_PUBLIC_URL", "https://app.adronx.com/")]).unwrap();

@@ -5,8 +5,8 @@
 //!
 //! Envelope: `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use app::ids::OrgId;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

@@ -5,6 +5,7 @@ pub mod contact;
 pub mod crypto;
 pub mod http;
 pub mod optimiser;
+pub mod secrets;
 pub mod simulate;
 pub mod startup;
 pub mod storage;

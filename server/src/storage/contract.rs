@@ -1,7 +1,7 @@
 //! The contract every storage adapter must pass. Each test takes a fresh, empty store; the
 //! embedded adapter runs it always (see the bottom of this file).
 
-use super::{DynStore, StoredContactMessage};
+use super::*;
 use app::contact::model::ContactMessage;
 use app::i18n::Lang;
 use time::OffsetDateTime;
@@ -43,22 +43,154 @@ pub async fn duplicate_ids_are_refused_and_keep_the_first(store: DynStore) {
     assert_eq!(store.recent_contact_messages(10).await.unwrap(), vec![message(1, t0)]);
 }
 
+fn new_job(kind: &str, run_at: OffsetDateTime, key: Option<&str>) -> NewJob {
+    NewJob {
+        kind: kind.into(),
+        payload: serde_json::json!({"n": 1, "text": "héllo"}),
+        run_at,
+        idempotency_key: key.map(str::to_owned),
+        max_attempts: 3,
+    }
+}
+
+fn secs(n: i64) -> time::Duration {
+    time::Duration::seconds(n)
+}
+
+pub async fn jobs_are_claimed_once_and_completed(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let id = store.enqueue_job(&new_job("email.send", now, None)).await.unwrap();
+    let job = store.claim_job("w1", now, now + secs(30)).await.unwrap().expect("a due job");
+    assert_eq!((job.id.as_str(), job.attempts, job.status), (id.as_str(), 1, JobStatus::Running));
+    assert_eq!(job.payload["text"], "héllo");
+    assert_eq!(job.lease_until, Some(now + secs(30)));
+    assert!(store.claim_job("w2", now, now + secs(30)).await.unwrap().is_none(), "leased jobs are not claimed again");
+    assert!(!store.complete_job(&id, "w2", now).await.unwrap(), "only the holder completes");
+    assert!(store.complete_job(&id, "w1", now).await.unwrap());
+    assert_eq!(store.job(&id).await.unwrap().unwrap().status, JobStatus::Done);
+    assert!(store.claim_job("w1", now + secs(100), now + secs(130)).await.unwrap().is_none());
+}
+
+pub async fn future_jobs_wait_and_idempotency_keys_deduplicate(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let a = store.enqueue_job(&new_job("k", now + secs(60), Some("purge:1"))).await.unwrap();
+    let b = store.enqueue_job(&new_job("k", now, Some("purge:1"))).await.unwrap();
+    assert_eq!(a, b);
+    assert!(store.claim_job("w", now, now + secs(30)).await.unwrap().is_none(), "not due yet");
+    let job = store.claim_job("w", now + secs(61), now + secs(90)).await.unwrap().unwrap();
+    assert_eq!(job.id, a);
+}
+
+pub async fn an_expired_lease_lets_another_worker_finish_the_job(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let id = store.enqueue_job(&new_job("k", now, None)).await.unwrap();
+    store.claim_job("dead-worker", now, now + secs(10)).await.unwrap().unwrap();
+    assert!(store.heartbeat_job(&id, "dead-worker", now + secs(20)).await.unwrap());
+    let again = store.claim_job("w2", now + secs(21), now + secs(51)).await.unwrap().expect("lease expired");
+    assert_eq!((again.attempts, again.locked_by.as_deref()), (2, Some("w2")));
+    assert!(!store.heartbeat_job(&id, "dead-worker", now + secs(60)).await.unwrap(), "the old holder lost it");
+    assert!(!store.complete_job(&id, "dead-worker", now).await.unwrap());
+    assert!(store.complete_job(&id, "w2", now).await.unwrap());
+}
+
+pub async fn failures_retry_then_dead_letter_and_releases_do_not_count(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let id = store.enqueue_job(&new_job("k", now, None)).await.unwrap();
+    store.claim_job("w", now, now + secs(30)).await.unwrap().unwrap();
+    assert!(store.fail_job(&id, "w", "smtp 451", Some(now + secs(5)), now).await.unwrap());
+    let job = store.job(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (job.status, job.run_at, job.last_error.as_deref()),
+        (JobStatus::Queued, now + secs(5), Some("smtp 451"))
+    );
+    assert!(store.claim_job("w", now + secs(1), now + secs(31)).await.unwrap().is_none(), "waits for its backoff");
+    store.claim_job("w", now + secs(5), now + secs(35)).await.unwrap().unwrap();
+    assert!(store.release_job(&id, "w", now + secs(6)).await.unwrap());
+    assert_eq!(store.job(&id).await.unwrap().unwrap().attempts, 1, "a release gives the attempt back");
+    let job = store.claim_job("w", now + secs(6), now + secs(36)).await.unwrap().unwrap();
+    assert_eq!(job.attempts, 2);
+    assert!(store.fail_job(&id, "w", "permanent", None, now + secs(7)).await.unwrap());
+    let dead = store.dead_jobs(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!((dead[0].id.as_str(), dead[0].status), (id.as_str(), JobStatus::Dead));
+    assert!(store.claim_job("w", now + secs(100), now + secs(130)).await.unwrap().is_none());
+}
+
+pub async fn concurrent_claimers_never_share_a_job(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    for _ in 0..40 {
+        store.enqueue_job(&new_job("k", now, None)).await.unwrap();
+    }
+    let mut tasks = vec![];
+    for w in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = vec![];
+            while let Some(job) = store.claim_job(&format!("w{w}"), now, now + secs(30)).await.unwrap() {
+                got.push(job.id);
+            }
+            got
+        }));
+    }
+    let mut all = vec![];
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (40, 40));
+}
+
+pub async fn purging_removes_dead_tokens_and_keeps_live_ones(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let refresh = |hash: &str, expires: time::Duration, revoked: bool| RefreshTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u".into(),
+        family_id: "f".into(),
+        expires_at: now + expires,
+        revoked_at: revoked.then_some(now),
+        created_at: now,
+    };
+    let reset = |hash: &str, expires: time::Duration, used: bool| ResetTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u".into(),
+        expires_at: now + expires,
+        used_at: used.then_some(now),
+        created_at: now,
+    };
+    store.insert_refresh_token(&refresh("live", secs(3600), false)).await.unwrap();
+    store.insert_refresh_token(&refresh("expired", secs(-1), false)).await.unwrap();
+    store.insert_refresh_token(&refresh("revoked", secs(3600), true)).await.unwrap();
+    store.insert_reset_token(&reset("live", secs(600), false)).await.unwrap();
+    store.insert_reset_token(&reset("used", secs(600), true)).await.unwrap();
+    store.insert_reset_token(&reset("expired", secs(-1), false)).await.unwrap();
+    assert!(matches!(store.insert_reset_token(&reset("live", secs(1), false)).await, Err(StoreError::Duplicate)));
+    assert_eq!(store.purge_tokens(now).await.unwrap(), PurgeCounts { refresh_tokens: 2, reset_tokens: 2 });
+    assert_eq!(store.purge_tokens(now).await.unwrap(), PurgeCounts::default());
+}
+
 /// Runs every contract test against stores made by `fresh`.
 #[macro_export]
 macro_rules! storage_contract {
     ($fresh:expr) => {
-        #[tokio::test]
-        async fn answers_ping() {
-            $crate::storage::contract::answers_ping($fresh.await).await
-        }
-        #[tokio::test]
-        async fn contact_messages_round_trip_newest_first() {
-            $crate::storage::contract::contact_messages_round_trip_newest_first($fresh.await).await
-        }
-        #[tokio::test]
-        async fn duplicate_ids_are_refused_and_keep_the_first() {
-            $crate::storage::contract::duplicate_ids_are_refused_and_keep_the_first($fresh.await).await
-        }
+        $crate::storage_contract!(@tests $fresh;
+            answers_ping,
+            contact_messages_round_trip_newest_first,
+            duplicate_ids_are_refused_and_keep_the_first,
+            jobs_are_claimed_once_and_completed,
+            future_jobs_wait_and_idempotency_keys_deduplicate,
+            an_expired_lease_lets_another_worker_finish_the_job,
+            failures_retry_then_dead_letter_and_releases_do_not_count,
+            concurrent_claimers_never_share_a_job,
+            purging_removes_dead_tokens_and_keeps_live_ones
+        );
+    };
+    (@tests $fresh:expr; $($name:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                $crate::storage::contract::$name($fresh.await).await
+            }
+        )*
     };
 }
 
