@@ -182,3 +182,9 @@ terms-changes-title = 10. التغييرات على هذه الشروط
 terms-changes-1 = قد نحدّث هذه الشروط، وعند التغييرات الجوهرية نُعلم المستخدمين المسجلين بالبريد الإلكتروني قبل سريانها.
 terms-contact-title = 11. التواصل
 terms-contact-1 = للأسئلة حول هذه الشروط: استخدم نموذج التواصل في صفحتنا الرئيسية، أو راسل privacy@adronx.com لكل ما يخص بياناتك.
+
+email-signature = — فريق Adronx
+email-contact-ack-subject = وصلتنا رسالتك
+email-contact-ack-greeting = مرحبًا { $name }،
+email-contact-ack-body = شكرًا لتواصلك مع Adronx. وصلت رسالتك إلى فريقنا وسنرد على هذا العنوان خلال يوم عمل واحد.
+email-contact-ack-footer = تصلك هذه الرسالة لأن هذا العنوان أُدخل في نموذج التواصل على موقعنا. إن لم تكن أنت، يمكنك تجاهلها.

@@ -182,3 +182,9 @@ terms-changes-title = 10. Changes to these terms
 terms-changes-1 = We may update these terms; for material changes we notify registered users by email before they take effect.
 terms-contact-title = 11. Contact
 terms-contact-1 = Questions about these terms: use the contact form on our home page, or write to privacy@adronx.com for anything about your data.
+
+email-signature = — The Adronx team
+email-contact-ack-subject = We received your message
+email-contact-ack-greeting = Hello { $name },
+email-contact-ack-body = Thank you for writing to Adronx. Our team has your message and will reply to this address within one business day.
+email-contact-ack-footer = You are receiving this e-mail because this address was entered in the contact form on our website. If that was not you, you can ignore it.

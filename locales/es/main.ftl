@@ -182,3 +182,9 @@ terms-changes-title = 10. Cambios en estos términos
 terms-changes-1 = Podemos actualizar estos términos; si los cambios son importantes, avisamos por correo a los usuarios registrados antes de que entren en vigor.
 terms-contact-title = 11. Contacto
 terms-contact-1 = Preguntas sobre estos términos: usa el formulario de contacto de nuestra página de inicio, o escribe a privacy@adronx.com para todo lo relativo a tus datos.
+
+email-signature = — El equipo de Adronx
+email-contact-ack-subject = Hemos recibido tu mensaje
+email-contact-ack-greeting = Hola, { $name }:
+email-contact-ack-body = Gracias por escribir a Adronx. Nuestro equipo tiene tu mensaje y te responderá a esta dirección en un día hábil.
+email-contact-ack-footer = Recibes este correo porque esta dirección se escribió en el formulario de contacto de nuestra web. Si no fuiste tú, puedes ignorarlo.

@@ -34,6 +34,8 @@ pub struct Config {
     pub environment: Environment,
     /// `ADRONX_WORKERS`: background jobs run at once by this instance.
     pub workers: usize,
+    /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (token purge…) are enqueued.
+    pub schedule_every: std::time::Duration,
     /// `ADRONX_SMTP_FROM`: sender of transactional e-mail.
     pub smtp_from: String,
     /// `ADRONX_GRAPH_API_BASE` and `ADRONX_GRAPH_API_VERSION`: Meta's Graph API.
@@ -91,6 +93,13 @@ impl Config {
                 Some(other) => bail!("ADRONX_ENV must be production or development, not {other}"),
             },
             workers: get("ADRONX_WORKERS").map(|w| w.parse()).transpose().context("ADRONX_WORKERS")?.unwrap_or(4),
+            schedule_every: std::time::Duration::from_secs(
+                get("ADRONX_SCHEDULE_EVERY_SECS")
+                    .map(|s| s.parse())
+                    .transpose()
+                    .context("ADRONX_SCHEDULE_EVERY_SECS")?
+                    .unwrap_or(60),
+            ),
             smtp_from: get("ADRONX_SMTP_FROM").unwrap_or_else(|| "Adronx <no-reply@adronx.localhost>".into()),
             graph_api_base: get("ADRONX_GRAPH_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".into()),
             graph_api_version: get("ADRONX_GRAPH_API_VERSION").unwrap_or_else(|| "v27.0".into()),

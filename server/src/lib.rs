@@ -3,7 +3,9 @@
 pub mod config;
 pub mod contact;
 pub mod crypto;
+pub mod email;
 pub mod http;
+pub mod jobs;
 pub mod optimiser;
 pub mod secrets;
 pub mod simulate;

@@ -31,6 +31,6 @@ fn simulate(args: &[String]) -> anyhow::Result<()> {
 
 async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    adronx::telemetry::init(config.log_json);
+    let _log_guard = adronx::telemetry::init(config.log_json, config.log_dir.as_deref());
     Application::build(config).await?.run_until_stopped().await
 }

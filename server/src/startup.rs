@@ -3,6 +3,9 @@
 
 use crate::config::Config;
 use crate::contact::StoreContactInbox;
+use crate::email::{Mailer, SEND_EMAIL, SendEmail};
+use crate::jobs::{PURGE_TOKENS, Periodic, PurgeTokens, Scheduler, WorkerPool};
+use crate::secrets::Secrets;
 use crate::storage::{self, DynStore};
 use anyhow::Context;
 use app::ports::Services;
@@ -10,6 +13,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -17,16 +21,22 @@ pub struct AppState {
     pub store: DynStore,
     pub services: Services,
     pub leptos: LeptosOptions,
+    pub secrets: Arc<Secrets>,
 }
 
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: DynStore,
+    shutdown: watch::Sender<bool>,
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
     pub async fn build(mut config: Config) -> anyhow::Result<Self> {
+        // One TLS stack: every client (SMTP, MongoDB, HTTP APIs) uses rustls with ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let secrets = Arc::new(crate::secrets::resolve(&config)?);
         let store = storage::open(&config).await?;
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         if config.public_url.is_empty() {
@@ -38,9 +48,21 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
+        let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
+        let (shutdown, stopping) = watch::channel(false);
+        let workers = WorkerPool::new(store.clone())
+            .handle(SEND_EMAIL, Arc::new(SendEmail(mailer)))
+            .handle(PURGE_TOKENS, Arc::new(PurgeTokens(store.clone())))
+            .spawn(config.workers, stopping.clone());
+        let scheduler = Scheduler {
+            store: store.clone(),
+            every: config.schedule_every,
+            jobs: vec![Periodic { kind: PURGE_TOKENS }],
+        }
+        .spawn(stopping);
         let services = Services { contact: Arc::new(StoreContactInbox::new(store.clone())) };
-        let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos };
-        Ok(Self { listener, router: crate::http::router(state), store })
+        let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };
+        Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
     }
 
     pub fn port(&self) -> u16 {
@@ -52,12 +74,27 @@ impl Application {
         self.store.clone()
     }
 
+    /// Serves until SIGINT/SIGTERM: stops accepting, finishes in-flight requests, then stops the
+    /// workers (they finish or release their jobs within their grace period).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving HTTP")
+        let served =
+            axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .context("serving HTTP");
+        let _ = self.shutdown.send(true);
+        let background = futures_join_all(self.background);
+        if tokio::time::timeout(std::time::Duration::from_secs(15), background).await.is_err() {
+            tracing::warn!("background work did not stop in time");
+        }
+        served
+    }
+}
+
+async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
     }
 }
 

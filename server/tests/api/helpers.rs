@@ -12,7 +12,7 @@ pub struct TestApp {
 /// Starts the app with these extra environment variables; redirects are not followed so tests
 /// can see them.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
-    adronx::telemetry::init(false);
+    adronx::telemetry::init(false, None);
     let data_dir = tempfile::tempdir().unwrap();
     let dir = data_dir.path().to_string_lossy().into_owned();
     let mut all: Vec<(String, String)> = vec![
@@ -35,6 +35,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -1,7 +1,10 @@
 //! API tests: the real application on port 0 with a real embedded store in a temporary directory.
 
 mod contact;
+mod email;
 mod health;
 mod helpers;
+mod jobs;
 mod pages;
 mod security;
+mod smtp;

@@ -1,0 +1,97 @@
+//! Transactional e-mail: rendered from translated templates, sent by a background job (so a slow
+//! or failing SMTP server never slows a request, and failures are retried). Without SMTP
+//! configured, local runs write each message to `<data dir>/outbox/` instead.
+
+mod templates;
+
+pub use templates::{Rendered, Template, render};
+
+use crate::jobs::{JobError, JobHandler};
+use crate::storage::Job;
+use anyhow::Context;
+use app::i18n::Lang;
+use async_trait::async_trait;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub const SEND_EMAIL: &str = "email.send";
+
+/// The job payload of one e-mail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmailJob {
+    pub to: String,
+    pub template: Template,
+    pub lang: Lang,
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(PathBuf),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// SMTP when a URL is configured (`smtps://` implicit TLS, `smtp://…?tls=required` STARTTLS,
+    /// plain `smtp://` only for local test servers); the outbox folder otherwise.
+    pub fn new(smtp_url: Option<&SecretString>, from: &str, data_dir: &std::path::Path) -> anyhow::Result<Self> {
+        let transport = match smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .context("ADRONX_SMTP_URL is not a valid SMTP URL")?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => Transport::Outbox(data_dir.join("outbox")),
+        };
+        Ok(Self { transport, from: from.parse().context("ADRONX_SMTP_FROM is not a mailbox")? })
+    }
+
+    pub async fn send(&self, to: &str, email: &Rendered) -> Result<(), JobError> {
+        let to: Mailbox = to.parse().map_err(|_| JobError::permanent("invalid recipient address"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&email.subject)
+            .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
+            .map_err(JobError::permanent)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
+                // 5xx answers are final; connection problems and 4xx are worth another try.
+                if e.is_permanent() { JobError::permanent(e) } else { JobError::retry(e) }
+            }),
+            Transport::Outbox(dir) => {
+                tokio::fs::create_dir_all(dir).await.map_err(JobError::retry)?;
+                let path = dir.join(format!(
+                    "{}-{}.eml",
+                    time::OffsetDateTime::now_utc().unix_timestamp(),
+                    uuid::Uuid::new_v4()
+                ));
+                tokio::fs::write(&path, message.formatted()).await.map_err(JobError::retry)?;
+                tracing::info!(path = %path.display(), "no SMTP configured: e-mail written to the outbox");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Renders and sends an [`EmailJob`].
+pub struct SendEmail(pub std::sync::Arc<Mailer>);
+
+#[async_trait]
+impl JobHandler for SendEmail {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let email: EmailJob = serde_json::from_value(job.payload.clone()).map_err(JobError::permanent)?;
+        let rendered = render(email.template, email.lang, &email.vars);
+        self.0.send(&email.to, &rendered).await
+    }
+}

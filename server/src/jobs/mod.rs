@@ -1,0 +1,96 @@
+//! Background jobs: handlers, retry policy, the worker pool and the recurring scheduler.
+//! Jobs live in the store (see `storage::JobStore`), so every instance shares one queue and a job
+//! survives restarts; delivery is at-least-once, so handlers are written to be safely repeatable.
+
+mod scheduler;
+mod worker;
+
+pub use scheduler::{Periodic, Scheduler};
+pub use worker::WorkerPool;
+
+use crate::storage::{DynStore, Job, NewJob, StoreResult};
+use async_trait::async_trait;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+
+/// Why a job did not finish: retryable failures come back after a backoff, permanent ones go
+/// straight to the dead-letter view.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct JobError {
+    pub retryable: bool,
+    pub message: String,
+}
+
+impl JobError {
+    pub fn retry(message: impl std::fmt::Display) -> Self {
+        Self { retryable: true, message: message.to_string() }
+    }
+
+    pub fn permanent(message: impl std::fmt::Display) -> Self {
+        Self { retryable: false, message: message.to_string() }
+    }
+}
+
+#[async_trait]
+pub trait JobHandler: Send + Sync {
+    async fn run(&self, job: &Job) -> Result<(), JobError>;
+}
+
+/// Delay before attempt `attempts + 1`: 5 s doubling per attempt, capped at an hour, with ±20 %
+/// jitter so jobs that failed together do not retry together.
+pub fn backoff(attempts: u32) -> Duration {
+    let base = 5.0 * 2f64.powi(attempts.saturating_sub(1).min(20) as i32);
+    let jitter = 0.8 + 0.4 * rand::random::<f64>();
+    Duration::from_secs_f64(base.min(3600.0) * jitter)
+}
+
+/// Adds a job due now.
+pub async fn enqueue(
+    store: &DynStore,
+    kind: &str,
+    payload: serde_json::Value,
+    key: Option<String>,
+) -> StoreResult<String> {
+    let job = NewJob {
+        kind: kind.to_owned(),
+        payload,
+        run_at: OffsetDateTime::now_utc(),
+        idempotency_key: key,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+    };
+    store.enqueue_job(&job).await
+}
+
+/// Deletes expired or revoked refresh tokens and used or expired reset tokens (retention policy).
+pub struct PurgeTokens(pub DynStore);
+
+pub const PURGE_TOKENS: &str = "tokens.purge";
+
+#[async_trait]
+impl JobHandler for PurgeTokens {
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        let counts = self.0.purge_tokens(OffsetDateTime::now_utc()).await.map_err(JobError::retry)?;
+        tracing::info!(refresh = counts.refresh_tokens, reset = counts.reset_tokens, "purged tokens");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod backoff_tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        let secs = |a| backoff(a).as_secs_f64();
+        assert!((4.0..=6.0).contains(&secs(1)));
+        assert!((8.0..=12.0).contains(&secs(2)));
+        assert!((32.0..=48.0).contains(&secs(4)));
+        assert!(secs(30) <= 3600.0 * 1.2);
+    }
+}
+
+#[cfg(test)]
+mod tests;
