@@ -2,9 +2,11 @@
 //! Adapters implement all of them; nothing outside `storage` knows which adapter is running.
 
 pub mod model;
+mod mongo;
 mod sqlite;
 
 pub use model::*;
+pub use mongo::MongoStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -83,10 +85,10 @@ pub async fn open(config: &crate::config::Config) -> anyhow::Result<DynStore> {
     match config.database_url.as_deref() {
         None => Ok(Arc::new(SqliteStore::open(&config.data_dir.join("adronx.db")).await?)),
         Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(SqliteStore::open_url(url).await?)),
-        Some(_) => anyhow::bail!(
-            "ADRONX_DATABASE_URL names a database this build cannot use yet; \
-             unset it to run on the embedded store (MongoDB support arrives with the platform-core work)"
-        ),
+        Some(url) if url.starts_with("mongodb://") || url.starts_with("mongodb+srv://") => {
+            Ok(Arc::new(MongoStore::connect(url).await?))
+        }
+        Some(_) => anyhow::bail!("ADRONX_DATABASE_URL must be a sqlite:, mongodb:// or mongodb+srv:// URL"),
     }
 }
 
