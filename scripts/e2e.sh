@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/server.log"
-RUST_LOG="${RUST_LOG:-warn}" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
+ADRONX_LOG_DIR="$data/logs" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
   "$CARGO_TARGET_DIR/release/adronx" serve >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
@@ -18,3 +18,14 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 end2end/tests/*.test.mjs || { tail -n 40 "$log"; exit 1; }
+
+# The server's own log files, after everything the browser did: JSON lines with request ids, and
+# nothing a person typed into the contact form (message text, e-mail addresses, names).
+sleep 1
+logs=$(cat "$data"/logs/*.log)
+for secret in "We would like a demo" "ana@example.com" "luis@example.com" "tienen plan para agencias" "Ana Pérez"; do
+  if grep -qF "$secret" <<<"$logs"; then echo "FAIL: the logs contain \"$secret\""; exit 1; fi
+done
+grep -q '"request_id"' <<<"$logs" || { echo "FAIL: no request ids in the logs"; exit 1; }
+python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin if l.strip()]' <<<"$logs" || { echo "FAIL: a log line is not JSON"; exit 1; }
+echo "logs: JSON lines with request ids, no form contents"

@@ -54,3 +54,13 @@ impl FromServerFnError for AppError {
         error
     }
 }
+
+/// Plain axum routes answer with the same error: its status, and a JSON body with the code and
+/// request id only.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
+    }
+}

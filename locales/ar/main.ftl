@@ -83,6 +83,7 @@ error-contact-message-short = يرجى كتابة رسالة من 10 أحرف ع
 error-contact-message-long = يمكن أن تتكون رسالتك من 5000 حرف على الأكثر.
 error-internal = حدث خطأ من جهتنا. يرجى المحاولة مرة أخرى.
 error-reference = المرجع: { $id }
+error-unavailable = الخدمة قيد التشغيل أو الصيانة. يرجى المحاولة مرة أخرى بعد قليل.
 error-bad-request = تعذّر فهم الطلب.
 
 not-found-title = الصفحة غير موجودة

@@ -83,6 +83,7 @@ error-contact-message-short = Please write a message of at least 10 characters.
 error-contact-message-long = Your message can be at most 5,000 characters.
 error-internal = Something went wrong on our side. Please try again.
 error-reference = Reference: { $id }
+error-unavailable = The service is starting or under maintenance. Please try again in a moment.
 error-bad-request = The request could not be understood.
 
 not-found-title = Page not found

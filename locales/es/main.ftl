@@ -83,6 +83,7 @@ error-contact-message-short = Escribe un mensaje de al menos 10 caracteres.
 error-contact-message-long = El mensaje admite como máximo 5.000 caracteres.
 error-internal = Algo ha fallado por nuestra parte. Inténtalo de nuevo.
 error-reference = Referencia: { $id }
+error-unavailable = El servicio se está iniciando o está en mantenimiento. Inténtalo de nuevo en un momento.
 error-bad-request = No hemos podido entender la solicitud.
 
 not-found-title = Página no encontrada

@@ -1,6 +1,7 @@
 use crate::startup::AppState;
+use app::error::AppError;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::HeaderMap;
 
 /// The process is up.
 pub async fn healthz() -> &'static str {
@@ -8,12 +9,10 @@ pub async fn healthz() -> &'static str {
 }
 
 /// The process can serve: its store answers.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::warn!(error = %e, "store not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
-        }
-    }
+pub async fn readyz(State(state): State<AppState>, headers: HeaderMap) -> Result<&'static str, AppError> {
+    state.store.ping().await.map(|()| "ready").map_err(|e| {
+        tracing::warn!(error = %e, "store not ready");
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        AppError { request_id, ..AppError::with_status("error-unavailable", 503) }
+    })
 }
