@@ -17,6 +17,7 @@ run: tools build
 
 build:
 	cargo leptos build --release
+	bash scripts/precompress.sh
 
 ## Set up what is missing and run every test: unit, API, contract, browser.
 test: tools-test

@@ -56,6 +56,12 @@ if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || { [ "$MODE" = test ] && [ ! -d
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi
 
+if ! command -v brotli >/dev/null; then
+  log "installing Debian brotli (precompresses the wasm)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+fi
+
 if [ "$MODE" = test ]; then
   if ! command -v chromium >/dev/null; then
     log "installing Debian chromium"

@@ -15,7 +15,7 @@ if [ -n "${ADRONX_TEST_MONGODB_URI:-}" ]; then
   run cargo test -p server --lib storage::contract::mongodb -- --ignored
   suites_extra=1
 fi
-run cargo leptos build --release
+run make --no-print-directory build
 run bash scripts/e2e.sh
 suites=$((4 + ${suites_extra:-0}))
 echo "suites: $((suites - failed)) passed, $failed failed"

@@ -11,7 +11,10 @@ use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -24,7 +27,11 @@ pub fn router(state: AppState) -> Router {
             leptos::nonce::provide_nonce();
         }
     };
+    // The wasm bundle and friends, served from their precompressed .br/.gz when the browser
+    // accepts it (see scripts/precompress.sh).
+    let pkg = ServeDir::new(state.config.site_root.join("pkg")).precompressed_br().precompressed_gzip();
     let site = Router::new()
+        .nest_service("/pkg", pkg)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -40,6 +47,8 @@ pub fn router(state: AppState) -> Router {
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(axum::middleware::from_fn(middleware::trace_request))
             .layer(PropagateRequestIdLayer::new(request_id))
+            // Pages are small and dynamic: compress them fast. Precompressed files pass through.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
             .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::https_only))
             .layer(axum::middleware::from_fn_with_state(state, middleware::security_headers)),
     )

@@ -8,3 +8,4 @@ mod jobs;
 mod pages;
 mod security;
 mod smtp;
+mod static_files;
