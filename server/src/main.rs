@@ -10,8 +10,25 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
         Some("simulate") => simulate(&args[1..]),
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: adronx [serve | simulate --help]"),
+        Some("jobs") if args.get(1).map(String::as_str) == Some("failed") => failed_jobs().await,
+        Some(other) => {
+            anyhow::bail!("unknown command {other:?}; usage: adronx [serve | simulate --help | jobs failed]")
+        }
     }
+}
+
+/// The dead-letter view: jobs that gave up, newest first, one JSON object per line.
+async fn failed_jobs() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let store = adronx::storage::open(&config).await?;
+    for job in store.dead_jobs(100).await? {
+        let line = serde_json::json!({
+            "id": job.id, "kind": job.kind, "attempts": job.attempts,
+            "last_error": job.last_error, "run_at": job.run_at.unix_timestamp(),
+        });
+        println!("{line}");
+    }
+    Ok(())
 }
 
 fn simulate(args: &[String]) -> anyhow::Result<()> {
