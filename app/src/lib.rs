@@ -1,6 +1,7 @@
 //! Adronx's user interface: pages, components, shared types and server-function declarations.
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
 
+pub mod accounts;
 pub mod contact;
 pub mod error;
 pub mod i18n;

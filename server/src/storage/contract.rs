@@ -143,12 +143,8 @@ pub async fn concurrent_claimers_never_share_a_job(store: DynStore) {
 pub async fn purging_removes_dead_tokens_and_keeps_live_ones(store: DynStore) {
     let now = millis_precision(OffsetDateTime::now_utc());
     let refresh = |hash: &str, expires: time::Duration, revoked: bool| RefreshTokenRecord {
-        token_hash: hash.into(),
-        user_id: "u".into(),
-        family_id: "f".into(),
-        expires_at: now + expires,
         revoked_at: revoked.then_some(now),
-        created_at: now,
+        ..refresh_token(hash, "f", now + expires, now)
     };
     let reset = |hash: &str, expires: time::Duration, used: bool| ResetTokenRecord {
         token_hash: hash.into(),
@@ -168,6 +164,127 @@ pub async fn purging_removes_dead_tokens_and_keeps_live_ones(store: DynStore) {
     assert_eq!(store.purge_tokens(now).await.unwrap(), PurgeCounts::default());
 }
 
+fn refresh_token(hash: &str, family: &str, expires_at: OffsetDateTime, now: OffsetDateTime) -> RefreshTokenRecord {
+    RefreshTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u1".into(),
+        family_id: family.into(),
+        org_id: Some(app::ids::OrgId::new("o1")),
+        expires_at,
+        used_at: None,
+        revoked_at: None,
+        created_at: now,
+    }
+}
+
+pub async fn refresh_tokens_are_used_once_and_families_revoke_together(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    store.insert_refresh_token(&refresh_token("a", "fam", now + secs(3600), now)).await.unwrap();
+    store.insert_refresh_token(&refresh_token("b", "fam", now + secs(3600), now)).await.unwrap();
+    store.insert_refresh_token(&refresh_token("old", "fam2", now + secs(10), now)).await.unwrap();
+    let used = store.use_refresh_token("a", now).await.unwrap().expect("a live token");
+    assert_eq!((used.used_at, used.org_id.as_ref().map(|o| o.as_str())), (Some(now), Some("o1")));
+    assert!(store.use_refresh_token("a", now).await.unwrap().is_none(), "a second use fails");
+    assert_eq!(store.refresh_token("a").await.unwrap().unwrap().used_at, Some(now), "kept to recognise replays");
+    assert!(store.use_refresh_token("old", now + secs(10)).await.unwrap().is_none(), "expired");
+    assert!(store.use_refresh_token("nope", now).await.unwrap().is_none());
+    assert_eq!(store.revoke_refresh_family("fam", now).await.unwrap(), 2);
+    assert!(store.use_refresh_token("b", now).await.unwrap().is_none(), "revoked with its family");
+    store.insert_refresh_token(&refresh_token("c", "fam3", now + secs(3600), now)).await.unwrap();
+    assert_eq!(store.revoke_user_refresh_tokens(&app::ids::UserId::new("u1"), now).await.unwrap(), 2);
+}
+
+pub async fn concurrent_uses_of_one_refresh_token_have_one_winner(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    store.insert_refresh_token(&refresh_token("t", "f", now + secs(3600), now)).await.unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.use_refresh_token("t", now).await.unwrap().is_some() })
+        })
+        .collect();
+    let mut winners = 0;
+    for t in tasks {
+        winners += t.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+}
+
+pub async fn reset_tokens_are_single_use_and_a_newer_request_voids_older(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let reset = |hash: &str, expires: i64| ResetTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u1".into(),
+        expires_at: now + secs(expires),
+        used_at: None,
+        created_at: now,
+    };
+    store.insert_reset_token(&reset("r1", 3600)).await.unwrap();
+    assert!(store.use_reset_token("r1", now).await.unwrap().is_some());
+    assert!(store.use_reset_token("r1", now).await.unwrap().is_none());
+    store.insert_reset_token(&reset("r2", 3600)).await.unwrap();
+    store.void_reset_tokens(&app::ids::UserId::new("u1"), now).await.unwrap();
+    store.insert_reset_token(&reset("r3", 3600)).await.unwrap();
+    assert!(store.use_reset_token("r2", now).await.unwrap().is_none(), "voided by the newer request");
+    assert!(store.use_reset_token("r3", now + secs(3600)).await.unwrap().is_none(), "expired after an hour");
+    assert!(store.use_reset_token("r3", now + secs(3599)).await.unwrap().is_some());
+}
+
+fn user(id: &str, email: &str, now: OffsetDateTime) -> (UserRecord, OrgRecord) {
+    let user = UserRecord {
+        id: app::ids::UserId::new(id),
+        email: email.into(),
+        first_name: "Ana".into(),
+        last_name: "Pérez".into(),
+        password_hash: "$2b$12$hash".into(),
+        lang: "es".into(),
+        created_at: now,
+    };
+    let org = OrgRecord { id: app::ids::OrgId::new(format!("org-{id}")), name: "Tienda Ñ".into(), created_at: now };
+    (user, org)
+}
+
+pub async fn owners_are_created_with_their_organisation_and_emails_are_unique(store: DynStore) {
+    use app::accounts::model::Role;
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (u, o) = user("u1", "ana@tienda.mx", now);
+    store.create_owner(&u, &o).await.unwrap();
+    assert_eq!(store.user_by_email("ana@tienda.mx").await.unwrap().as_ref(), Some(&u));
+    assert_eq!(store.user(&u.id).await.unwrap().as_ref(), Some(&u));
+    assert_eq!(store.role_in(&o.id, &u.id).await.unwrap(), Some(Role::Owner));
+    assert_eq!(store.role_in(&app::ids::OrgId::new("other"), &u.id).await.unwrap(), None);
+    assert_eq!(store.memberships(&u.id).await.unwrap(), vec![MembershipRecord { org: o.clone(), role: Role::Owner }]);
+    let (twin, twin_org) = user("u2", "ana@tienda.mx", now);
+    assert!(matches!(store.create_owner(&twin, &twin_org).await, Err(StoreError::Duplicate)));
+    assert!(store.user(&twin.id).await.unwrap().is_none());
+    store.set_password_hash(&u.id, "$2b$12$new").await.unwrap();
+    assert_eq!(store.user(&u.id).await.unwrap().unwrap().password_hash, "$2b$12$new");
+}
+
+pub async fn sign_ins_and_failures_are_recorded(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let uid = app::ids::UserId::new("u1");
+    for (i, ip) in ["10.0.0.1", "10.0.0.2"].iter().enumerate() {
+        let e = LoginEvent {
+            id: format!("e{i}"),
+            user_id: uid.clone(),
+            at: now + secs(i as i64),
+            ip: (*ip).into(),
+            user_agent: "Firefox".into(),
+        };
+        store.record_login(&e).await.unwrap();
+    }
+    let recent = store.recent_logins(&uid, 10).await.unwrap();
+    assert_eq!(recent.iter().map(|e| e.ip.as_str()).collect::<Vec<_>>(), vec!["10.0.0.2", "10.0.0.1"]);
+    for i in 0..3 {
+        store.record_login_failure("acct:ana", now + secs(i)).await.unwrap();
+    }
+    assert_eq!(store.login_failures_since("acct:ana", now + secs(1)).await.unwrap(), 2);
+    assert_eq!(store.login_failures_since("ip:1.2.3.4", now).await.unwrap(), 0);
+    store.clear_login_failures("acct:ana").await.unwrap();
+    assert_eq!(store.login_failures_since("acct:ana", now).await.unwrap(), 0);
+}
+
 /// Runs every contract test against stores made by `fresh`.
 #[macro_export]
 macro_rules! storage_contract {
@@ -181,7 +298,12 @@ macro_rules! storage_contract {
             an_expired_lease_lets_another_worker_finish_the_job,
             failures_retry_then_dead_letter_and_releases_do_not_count,
             concurrent_claimers_never_share_a_job,
-            purging_removes_dead_tokens_and_keeps_live_ones
+            purging_removes_dead_tokens_and_keeps_live_ones,
+            refresh_tokens_are_used_once_and_families_revoke_together,
+            concurrent_uses_of_one_refresh_token_have_one_winner,
+            reset_tokens_are_single_use_and_a_newer_request_voids_older,
+            owners_are_created_with_their_organisation_and_emails_are_unique,
+            sign_ins_and_failures_are_recorded
         );
     };
     (ignore = $why:literal, $fresh:expr) => {
@@ -194,7 +316,12 @@ macro_rules! storage_contract {
             an_expired_lease_lets_another_worker_finish_the_job,
             failures_retry_then_dead_letter_and_releases_do_not_count,
             concurrent_claimers_never_share_a_job,
-            purging_removes_dead_tokens_and_keeps_live_ones
+            purging_removes_dead_tokens_and_keeps_live_ones,
+            refresh_tokens_are_used_once_and_families_revoke_together,
+            concurrent_uses_of_one_refresh_token_have_one_winner,
+            reset_tokens_are_single_use_and_a_newer_request_voids_older,
+            owners_are_created_with_their_organisation_and_emails_are_unique,
+            sign_ins_and_failures_are_recorded
         );
     };
     // `#[cfg(all())]` is the no-op attribute for suites that always run.

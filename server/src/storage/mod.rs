@@ -9,6 +9,8 @@ pub use model::*;
 pub use mongo::MongoStore;
 pub use sqlite::SqliteStore;
 
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -67,13 +69,43 @@ pub trait JobStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
+    /// Marks a live, unused refresh token used and returns it; `None` when it is unknown, used,
+    /// revoked or expired. Atomic: of two concurrent calls with one token, one wins.
+    async fn use_refresh_token(&self, token_hash: &str, now: OffsetDateTime)
+    -> StoreResult<Option<RefreshTokenRecord>>;
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
+    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64>;
+    async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64>;
     async fn insert_reset_token(&self, token: &ResetTokenRecord) -> StoreResult<()>;
+    /// Marks a live, unused reset token used and returns it (single use, atomic).
+    async fn use_reset_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>>;
+    /// Marks every unused reset token of the user used (a newer request voids older links).
+    async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
     /// Deletes refresh tokens that expired or were revoked, and reset tokens used or expired.
     async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts>;
 }
 
 #[async_trait]
-pub trait Store: ContactStore + JobStore + TokenStore {
+pub trait AccountStore: Send + Sync {
+    /// Creates a user together with the organisation they own. `Duplicate` (and nothing kept)
+    /// when the e-mail address is taken.
+    async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>>;
+    async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()>;
+    async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>>;
+    /// The user's organisations, oldest membership first.
+    async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>>;
+    async fn record_login(&self, event: &LoginEvent) -> StoreResult<()>;
+    /// Newest first.
+    async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>>;
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait Store: ContactStore + JobStore + TokenStore + AccountStore {
     /// Proves the database answers (used by `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
 }

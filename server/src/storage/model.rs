@@ -1,7 +1,9 @@
 //! Records the storage port reads and writes. Times are `OffsetDateTime` in UTC, at millisecond
 //! precision (what every adapter can store exactly).
 
+use app::accounts::model::Role;
 use app::contact::model::ContactMessage;
+use app::ids::{OrgId, UserId};
 use time::OffsetDateTime;
 
 /// A stored contact-form message.
@@ -61,13 +63,18 @@ pub struct Job {
     pub last_error: Option<String>,
 }
 
-/// A refresh token as stored: only its SHA-256 hash.
+/// A refresh token as stored: only its SHA-256 hash. `expires_at` is the family's absolute end:
+/// rotation copies it, never extends it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefreshTokenRecord {
     pub token_hash: String,
     pub user_id: String,
     pub family_id: String,
+    /// The organisation the session is signed in to.
+    pub org_id: Option<OrgId>,
     pub expires_at: OffsetDateTime,
+    /// Set when rotated: a second use is a replay.
+    pub used_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
 }
@@ -99,4 +106,38 @@ pub fn from_millis(ms: i64) -> OffsetDateTime {
 /// `t` truncated to what storage keeps.
 pub fn millis_precision(t: OffsetDateTime) -> OffsetDateTime {
     from_millis(to_millis(t))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    /// Lower-cased.
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub lang: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgRecord {
+    pub id: OrgId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipRecord {
+    pub org: OrgRecord,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginEvent {
+    pub id: String,
+    pub user_id: UserId,
+    pub at: OffsetDateTime,
+    pub ip: String,
+    pub user_agent: String,
 }

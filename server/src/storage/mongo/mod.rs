@@ -2,6 +2,7 @@
 //! single-document atomic update or an index-backed query, so it works on replica sets and sharded
 //! clusters alike (no transactions, no single-node assumptions). Times are Unix milliseconds.
 
+mod accounts;
 mod contact;
 mod jobs;
 mod tokens;
@@ -47,8 +48,19 @@ impl MongoStore {
         jobs.create_index(index(doc! { "status": 1, "run_at": 1 }, None)).await?;
         jobs.create_index(index(doc! { "status": 1, "lease_until": 1 }, None)).await?;
         jobs.create_index(index(doc! { "idempotency_key": 1 }, Some("idempotency_key"))).await?;
-        self.raw("refresh_tokens").create_index(index(doc! { "expires_at": 1 }, None)).await?;
-        self.raw("password_reset_tokens").create_index(index(doc! { "expires_at": 1 }, None)).await?;
+        let refresh = self.raw("refresh_tokens");
+        refresh.create_index(index(doc! { "expires_at": 1 }, None)).await?;
+        refresh.create_index(index(doc! { "family_id": 1 }, None)).await?;
+        refresh.create_index(index(doc! { "user_id": 1 }, None)).await?;
+        let reset = self.raw("password_reset_tokens");
+        reset.create_index(index(doc! { "expires_at": 1 }, None)).await?;
+        reset.create_index(index(doc! { "user_id": 1 }, None)).await?;
+        self.raw("users").create_index(index(doc! { "email": 1 }, Some("email"))).await?;
+        let members = self.raw("memberships");
+        members.create_index(index(doc! { "org_id": 1, "user_id": 1 }, Some("org_id"))).await?;
+        members.create_index(index(doc! { "user_id": 1 }, None)).await?;
+        self.raw("login_events").create_index(index(doc! { "user_id": 1, "at": -1 }, None)).await?;
+        self.raw("login_failures").create_index(index(doc! { "key": 1, "at": 1 }, None)).await?;
         Ok(())
     }
 

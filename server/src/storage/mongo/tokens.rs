@@ -1,40 +1,162 @@
 use super::{MongoStore, backend};
-use crate::storage::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, StoreResult, TokenStore, to_millis};
+use crate::storage::{
+    PurgeCounts, RefreshTokenRecord, ResetTokenRecord, StoreResult, TokenStore, from_millis, to_millis,
+};
+use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
 use mongodb::bson::{Bson, doc};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-fn opt(t: Option<OffsetDateTime>) -> Bson {
-    t.map(|t| Bson::Int64(to_millis(t))).unwrap_or(Bson::Null)
+#[derive(Serialize, Deserialize)]
+struct RefreshDoc {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    user_id: String,
+    family_id: String,
+    org_id: Option<String>,
+    expires_at: i64,
+    used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<RefreshDoc> for RefreshTokenRecord {
+    fn from(d: RefreshDoc) -> Self {
+        RefreshTokenRecord {
+            token_hash: d.token_hash,
+            user_id: d.user_id,
+            family_id: d.family_id,
+            org_id: d.org_id.map(OrgId::new),
+            expires_at: from_millis(d.expires_at),
+            used_at: d.used_at.map(from_millis),
+            revoked_at: d.revoked_at.map(from_millis),
+            created_at: from_millis(d.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ResetDoc {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    user_id: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<ResetDoc> for ResetTokenRecord {
+    fn from(d: ResetDoc) -> Self {
+        ResetTokenRecord {
+            token_hash: d.token_hash,
+            user_id: d.user_id,
+            expires_at: from_millis(d.expires_at),
+            used_at: d.used_at.map(from_millis),
+            created_at: from_millis(d.created_at),
+        }
+    }
+}
+
+impl MongoStore {
+    fn refresh_tokens(&self) -> mongodb::Collection<RefreshDoc> {
+        self.typed("refresh_tokens")
+    }
+
+    fn reset_tokens(&self) -> mongodb::Collection<ResetDoc> {
+        self.typed("password_reset_tokens")
+    }
 }
 
 #[async_trait]
 impl TokenStore for MongoStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        let doc = doc! {
-            "_id": &t.token_hash, "user_id": &t.user_id, "family_id": &t.family_id,
-            "expires_at": to_millis(t.expires_at), "revoked_at": opt(t.revoked_at), "created_at": to_millis(t.created_at),
+        let doc = RefreshDoc {
+            token_hash: t.token_hash.clone(),
+            user_id: t.user_id.clone(),
+            family_id: t.family_id.clone(),
+            org_id: t.org_id.as_ref().map(|o| o.as_str().to_owned()),
+            expires_at: to_millis(t.expires_at),
+            used_at: t.used_at.map(to_millis),
+            revoked_at: t.revoked_at.map(to_millis),
+            created_at: to_millis(t.created_at),
         };
-        self.raw("refresh_tokens").insert_one(doc).await.map(|_| ()).map_err(backend)
+        self.refresh_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
+        let now = to_millis(now);
+        let filter =
+            doc! { "_id": hash, "used_at": Bson::Null, "revoked_at": Bson::Null, "expires_at": { "$gt": now } };
+        let found = self
+            .refresh_tokens()
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+            .return_document(ReturnDocument::After)
+            .await
+            .map_err(backend)?;
+        Ok(found.map(Into::into))
+    }
+
+    async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
+        Ok(self.refresh_tokens().find_one(doc! { "_id": hash }).await.map_err(backend)?.map(Into::into))
+    }
+
+    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+        let filter = doc! { "family_id": family_id, "revoked_at": Bson::Null };
+        let tokens = self.refresh_tokens();
+        let done = tokens.update_many(filter, doc! { "$set": { "revoked_at": to_millis(now) } }).await;
+        Ok(done.map_err(backend)?.modified_count)
+    }
+
+    async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64> {
+        let filter = doc! { "user_id": user.as_str(), "revoked_at": Bson::Null };
+        let tokens = self.refresh_tokens();
+        let done = tokens.update_many(filter, doc! { "$set": { "revoked_at": to_millis(now) } }).await;
+        Ok(done.map_err(backend)?.modified_count)
     }
 
     async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
-        let doc = doc! {
-            "_id": &t.token_hash, "user_id": &t.user_id, "expires_at": to_millis(t.expires_at),
-            "used_at": opt(t.used_at), "created_at": to_millis(t.created_at),
+        let doc = ResetDoc {
+            token_hash: t.token_hash.clone(),
+            user_id: t.user_id.clone(),
+            expires_at: to_millis(t.expires_at),
+            used_at: t.used_at.map(to_millis),
+            created_at: to_millis(t.created_at),
         };
-        self.raw("password_reset_tokens").insert_one(doc).await.map(|_| ()).map_err(backend)
+        self.reset_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
+        let now = to_millis(now);
+        let filter = doc! { "_id": hash, "used_at": Bson::Null, "expires_at": { "$gt": now } };
+        let found = self
+            .reset_tokens()
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+            .return_document(ReturnDocument::After)
+            .await
+            .map_err(backend)?;
+        Ok(found.map(Into::into))
+    }
+
+    async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+        let filter = doc! { "user_id": user.as_str(), "used_at": Bson::Null };
+        self.reset_tokens()
+            .update_many(filter, doc! { "$set": { "used_at": to_millis(now) } })
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 
     async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts> {
         let now = to_millis(now);
         let refresh = self
-            .raw("refresh_tokens")
+            .refresh_tokens()
             .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "revoked_at": { "$ne": Bson::Null } } ] })
             .await
             .map_err(backend)?;
         let reset = self
-            .raw("password_reset_tokens")
+            .reset_tokens()
             .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "used_at": { "$ne": Bson::Null } } ] })
             .await
             .map_err(backend)?;

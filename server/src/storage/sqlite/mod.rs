@@ -1,6 +1,7 @@
 //! The embedded store: SQLite (bundled, no setup) through sqlx, in WAL mode so readers never wait
 //! for the writer, with versioned migrations from `server/migrations/`.
 
+mod accounts;
 mod contact;
 mod jobs;
 mod tokens;

@@ -1,0 +1,3 @@
+//! Accounts, organisations and sessions: shared types and server-function declarations.
+
+pub mod model;

@@ -1,0 +1,215 @@
+use super::{MongoStore, backend};
+use crate::storage::{
+    AccountStore, LoginEvent, MembershipRecord, OrgRecord, StoreError, StoreResult, UserRecord, from_millis, to_millis,
+};
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use mongodb::bson::doc;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Serialize, Deserialize)]
+struct UserDoc {
+    #[serde(rename = "_id")]
+    id: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    password_hash: String,
+    lang: String,
+    created_at: i64,
+}
+
+impl From<UserDoc> for UserRecord {
+    fn from(d: UserDoc) -> Self {
+        UserRecord {
+            id: UserId::new(d.id),
+            email: d.email,
+            first_name: d.first_name,
+            last_name: d.last_name,
+            password_hash: d.password_hash,
+            lang: d.lang,
+            created_at: from_millis(d.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct OrgDoc {
+    #[serde(rename = "_id")]
+    id: String,
+    name: String,
+    created_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MembershipDoc {
+    org_id: String,
+    user_id: String,
+    role: String,
+    created_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LoginDoc {
+    #[serde(rename = "_id")]
+    id: String,
+    user_id: String,
+    at: i64,
+    ip: String,
+    user_agent: String,
+}
+
+fn role(s: &str) -> StoreResult<Role> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
+}
+
+impl MongoStore {
+    fn users(&self) -> mongodb::Collection<UserDoc> {
+        self.typed("users")
+    }
+    fn orgs(&self) -> mongodb::Collection<OrgDoc> {
+        self.typed("organisations")
+    }
+    fn members(&self) -> mongodb::Collection<MembershipDoc> {
+        self.typed("memberships")
+    }
+}
+
+#[async_trait]
+impl AccountStore for MongoStore {
+    async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()> {
+        // No multi-document transaction: the user goes first (its unique e-mail index decides),
+        // and a later failure removes what was written.
+        let u = UserDoc {
+            id: user.id.as_str().to_owned(),
+            email: user.email.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            password_hash: user.password_hash.clone(),
+            lang: user.lang.clone(),
+            created_at: to_millis(user.created_at),
+        };
+        self.users().insert_one(u).await.map_err(backend)?;
+        let rest = async {
+            let o = OrgDoc {
+                id: org.id.as_str().to_owned(),
+                name: org.name.clone(),
+                created_at: to_millis(org.created_at),
+            };
+            self.orgs().insert_one(o).await?;
+            let m = MembershipDoc {
+                org_id: org.id.as_str().to_owned(),
+                user_id: user.id.as_str().to_owned(),
+                role: Role::Owner.as_str().to_owned(),
+                created_at: to_millis(user.created_at),
+            };
+            self.members().insert_one(m).await.map(|_| ())
+        };
+        if let Err(e) = rest.await {
+            let _ = self.users().delete_one(doc! { "_id": user.id.as_str() }).await;
+            let _ = self.orgs().delete_one(doc! { "_id": org.id.as_str() }).await;
+            return Err(backend(e));
+        }
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self.users().find_one(doc! { "email": email }).await.map_err(backend)?.map(Into::into))
+    }
+
+    async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
+        Ok(self.users().find_one(doc! { "_id": id.as_str() }).await.map_err(backend)?.map(Into::into))
+    }
+
+    async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
+        self.users()
+            .update_one(doc! { "_id": id.as_str() }, doc! { "$set": { "password_hash": hash } })
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>> {
+        let found = self
+            .members()
+            .find_one(doc! { "org_id": org.as_str(), "user_id": user.as_str() })
+            .await
+            .map_err(backend)?;
+        found.map(|m| role(&m.role)).transpose()
+    }
+
+    async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {
+        let members: Vec<MembershipDoc> = self
+            .members()
+            .find(doc! { "user_id": user.as_str() })
+            .sort(doc! { "created_at": 1, "org_id": 1 })
+            .await
+            .map_err(backend)?
+            .try_collect()
+            .await
+            .map_err(backend)?;
+        let mut out = Vec::with_capacity(members.len());
+        for m in members {
+            if let Some(o) = self.orgs().find_one(doc! { "_id": &m.org_id }).await.map_err(backend)? {
+                let org = OrgRecord { id: OrgId::new(o.id), name: o.name, created_at: from_millis(o.created_at) };
+                out.push(MembershipRecord { org, role: role(&m.role)? });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn record_login(&self, e: &LoginEvent) -> StoreResult<()> {
+        let doc = LoginDoc {
+            id: e.id.clone(),
+            user_id: e.user_id.as_str().to_owned(),
+            at: to_millis(e.at),
+            ip: e.ip.clone(),
+            user_agent: e.user_agent.clone(),
+        };
+        self.typed::<LoginDoc>("login_events").insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>> {
+        let docs: Vec<LoginDoc> = self
+            .typed::<LoginDoc>("login_events")
+            .find(doc! { "user_id": user.as_str() })
+            .sort(doc! { "at": -1, "_id": 1 })
+            .limit(limit as i64)
+            .await
+            .map_err(backend)?
+            .try_collect()
+            .await
+            .map_err(backend)?;
+        Ok(docs
+            .into_iter()
+            .map(|d| LoginEvent {
+                id: d.id,
+                user_id: UserId::new(d.user_id),
+                at: from_millis(d.at),
+                ip: d.ip,
+                user_agent: d.user_agent,
+            })
+            .collect())
+    }
+
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+        self.raw("login_failures")
+            .insert_one(doc! { "key": key, "at": to_millis(at) })
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
+        let failures = self.raw("login_failures");
+        let n = failures.count_documents(doc! { "key": key, "at": { "$gte": to_millis(since) } }).await;
+        Ok(n.map_err(backend)? as u32)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        self.raw("login_failures").delete_many(doc! { "key": key }).await.map(|_| ()).map_err(backend)
+    }
+}
