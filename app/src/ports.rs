@@ -2,6 +2,7 @@
 //! implemented in the `server` crate (hexagonal style). The server provides a [`Services`] value
 //! as context to every render and server-function call.
 
+use crate::accounts::model::{AccessGrant, Registration, Viewer};
 use crate::contact::model::ContactMessage;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -12,9 +13,36 @@ pub trait ContactInbox: Send + Sync {
     async fn receive(&self, message: ContactMessage) -> Result<(), AppError>;
 }
 
+/// Where a request came from, for the sign-in history and throttling.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// A session change: what the browser gets, plus the `Set-Cookie` value carrying the refresh
+/// token (built by the server, which knows whether cookies must be `Secure`).
+pub struct SessionStart {
+    pub grant: AccessGrant,
+    pub set_cookie: String,
+}
+
+#[async_trait::async_trait]
+pub trait Accounts: Send + Sync {
+    async fn register(&self, form: Registration, client: ClientInfo) -> Result<SessionStart, AppError>;
+    async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AppError>;
+    /// Rotates the refresh token from the cookie; a replayed token ends its whole family.
+    async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AppError>;
+    /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
+    async fn logout(&self, refresh_token: Option<&str>) -> Result<String, AppError>;
+    /// The signed-in viewer for a page render, from the refresh cookie, without rotating it.
+    async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError>;
+}
+
 #[derive(Clone)]
 pub struct Services {
     pub contact: Arc<dyn ContactInbox>,
+    pub accounts: Arc<dyn Accounts>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

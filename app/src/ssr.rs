@@ -55,3 +55,90 @@ pub fn finish_form(result: Result<(), crate::error::AppError>, form: &str) -> Re
     }
     result
 }
+
+/// A cookie of this request.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|header| {
+        header.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_owned())
+        })
+    })
+}
+
+/// Where the request came from: the last `X-Forwarded-For` entry — the one our own proxy
+/// appended; earlier entries are whatever the client claimed — or else the socket peer.
+pub fn client_info() -> crate::ports::ClientInfo {
+    let parts = use_context::<http::request::Parts>();
+    let header =
+        |name| parts.as_ref().and_then(|p| p.headers.get(name)?.to_str().ok().map(str::to_owned)).unwrap_or_default();
+    let forwarded = header("x-forwarded-for").rsplit(',').next().unwrap_or("").trim().to_owned();
+    let peer = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>())
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    crate::ports::ClientInfo {
+        ip: if forwarded.is_empty() { peer } else { forwarded },
+        user_agent: header("user-agent"),
+    }
+}
+
+/// Cookie-authenticated calls must come from our own pages: browsers send `Sec-Fetch-Site` (or at
+/// least `Origin`) with every POST, so a cross-site form or fetch is refused here.
+pub fn require_same_origin() -> Result<(), crate::error::AppError> {
+    let Some(parts) = use_context::<http::request::Parts>() else { return Ok(()) };
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let allowed = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => use_context::<crate::PublicUrl>().is_some_and(|u| u.0 == origin),
+        (None, None) => true,
+    };
+    if allowed {
+        return Ok(());
+    }
+    set_status(403);
+    Err(crate::error::AppError::with_status("error-forbidden", 403))
+}
+
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), http::HeaderValue::from_str(value)) {
+        res.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// Ends a sign-in style server function: sets the refresh cookie, and for a plain HTML form
+/// redirects to `next` (success) or back with `?error=` (failure).
+pub fn finish_session(
+    result: Result<crate::ports::SessionStart, crate::error::AppError>,
+    next: &str,
+) -> Result<crate::accounts::model::AccessGrant, crate::error::AppError> {
+    let plain = is_plain_form_post();
+    match result {
+        Ok(session) => {
+            set_cookie(&session.set_cookie);
+            if plain {
+                leptos_axum::redirect(next);
+            }
+            Ok(session.grant)
+        }
+        Err(e) if plain => {
+            leptos_axum::redirect(&format!("{}?error={}", referring_path(), e.code));
+            Err(e)
+        }
+        Err(e) => {
+            set_status(e.status);
+            Err(e)
+        }
+    }
+}
+
+/// Only local paths may be a `next` target (no open redirects).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/app".to_owned()
+    }
+}

@@ -84,6 +84,16 @@ error-contact-message-long = يمكن أن تتكون رسالتك من 5000 ح�
 error-internal = حدث خطأ من جهتنا. يرجى المحاولة مرة أخرى.
 error-reference = المرجع: { $id }
 error-unavailable = الخدمة قيد التشغيل أو الصيانة. يرجى المحاولة مرة أخرى بعد قليل.
+error-password-short = استخدم 12 حرفًا على الأقل في كلمة المرور.
+error-password-long = كلمة المرور هذه طويلة جدًا.
+error-login-invalid = هذا البريد الإلكتروني وكلمة المرور لا يطابقان أي حساب.
+error-too-many-attempts = محاولات كثيرة جدًا. يرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.
+error-session-expired = انتهت جلستك. يرجى تسجيل الدخول مرة أخرى.
+error-register-failed = تعذّر إنشاء حساب بهذه البيانات. إن كان لديك حساب، فسجّل الدخول أو أعد تعيين كلمة المرور.
+error-first-name = يرجى إدخال اسمك الأول.
+error-last-name = يرجى إدخال اسم العائلة.
+error-organisation = يرجى إدخال اسم مؤسستك (حتى 120 حرفًا).
+error-forbidden = هذا الطلب غير مسموح به.
 error-bad-request = تعذّر فهم الطلب.
 
 not-found-title = الصفحة غير موجودة

@@ -84,6 +84,16 @@ error-contact-message-long = Your message can be at most 5,000 characters.
 error-internal = Something went wrong on our side. Please try again.
 error-reference = Reference: { $id }
 error-unavailable = The service is starting or under maintenance. Please try again in a moment.
+error-password-short = Use at least 12 characters for your password.
+error-password-long = That password is too long.
+error-login-invalid = That e-mail and password do not match an account.
+error-too-many-attempts = Too many attempts. Please wait a few minutes and try again.
+error-session-expired = Your session has ended. Please sign in again.
+error-register-failed = We could not create an account with these details. If you already have one, sign in or reset your password.
+error-first-name = Please enter your first name.
+error-last-name = Please enter your last name.
+error-organisation = Please name your organisation (up to 120 characters).
+error-forbidden = This request is not allowed.
 error-bad-request = The request could not be understood.
 
 not-found-title = Page not found

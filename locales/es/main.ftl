@@ -84,6 +84,16 @@ error-contact-message-long = El mensaje admite como máximo 5.000 caracteres.
 error-internal = Algo ha fallado por nuestra parte. Inténtalo de nuevo.
 error-reference = Referencia: { $id }
 error-unavailable = El servicio se está iniciando o está en mantenimiento. Inténtalo de nuevo en un momento.
+error-password-short = Usa al menos 12 caracteres en tu contraseña.
+error-password-long = Esa contraseña es demasiado larga.
+error-login-invalid = Ese correo y esa contraseña no corresponden a ninguna cuenta.
+error-too-many-attempts = Demasiados intentos. Espera unos minutos y vuelve a intentarlo.
+error-session-expired = Tu sesión ha terminado. Vuelve a iniciar sesión.
+error-register-failed = No hemos podido crear una cuenta con estos datos. Si ya tienes una, inicia sesión o restablece tu contraseña.
+error-first-name = Escribe tu nombre.
+error-last-name = Escribe tus apellidos.
+error-organisation = Escribe el nombre de tu organización (hasta 120 caracteres).
+error-forbidden = Esta solicitud no está permitida.
 error-bad-request = No hemos podido entender la solicitud.
 
 not-found-title = Página no encontrada

@@ -36,6 +36,8 @@ pub struct Config {
     pub workers: usize,
     /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (token purge…) are enqueued.
     pub schedule_every: std::time::Duration,
+    /// `ADRONX_BCRYPT_COST`: password hashing cost (10–14; default 12).
+    pub bcrypt_cost: u32,
     /// `ADRONX_SMTP_FROM`: sender of transactional e-mail.
     pub smtp_from: String,
     /// `ADRONX_GRAPH_API_BASE` and `ADRONX_GRAPH_API_VERSION`: Meta's Graph API.
@@ -100,6 +102,11 @@ impl Config {
                     .context("ADRONX_SCHEDULE_EVERY_SECS")?
                     .unwrap_or(60),
             ),
+            bcrypt_cost: match get("ADRONX_BCRYPT_COST").map(|c| c.parse::<u32>()) {
+                None => crate::accounts::password::COST,
+                Some(Ok(c)) if (10..=14).contains(&c) => c,
+                Some(_) => bail!("ADRONX_BCRYPT_COST must be a whole number from 10 to 14"),
+            },
             smtp_from: get("ADRONX_SMTP_FROM").unwrap_or_else(|| "Adronx <no-reply@adronx.localhost>".into()),
             graph_api_base: get("ADRONX_GRAPH_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".into()),
             graph_api_version: get("ADRONX_GRAPH_API_VERSION").unwrap_or_else(|| "v27.0".into()),

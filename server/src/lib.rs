@@ -1,5 +1,6 @@
 //! Everything only the server does: configuration, storage adapters, domain services, HTTP.
 
+pub mod accounts;
 pub mod config;
 pub mod contact;
 pub mod crypto;

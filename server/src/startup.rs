@@ -60,7 +60,14 @@ impl Application {
             jobs: vec![Periodic { kind: PURGE_TOKENS }],
         }
         .spawn(stopping);
-        let services = Services { contact: Arc::new(StoreContactInbox::new(store.clone())) };
+        let accounts = crate::accounts::AccountService::new(
+            store.clone(),
+            crate::accounts::session::Signer::new(&secrets.signing_key),
+            config.is_https(),
+            config.bcrypt_cost,
+        );
+        let services =
+            Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts: Arc::new(accounts) };
         let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };
         Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
     }

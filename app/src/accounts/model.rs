@@ -44,3 +44,38 @@ mod tests {
         assert!(!Role::Member.can_manage_members() && Role::Admin.can_manage_members());
     }
 }
+
+/// Who is signed in, and where: what the app shell shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub role: Role,
+    /// Every organisation the user belongs to (for the switcher): (id, name, role).
+    pub orgs: Vec<(String, String, Role)>,
+}
+
+/// What a successful sign-in, registration or refresh gives the browser. The refresh token is not
+/// here: it travels only in an HttpOnly cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessGrant {
+    pub access_token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub viewer: Viewer,
+}
+
+/// Fields of the registration form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub password: String,
+    pub organisation: String,
+    pub lang: String,
+}

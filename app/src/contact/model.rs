@@ -59,7 +59,7 @@ fn clean_line(raw: &str) -> String {
 
 /// A deliberately simple check (one `@`, a dotted domain, no spaces): the real proof that an
 /// address works is that our reply arrives.
-fn is_plausible_email(email: &str) -> bool {
+pub fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     email.len() <= EMAIL_MAX
         && !local.is_empty()

@@ -19,6 +19,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("ADRONX_ADDR".into(), "127.0.0.1:0".into()),
         ("ADRONX_DATA_DIR".into(), dir),
         ("LEPTOS_SITE_ROOT".into(), data_dir.path().join("site").to_string_lossy().into_owned()),
+        // The lowest cost the server accepts, to keep the suite quick.
+        ("ADRONX_BCRYPT_COST".into(), "10".into()),
     ];
     all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| all.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone())).unwrap();

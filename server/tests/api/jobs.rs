@@ -9,6 +9,8 @@ async fn the_scheduler_purges_expired_refresh_tokens_in_the_background() {
         token_hash: "h".repeat(64),
         user_id: "u".into(),
         family_id: "f".into(),
+        org_id: None,
+        used_at: None,
         expires_at: OffsetDateTime::now_utc() - time::Duration::minutes(1),
         revoked_at: None,
         created_at: OffsetDateTime::now_utc() - time::Duration::days(8),

@@ -1,0 +1,54 @@
+//! Server functions for sign-up, sign-in and sessions. Each is a thin call into
+//! `ports::Accounts`; the refresh token only ever travels in the HttpOnly cookie.
+
+use super::model::{AccessGrant, Registration, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(name = RegisterAccount, prefix = "/api", endpoint = "auth/register")]
+pub async fn register(
+    first_name: String,
+    last_name: String,
+    email: String,
+    password: String,
+    organisation: String,
+    lang: String,
+) -> Result<AccessGrant, AppError> {
+    let form = Registration { first_name, last_name, email, password, organisation, lang };
+    let result = crate::ports::services()?.accounts.register(form, crate::ssr::client_info()).await;
+    crate::ssr::finish_session(result, "/app")
+}
+
+#[server(name = SignIn, prefix = "/api", endpoint = "auth/login")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<AccessGrant, AppError> {
+    let result = crate::ports::services()?.accounts.login(&email, password, crate::ssr::client_info()).await;
+    crate::ssr::finish_session(result, &crate::ssr::safe_next(next.as_deref().unwrap_or("/app")))
+}
+
+#[server(name = RefreshSession, prefix = "/api", endpoint = "auth/refresh")]
+pub async fn refresh_session() -> Result<AccessGrant, AppError> {
+    crate::ssr::require_same_origin()?;
+    let cookie = crate::ssr::cookie(crate::accounts::REFRESH_COOKIE);
+    let result = crate::ports::services()?.accounts.refresh(cookie.as_deref()).await;
+    crate::ssr::finish_session(result, "/app")
+}
+
+#[server(name = SignOut, prefix = "/api", endpoint = "auth/logout")]
+pub async fn sign_out() -> Result<(), AppError> {
+    crate::ssr::require_same_origin()?;
+    let cookie = crate::ssr::cookie(crate::accounts::REFRESH_COOKIE);
+    let clear = crate::ports::services()?.accounts.logout(cookie.as_deref()).await?;
+    crate::ssr::set_cookie(&clear);
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/login");
+    }
+    Ok(())
+}
+
+/// The signed-in viewer, from the session cookie (used to render protected pages on the server).
+#[server(name = CurrentViewer, prefix = "/api", endpoint = "auth/viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    crate::ssr::require_same_origin()?;
+    let cookie = crate::ssr::cookie(crate::accounts::REFRESH_COOKIE);
+    crate::ports::services()?.accounts.viewer_from_cookie(cookie.as_deref()).await
+}

@@ -1,0 +1,209 @@
+//! The accounts service behind the sign-up, sign-in and session server functions.
+
+use super::password::{self, Password};
+use super::session::{REFRESH_TTL, Signer, new_refresh_token, token_hash};
+use crate::storage::{DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, StoreError, UserRecord, millis_precision};
+use app::accounts::model::{AccessGrant, Registration, Viewer};
+use app::error::AppError;
+use app::ids::{OrgId, UserId};
+use app::ports::{Accounts, ClientInfo, SessionStart};
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use time::{Duration, OffsetDateTime};
+
+pub use app::accounts::REFRESH_COOKIE;
+/// Failed sign-ins allowed per (account, IP address) and per IP address in the window. Keyed by
+/// the pair, so someone guessing from elsewhere cannot lock the owner out of their account.
+const PAIR_LIMIT: u32 = 5;
+const IP_LIMIT: u32 = 50;
+const WINDOW: Duration = Duration::minutes(15);
+
+pub struct AccountService {
+    store: DynStore,
+    signer: Signer,
+    secure_cookies: bool,
+    cost: u32,
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl AccountService {
+    pub fn new(store: DynStore, signer: Signer, secure_cookies: bool, cost: u32) -> Self {
+        Self { store, signer, secure_cookies, cost }
+    }
+
+    fn cookie(&self, value: &str, max_age: i64) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!("{REFRESH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    }
+
+    /// The viewer for `user` in `org`, re-reading membership from the store (so removal or
+    /// demotion takes effect at once). `None` when the user is gone or no longer a member.
+    async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AppError> {
+        let Some(u) = self.store.user(user).await.map_err(internal)? else { return Ok(None) };
+        let memberships = self.store.memberships(user).await.map_err(internal)?;
+        let active = match org {
+            Some(org) => memberships.iter().find(|m| &m.org.id == org),
+            None => memberships.first(),
+        };
+        Ok(active.map(|m| Viewer {
+            user_id: u.id.to_string(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            email: u.email.clone(),
+            org_id: m.org.id.to_string(),
+            org_name: m.org.name.clone(),
+            role: m.role,
+            orgs: memberships.iter().map(|m| (m.org.id.to_string(), m.org.name.clone(), m.role)).collect(),
+        }))
+    }
+
+    /// Grants access for `viewer` and stores a refresh token in `family` (a new family on sign-in,
+    /// the same one — and the same absolute end — on rotation).
+    async fn start(&self, viewer: Viewer, family: Option<(String, OffsetDateTime)>) -> Result<SessionStart, AppError> {
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let (family_id, expires_at) = family.unwrap_or_else(|| (uuid::Uuid::new_v4().to_string(), now + REFRESH_TTL));
+        let (token, hash) = new_refresh_token();
+        let org = OrgId::new(viewer.org_id.clone());
+        let record = RefreshTokenRecord {
+            token_hash: hash,
+            user_id: viewer.user_id.clone(),
+            family_id,
+            org_id: Some(org.clone()),
+            expires_at,
+            used_at: None,
+            revoked_at: None,
+            created_at: now,
+        };
+        self.store.insert_refresh_token(&record).await.map_err(internal)?;
+        let access = self.signer.issue(&UserId::new(viewer.user_id.clone()), &org, now);
+        let set_cookie = self.cookie(token.expose_secret(), (expires_at - now).whole_seconds());
+        let grant = AccessGrant { access_token: access.token, expires_at: access.expires_at.unix_timestamp(), viewer };
+        Ok(SessionStart { grant, set_cookie })
+    }
+
+    async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AppError> {
+        let since = now - WINDOW;
+        let pair = self.store.login_failures_since(&format!("pair:{email}|{ip}"), since).await.map_err(internal)?;
+        let by_ip = self.store.login_failures_since(&format!("ip:{ip}"), since).await.map_err(internal)?;
+        Ok(pair >= PAIR_LIMIT || by_ip >= IP_LIMIT)
+    }
+}
+
+#[async_trait]
+impl Accounts for AccountService {
+    async fn register(&self, form: Registration, client: ClientInfo) -> Result<SessionStart, AppError> {
+        let form = super::validate::registration(form)?;
+        let password = Password::parse(form.password.clone())?;
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let user = UserRecord {
+            id: UserId::new(uuid::Uuid::new_v4().to_string()),
+            email: normalise_email(&form.email),
+            first_name: form.first_name,
+            last_name: form.last_name,
+            password_hash: password::hash(&password, self.cost).await.map_err(internal)?,
+            lang: form.lang,
+            created_at: now,
+        };
+        let org =
+            OrgRecord { id: OrgId::new(uuid::Uuid::new_v4().to_string()), name: form.organisation, created_at: now };
+        match self.store.create_owner(&user, &org).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => return Err(AppError::with_status("error-register-failed", 409)),
+            Err(e) => return Err(internal(e)),
+        }
+        record_login(&self.store, &user.id, &client, now).await?;
+        let viewer =
+            self.viewer(&user.id, Some(&org.id)).await?.ok_or_else(|| internal("new owner has no membership"))?;
+        self.start(viewer, None).await
+    }
+
+    async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AppError> {
+        let email = normalise_email(email);
+        let now = OffsetDateTime::now_utc();
+        let invalid = || AppError::with_status("error-login-invalid", 401);
+        if self.throttled(&email, &client.ip, now).await? {
+            return Err(AppError::with_status("error-too-many-attempts", 429));
+        }
+        let user = self.store.user_by_email(&email).await.map_err(internal)?;
+        // Unknown addresses and short passwords still pay for one bcrypt check: same timing.
+        let candidate = Password::parse(password).unwrap_or_else(|_| Password::parse("x".repeat(12)).expect("valid"));
+        let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str())).await;
+        let user = match (ok, user) {
+            (true, Some(user)) => user,
+            _ => {
+                for key in [format!("pair:{email}|{}", client.ip), format!("ip:{}", client.ip)] {
+                    self.store.record_login_failure(&key, now).await.map_err(internal)?;
+                }
+                return Err(invalid());
+            }
+        };
+        self.store.clear_login_failures(&format!("pair:{email}|{}", client.ip)).await.map_err(internal)?;
+        record_login(&self.store, &user.id, &client, now).await?;
+        let viewer = self.viewer(&user.id, None).await?.ok_or_else(invalid)?;
+        self.start(viewer, None).await
+    }
+
+    async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AppError> {
+        let expired = || AppError::with_status("error-session-expired", 401);
+        let hash = token_hash(refresh_token.ok_or_else(expired)?);
+        let now = OffsetDateTime::now_utc();
+        let Some(used) = self.store.use_refresh_token(&hash, now).await.map_err(internal)? else {
+            // A token that was already rotated is being replayed: end the whole family.
+            if let Some(old) = self.store.refresh_token(&hash).await.map_err(internal)?
+                && old.used_at.is_some()
+            {
+                self.store.revoke_refresh_family(&old.family_id, now).await.map_err(internal)?;
+                tracing::warn!(family = %old.family_id, "refresh token replayed: session family revoked");
+            }
+            return Err(expired());
+        };
+        let user = UserId::new(used.user_id.clone());
+        let viewer = self.viewer(&user, used.org_id.as_ref()).await?.ok_or_else(expired)?;
+        self.start(viewer, Some((used.family_id, used.expires_at))).await
+    }
+
+    async fn logout(&self, refresh_token: Option<&str>) -> Result<String, AppError> {
+        if let Some(token) = refresh_token
+            && let Some(record) = self.store.refresh_token(&token_hash(token)).await.map_err(internal)?
+        {
+            self.store.revoke_refresh_family(&record.family_id, OffsetDateTime::now_utc()).await.map_err(internal)?;
+        }
+        Ok(self.cookie("", 0))
+    }
+
+    async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError> {
+        let Some(token) = refresh_token else { return Ok(None) };
+        let Some(record) = self.store.refresh_token(&token_hash(token)).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        let live =
+            record.used_at.is_none() && record.revoked_at.is_none() && record.expires_at > OffsetDateTime::now_utc();
+        if !live {
+            return Ok(None);
+        }
+        self.viewer(&UserId::new(record.user_id), record.org_id.as_ref()).await
+    }
+}
+
+async fn record_login(
+    store: &DynStore,
+    user: &UserId,
+    client: &ClientInfo,
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    let event = LoginEvent {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.clone(),
+        at: millis_precision(at),
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.chars().take(300).collect(),
+    };
+    store.record_login(&event).await.map_err(internal)
+}

@@ -1,0 +1,31 @@
+//! Checks of the registration form beyond the password policy.
+
+use app::accounts::model::Registration;
+use app::contact::model::is_plausible_email;
+use app::error::AppError;
+
+const NAME_MAX: usize = 100;
+const ORG_MAX: usize = 120;
+
+fn line(raw: &str, max: usize, code: &str) -> Result<String, AppError> {
+    let cleaned: String = raw.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if cleaned.is_empty() || cleaned.chars().count() > max {
+        return Err(AppError::invalid(code));
+    }
+    Ok(cleaned)
+}
+
+pub fn registration(form: Registration) -> Result<Registration, AppError> {
+    let email = form.email.trim().to_owned();
+    if !is_plausible_email(&email) {
+        return Err(AppError::invalid("error-contact-email"));
+    }
+    Ok(Registration {
+        first_name: line(&form.first_name, NAME_MAX, "error-first-name")?,
+        last_name: line(&form.last_name, NAME_MAX, "error-last-name")?,
+        email,
+        organisation: line(&form.organisation, ORG_MAX, "error-organisation")?,
+        lang: app::i18n::Lang::from_code(&form.lang).unwrap_or(app::i18n::Lang::En).code().to_owned(),
+        password: form.password,
+    })
+}

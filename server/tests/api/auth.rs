@@ -1,0 +1,184 @@
+use crate::helpers::{TestApp, header, spawn_app};
+use serde_json::Value;
+
+fn registration(email: &str, password: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("first_name", "Ana".into()),
+        ("last_name", "Pérez".into()),
+        ("email", email.into()),
+        ("password", password.into()),
+        ("organisation", "Tienda Ana".into()),
+        ("lang", "es".into()),
+    ]
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn register(app: &TestApp, email: &str) -> reqwest::Response {
+    app.client.post(app.url("/api/auth/register")).form(&registration(email, PASSWORD)).send().await.unwrap()
+}
+
+async fn login(app: &TestApp, email: &str, password: &str, ip: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/login"))
+        .header("x-forwarded-for", ip)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The refresh token from a response's Set-Cookie.
+fn refresh_cookie(res: &reqwest::Response) -> String {
+    let set = header(res, "set-cookie");
+    set.split(';').next().unwrap().trim_start_matches("adronx_refresh=").to_owned()
+}
+
+async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn registering_creates_an_owner_signs_them_in_and_stores_only_a_hash() {
+    let app = spawn_app().await;
+    let res = register(&app, "Ana@Tienda.MX").await;
+    assert_eq!(res.status(), 200);
+    let cookie = header(&res, "set-cookie").to_owned();
+    assert!(cookie.starts_with("adronx_refresh="));
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=604800"] {
+        assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+    }
+    assert!(!cookie.contains("Secure"), "plain-http local run");
+    let grant: Value = res.json().await.unwrap();
+    assert_eq!(grant["viewer"]["role"], "owner");
+    assert_eq!(grant["viewer"]["org_name"], "Tienda Ana");
+    assert_eq!(grant["viewer"]["email"], "ana@tienda.mx");
+    assert!(grant["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert!(grant.get("refresh_token").is_none(), "the refresh token never appears in a body");
+    let user = app.store.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+    assert!(user.password_hash.starts_with("$2b$10$") && !user.password_hash.contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn bad_registrations_are_refused_with_their_code_and_store_nothing() {
+    let app = spawn_app().await;
+    let res =
+        app.client.post(app.url("/api/auth/register")).form(&registration("a@b.co", "short")).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "error-password-short");
+    assert!(app.store.user_by_email("a@b.co").await.unwrap().is_none());
+    assert_eq!(register(&app, "a@b.co").await.status(), 200);
+    let twice = register(&app, "A@B.CO").await;
+    assert_eq!(twice.status(), 409);
+    assert_eq!(twice.json::<Value>().await.unwrap()["code"], "error-register-failed");
+}
+
+#[tokio::test]
+async fn sign_in_failures_look_the_same_for_unknown_and_known_addresses() {
+    let app = spawn_app().await;
+    register(&app, "ana@tienda.mx").await;
+    let wrong = login(&app, "ana@tienda.mx", "not the password at all", "1.1.1.1").await;
+    let unknown = login(&app, "nobody@tienda.mx", "not the password at all", "1.1.1.1").await;
+    assert_eq!((wrong.status().as_u16(), unknown.status().as_u16()), (401, 401));
+    assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    let ok = login(&app, " ANA@tienda.mx ", PASSWORD, "1.1.1.1").await;
+    assert_eq!(ok.status(), 200);
+    let user = app.store.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+    let events = app.store.recent_logins(&user.id, 10).await.unwrap();
+    assert_eq!(events.len(), 2, "registration and sign-in");
+    assert_eq!(events[0].ip, "1.1.1.1");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_address_without_locking_the_owner_out() {
+    let app = spawn_app().await;
+    register(&app, "ana@tienda.mx").await;
+    for _ in 0..5 {
+        assert_eq!(login(&app, "ana@tienda.mx", "guessing-guessing", "6.6.6.6").await.status(), 401);
+    }
+    let blocked = login(&app, "ana@tienda.mx", PASSWORD, "6.6.6.6").await;
+    assert_eq!(blocked.status(), 429);
+    assert_eq!(blocked.json::<Value>().await.unwrap()["code"], "error-too-many-attempts");
+    assert_eq!(login(&app, "ana@tienda.mx", PASSWORD, "7.7.7.7").await.status(), 200, "the owner elsewhere");
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replayed_token_ends_the_whole_session() {
+    let app = spawn_app().await;
+    let first = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let res = refresh(&app, &first).await;
+    assert_eq!(res.status(), 200);
+    let second = refresh_cookie(&res);
+    assert_ne!(first, second);
+    let replay = refresh(&app, &first).await;
+    assert_eq!(replay.status(), 401);
+    assert_eq!(replay.json::<Value>().await.unwrap()["code"], "error-session-expired");
+    assert_eq!(refresh(&app, &second).await.status(), 401, "the family was revoked");
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_yield_at_most_one_new_token() {
+    let app = spawn_app().await;
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let calls = (0..6).map(|_| refresh(&app, &token));
+    let results = futures_util::future::join_all(calls).await;
+    let ok = results.iter().filter(|r| r.status() == 200).count();
+    assert!(ok <= 1, "{ok} new tokens");
+}
+
+#[tokio::test]
+async fn sign_out_clears_the_cookie_and_ends_the_session() {
+    let app = spawn_app().await;
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let viewer = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(viewer.json::<Value>().await.unwrap()["first_name"], "Ana");
+    let out = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    assert!(header(&out, "set-cookie").contains("Max-Age=0"));
+    assert_eq!(refresh(&app, &token).await.status(), 401);
+    let gone = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn cookie_authenticated_calls_refuse_cross_site_requests() {
+    let app = spawn_app().await;
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example.org")] {
+        let res = app
+            .client
+            .post(app.url("/api/auth/refresh"))
+            .header("cookie", format!("adronx_refresh={token}"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{name}: {value}");
+    }
+    assert_eq!(refresh(&app, &token).await.status(), 200, "the token was not consumed by the refused calls");
+}
