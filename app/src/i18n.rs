@@ -192,7 +192,7 @@ pub fn remember_choice(lang: Lang) {
 /// Runs before first paint on unprefixed pages: a stored choice that differs from what the server
 /// negotiated moves the visitor to that language's URL, so the next visit to `/` honours it.
 pub const CHOICE_SCRIPT: &str = "(function(){try{var l=localStorage.getItem('adronx_lang'),\
-p=location.pathname;if(/^(en|es|ar)$/.test(l||'')&&!/^\\/(en|es|ar)(\\/|$)/.test(p)\
+p=location.pathname;if(/^(en|es|ar)$/.test(l||'')&&/^\\/(privacy|terms)?$/.test(p)\
 &&l!==document.documentElement.lang){location.replace('/'+l+(p==='/'?'':p)+location.search+location.hash)}}catch(e){}})()";
 
 #[cfg(test)]

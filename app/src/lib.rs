@@ -23,7 +23,7 @@ pub use shell::{PublicUrl, shell};
 use leptos::prelude::*;
 use leptos_meta::{Html, Stylesheet, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -43,10 +43,31 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::Landing/>
                 <Route path=path!("/privacy") view=pages::Privacy/>
                 <Route path=path!("/terms") view=pages::Terms/>
-                <Route path=path!("/login") view=pages::AccountsSoon/>
-                <Route path=path!("/register") view=pages::AccountsSoon/>
+                <Route path=path!("/login") view=pages::LoginPage/>
+                <Route path=path!("/register") view=pages::RegisterPage/>
+                // Signed-in pages wait for the session before sending anything (Async), so an
+                // anonymous visitor gets a real redirect and a signed-in one a complete page.
+                <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::Inbox/>
+                    <Route path=path!("inbox") view=pages::Inbox/>
+                    <Route path=path!("contacts") view=pages::Contacts/>
+                    <Route path=path!("campaigns") view=pages::Campaigns/>
+                    <Route path=path!("settings") view=pages::Settings/>
+                </ParentRoute>
                 // The same public pages under a language prefix: /es, /es/privacy, /ar/terms…
-                <ParentRoute path=path!("/:lang") view=LangPrefix>
+                // Static segments, not a `/:lang` parameter, so `/favicon.svg` and other files
+                // never match a page route.
+                <ParentRoute path=path!("/en") view=Outlet>
+                    <Route path=path!("") view=pages::Landing/>
+                    <Route path=path!("privacy") view=pages::Privacy/>
+                    <Route path=path!("terms") view=pages::Terms/>
+                </ParentRoute>
+                <ParentRoute path=path!("/es") view=Outlet>
+                    <Route path=path!("") view=pages::Landing/>
+                    <Route path=path!("privacy") view=pages::Privacy/>
+                    <Route path=path!("terms") view=pages::Terms/>
+                </ParentRoute>
+                <ParentRoute path=path!("/ar") view=Outlet>
                     <Route path=path!("") view=pages::Landing/>
                     <Route path=path!("privacy") view=pages::Privacy/>
                     <Route path=path!("terms") view=pages::Terms/>
@@ -61,14 +82,4 @@ pub fn App() -> impl IntoView {
 fn LangAttributes() -> impl IntoView {
     let i18n = i18n::provide_i18n();
     view! { <Html {..} lang=move || i18n.lang.get().code() dir=move || i18n.lang.get().dir()/> }
-}
-
-/// Renders its child only for a supported language code; `/xx/...` is a 404.
-#[component]
-fn LangPrefix() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    move || match params.with(|p| p.get("lang")).as_deref().and_then(i18n::Lang::from_code) {
-        Some(_) => Outlet().into_any(),
-        None => pages::NotFound().into_any(),
-    }
 }

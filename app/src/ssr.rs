@@ -133,12 +133,3 @@ pub fn finish_session(
         }
     }
 }
-
-/// Only local paths may be a `next` target (no open redirects).
-pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/app".to_owned()
-    }
-}

@@ -1,7 +1,7 @@
 //! Server functions for sign-up, sign-in and sessions. Each is a thin call into
 //! `ports::Accounts`; the refresh token only ever travels in the HttpOnly cookie.
 
-use super::model::{AccessGrant, Registration, Viewer};
+use super::model::{AccessGrant, Viewer};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -14,7 +14,7 @@ pub async fn register(
     organisation: String,
     lang: String,
 ) -> Result<AccessGrant, AppError> {
-    let form = Registration { first_name, last_name, email, password, organisation, lang };
+    let form = super::model::Registration { first_name, last_name, email, password, organisation, lang };
     let result = crate::ports::services()?.accounts.register(form, crate::ssr::client_info()).await;
     crate::ssr::finish_session(result, "/app")
 }
@@ -22,7 +22,7 @@ pub async fn register(
 #[server(name = SignIn, prefix = "/api", endpoint = "auth/login")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<AccessGrant, AppError> {
     let result = crate::ports::services()?.accounts.login(&email, password, crate::ssr::client_info()).await;
-    crate::ssr::finish_session(result, &crate::ssr::safe_next(next.as_deref().unwrap_or("/app")))
+    crate::ssr::finish_session(result, &crate::accounts::safe_next(next.as_deref().unwrap_or("/app")))
 }
 
 #[server(name = RefreshSession, prefix = "/api", endpoint = "auth/refresh")]

@@ -19,20 +19,3 @@ pub fn NotFound() -> impl IntoView {
         </PublicLayout>
     }
 }
-
-/// Where "Sign in" and "Get started free" lead until accounts exist: says so plainly and points
-/// to the contact form instead of pretending.
-#[component]
-pub fn AccountsSoon() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <PageMeta title="meta-account-title"/>
-        <PublicLayout>
-            <section class="section narrow">
-                <h1>{move || i18n.t("account-title")}</h1>
-                <p>{move || i18n.t("account-body")}</p>
-                <p><a class="btn btn-primary" href="/#contact">{move || i18n.t("account-cta")}</a></p>
-            </section>
-        </PublicLayout>
-    }
-}

@@ -1,12 +1,16 @@
 //! Public pages. Each is a component under the shared public layout.
 
+mod app_shell;
+mod auth;
 mod landing;
 mod legal;
 mod misc;
 
+pub use app_shell::{AppShell, Campaigns, Contacts, Inbox, Settings};
+pub use auth::{LoginPage, RegisterPage};
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};
-pub use misc::{AccountsSoon, NotFound};
+pub use misc::NotFound;
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

@@ -182,3 +182,54 @@ async fn cookie_authenticated_calls_refuse_cross_site_requests() {
     }
     assert_eq!(refresh(&app, &token).await.status(), 200, "the token was not consumed by the refused calls");
 }
+
+#[tokio::test]
+async fn the_app_is_rendered_on_the_server_for_a_signed_in_user_and_redirects_anyone_else() {
+    let app = spawn_app().await;
+    let anonymous = app.client.get(app.url("/app/contacts")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(anonymous.status(), 302);
+    assert_eq!(header(&anonymous, "location"), "/login?next=/app/contacts");
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let page = app
+        .client
+        .get(app.url("/app/contacts"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    for text in ["Tienda Ana", "Ana Pérez", "Propietario", "Aún no hay contactos", "Cerrar sesión"] {
+        assert!(body.contains(text), "missing {text}");
+    }
+    // Rendering does not rotate the cookie: it still refreshes.
+    assert_eq!(refresh(&app, &token).await.status(), 200);
+}
+
+#[tokio::test]
+async fn plain_form_sign_in_sets_the_cookie_and_goes_to_the_requested_page() {
+    let app = spawn_app().await;
+    register(&app, "ana@tienda.mx").await;
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/login?next=/app/settings", app.address))
+        .form(&[("email", "ana@tienda.mx"), ("password", PASSWORD), ("next", "/app/settings")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(header(&res, "location"), "/app/settings");
+    assert!(header(&res, "set-cookie").starts_with("adronx_refresh="));
+    let evil = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("accept", "text/html")
+        .form(&[("email", "ana@tienda.mx"), ("password", PASSWORD), ("next", "//evil.example.org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&evil, "location"), "/app", "no open redirect");
+}

@@ -15,3 +15,14 @@ async fn built_assets_are_served_precompressed_when_the_browser_accepts_it() {
     assert_eq!(plain.text().await.unwrap(), "console.log('plain')");
     assert_eq!(app.get("/pkg/missing.js").await.status(), 404);
 }
+
+#[tokio::test]
+async fn public_files_at_the_root_are_served_not_taken_for_pages() {
+    let app = spawn_app().await;
+    let site = app.data_dir().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg/>").unwrap();
+    let res = app.get("/favicon.svg").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "<svg/>");
+}

@@ -1,0 +1,141 @@
+//! The signed-in app: a shell with navigation and the active organisation, rendered on the server
+//! from the session cookie (no flash of signed-out content). Anonymous visitors go to
+//! `/login?next=…`. The sections are filled by later features; until then each says so plainly.
+
+use super::PageMeta;
+use crate::accounts::api::{SignOut, current_viewer};
+use crate::accounts::client;
+use crate::accounts::model::{Role, Viewer};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::{use_location, use_navigate};
+
+const SECTIONS: [(&str, &str); 4] = [
+    ("/app/inbox", "app-nav-inbox"),
+    ("/app/contacts", "app-nav-contacts"),
+    ("/app/campaigns", "app-nav-campaigns"),
+    ("/app/settings", "app-nav-settings"),
+];
+
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "app-role-owner",
+        Role::Admin => "app-role-admin",
+        Role::Member => "app-role-member",
+    }
+}
+
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    let location = use_location();
+    view! {
+        <PageMeta title="meta-app-title"/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) => view! { <SignedIn viewer=v/> }.into_any(),
+                    _ => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(viewer: Viewer) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let location = use_location();
+    let sign_out = ServerAction::<SignOut>::new();
+    // In the browser: keep the access token fresh; an ended session goes back to sign-in.
+    Effect::new(move |_| client::keep_fresh(|| use_navigate()("/login", Default::default())));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            client::clear_session();
+            use_navigate()("/login", Default::default());
+        }
+    });
+    provide_context(viewer.clone());
+    let name = format!("{} {}", viewer.first_name, viewer.last_name);
+    view! {
+        <a class="skip-link" href="#app-main" rel="external">{t("skip-to-content")}</a>
+        <div class="app">
+            <header class="app-header">
+                <a class="brand" href="/app">{t("site-name")}</a>
+                <p class="app-org">
+                    <strong>{viewer.org_name.clone()}</strong>
+                    " · "
+                    <span>{move || i18n.t(role_key(viewer.role))}</span>
+                </p>
+                <p class="app-user">{name}</p>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="btn btn-ghost">{t("app-sign-out")}</button>
+                </ActionForm>
+            </header>
+            <nav class="app-nav" aria-label=t("app-nav-label")>
+                <ul>
+                    {SECTIONS.into_iter().map(|(href, key)| view! {
+                        <li>
+                            <a href=href aria-current=move || location.pathname.get().starts_with(href).then_some("page")>
+                                {t(key)}
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+            <main id="app-main" class="app-main" tabindex="-1"><Outlet/></main>
+        </div>
+    }
+}
+
+/// One not-yet-filled section: its title and a plain statement of what will appear here.
+#[component]
+pub fn EmptySection(title: &'static str, body: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="empty-state">
+            <h1>{move || i18n.t(title)}</h1>
+            <p>{move || i18n.t(body)}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Inbox() -> impl IntoView {
+    view! { <EmptySection title="app-nav-inbox" body="app-empty-inbox"/> }
+}
+
+#[component]
+pub fn Contacts() -> impl IntoView {
+    view! { <EmptySection title="app-nav-contacts" body="app-empty-contacts"/> }
+}
+
+#[component]
+pub fn Campaigns() -> impl IntoView {
+    view! { <EmptySection title="app-nav-campaigns" body="app-empty-campaigns"/> }
+}
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = expect_context::<Viewer>();
+    view! {
+        <section>
+            <h1>{move || i18n.t("app-nav-settings")}</h1>
+            <dl class="facts">
+                <dt>{move || i18n.t("app-settings-org")}</dt>
+                <dd>{viewer.org_name.clone()}</dd>
+                <dt>{move || i18n.t("app-settings-role")}</dt>
+                <dd>{move || i18n.t(role_key(viewer.role))}</dd>
+                <dt>{move || i18n.t("auth-email")}</dt>
+                <dd>{viewer.email.clone()}</dd>
+            </dl>
+            <p>{move || i18n.t("app-empty-settings")}</p>
+        </section>
+    }
+}

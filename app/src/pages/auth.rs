@@ -1,0 +1,115 @@
+//! Sign-in and sign-up pages. Plain forms (they work without JavaScript: the server sets the
+//! session cookie and redirects); once hydrated they post in place and keep the access token.
+
+use super::PageMeta;
+use crate::accounts::api::{RegisterAccount, SignIn};
+use crate::accounts::client;
+use crate::accounts::model::AccessGrant;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::layout::PublicLayout;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// After a successful sign-in in the browser: keep the token, go where the visitor was heading.
+fn on_signed_in(value: Option<Result<AccessGrant, AppError>>, next: String) {
+    if let Some(Ok(grant)) = value {
+        client::store_grant(&grant);
+        use_navigate()(&crate::accounts::safe_next(&next), Default::default());
+    }
+}
+
+/// The error to show: from the last in-place submit, or from `?error=` after a plain form post.
+fn error_view(last: impl Fn() -> Option<Result<(), String>> + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    move || {
+        let code = match last() {
+            Some(Err(code)) => Some(code),
+            Some(Ok(())) => None,
+            None => query.with(|q| q.get("error").filter(|c| c.starts_with("error-"))),
+        };
+        code.map(|c| view! { <p class="form-status err" role="alert">{i18n.t(&c)}</p> })
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<SignIn>::new();
+    let next = use_query_map().with_untracked(|q| q.get("next")).unwrap_or_else(|| "/app".into());
+    let target = next.clone();
+    Effect::new(move |_| on_signed_in(action.value().get(), target.clone()));
+    view! {
+        <PageMeta title="meta-login-title"/>
+        <PublicLayout>
+            <section class="section narrow auth">
+                <h1>{t("auth-login-title")}</h1>
+                <ActionForm action=action>
+                    <input type="hidden" name="next" value=next/>
+                    <div class="field">
+                        <label for="login-email">{t("auth-email")}</label>
+                        <input id="login-email" name="email" type="email" required autocomplete="username"/>
+                    </div>
+                    <div class="field">
+                        <label for="login-password">{t("auth-password")}</label>
+                        <input id="login-password" name="password" type="password" required autocomplete="current-password"/>
+                    </div>
+                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-login-submit") }}
+                    </button>
+                </ActionForm>
+                <p class="auth-alt">{t("auth-login-no-account")} " " <a href="/register">{t("auth-login-create")}</a></p>
+            </section>
+        </PublicLayout>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<RegisterAccount>::new();
+    Effect::new(move |_| on_signed_in(action.value().get(), "/app".into()));
+    view! {
+        <PageMeta title="meta-register-title"/>
+        <PublicLayout>
+            <section class="section narrow auth">
+                <h1>{t("auth-register-title")}</h1>
+                <ActionForm action=action>
+                    <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="reg-first">{t("auth-first-name")}</label>
+                            <input id="reg-first" name="first_name" required autocomplete="given-name"/>
+                        </div>
+                        <div class="field">
+                            <label for="reg-last">{t("auth-last-name")}</label>
+                            <input id="reg-last" name="last_name" required autocomplete="family-name"/>
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="reg-email">{t("auth-email")}</label>
+                        <input id="reg-email" name="email" type="email" required autocomplete="email"/>
+                    </div>
+                    <div class="field">
+                        <label for="reg-password">{t("auth-password")}</label>
+                        <input id="reg-password" name="password" type="password" required autocomplete="new-password" aria-describedby="reg-password-hint"/>
+                        <p id="reg-password-hint" class="hint">{t("auth-password-hint")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="reg-org">{t("auth-organisation")}</label>
+                        <input id="reg-org" name="organisation" required autocomplete="organization"/>
+                    </div>
+                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-register-submit") }}
+                    </button>
+                </ActionForm>
+                <p class="auth-alt">{t("auth-register-have-account")} " " <a href="/login">{t("nav-sign-in")}</a></p>
+            </section>
+        </PublicLayout>
+    }
+}

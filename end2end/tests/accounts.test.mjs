@@ -1,0 +1,84 @@
+// Browser tests of signing up, out and in, against the real built server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, newBrowser, watchErrors, waitForHydration } from '../support.mjs';
+
+const PASSWORD = 'a long and memorable passphrase';
+let browser, context;
+before(async () => ({ browser, context } = await newBrowser()));
+after(async () => browser?.close());
+
+async function fillRegistration(page, email) {
+  await page.fill('#reg-first', 'Ana');
+  await page.fill('#reg-last', 'Pérez');
+  await page.fill('#reg-email', email);
+  await page.fill('#reg-password', PASSWORD);
+  await page.fill('#reg-org', 'Tienda Ana');
+}
+
+test('register, sign out and sign in again, with the access token kept only while signed in', async () => {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto('/register');
+  await waitForHydration(page);
+  await page.evaluate(() => localStorage.setItem('adronx_lang', 'en'));
+  await fillRegistration(page, 'ana.e2e@example.com');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+  await page.waitForSelector('text=Tienda Ana');
+  assert.match(await page.locator('.app-user').innerText(), /Ana Pérez/);
+  const stored = await page.evaluate(() => ({
+    token: localStorage.getItem('adronx_access_token'),
+    expires: Number(localStorage.getItem('adronx_access_expires')),
+  }));
+  assert.equal(stored.token.split('.').length, 3);
+  const minutes = (stored.expires * 1000 - Date.now()) / 60000;
+  assert.ok(minutes > 28 && minutes <= 30, `expires in ${minutes} min`);
+  const cookies = await context.cookies();
+  const refresh = cookies.find((c) => c.name === 'adronx_refresh');
+  assert.ok(refresh?.httpOnly, 'the refresh token is an HttpOnly cookie');
+  assert.equal(await page.evaluate(() => document.cookie.includes('adronx_refresh')), false);
+
+  // A reload renders the signed-in page on the server.
+  await page.reload();
+  await page.waitForSelector('.app-header');
+
+  await page.click('text=Sign out');
+  await page.waitForURL(/\/login$/);
+  const after = await page.evaluate(() => ({
+    token: localStorage.getItem('adronx_access_token'),
+    expires: localStorage.getItem('adronx_access_expires'),
+    lang: localStorage.getItem('adronx_lang'),
+  }));
+  assert.deepEqual(after, { token: null, expires: null, lang: 'en' }, 'only the session keys are cleared');
+
+  await page.goto('/app/settings');
+  await page.waitForURL(/\/login\?next=\/app\/settings$/);
+  await waitForHydration(page);
+  await page.fill('#login-email', 'ana.e2e@example.com');
+  await page.fill('#login-password', 'wrong password entirely');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.form-status.err');
+  assert.match(await page.locator('.form-status.err').innerText(), /do not match/);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app\/settings$/);
+  await page.waitForSelector('text=Your role');
+  assert.deepEqual(errors.filter((e) => !/\b(401|422)\b/.test(e)), []);
+  await page.close();
+});
+
+test('signing up and in works without JavaScript', async () => {
+  const noJs = await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled: false });
+  const page = await noJs.newPage();
+  await page.goto('/register');
+  await fillRegistration(page, 'luis.e2e@example.com');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+  assert.match(await page.locator('.app-org').innerText(), /Tienda Ana/);
+  await page.click('text=Sign out');
+  await page.waitForURL(/\/login$/);
+  await page.goto('/app');
+  await page.waitForURL(/\/login\?next=\/app$/);
+  await noJs.close();
+});
