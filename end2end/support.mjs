@@ -32,3 +32,21 @@ export function watchErrors(page) {
 export async function waitForHydration(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
 }
+
+/** Waits for an e-mail in the server's outbox (no SMTP in the browser run) whose text matches. */
+export async function waitForEmail(pattern, timeoutMs = 10_000) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = `${process.env.ADRONX_E2E_DATA_DIR}/outbox`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let files = [];
+    try { files = readdirSync(dir).sort().reverse(); } catch { /* not created yet */ }
+    for (const f of files) {
+      // Undo quoted-printable soft line breaks and '=' escapes.
+      const text = readFileSync(`${dir}/${f}`, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (pattern.test(text)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no e-mail matching ${pattern} in ${dir}`);
+}

@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/terms") view=pages::Terms/>
                 <Route path=path!("/login") view=pages::LoginPage/>
                 <Route path=path!("/register") view=pages::RegisterPage/>
+                <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage/>
+                <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
                 // Signed-in pages wait for the session before sending anything (Async), so an
                 // anonymous visitor gets a real redirect and a signed-in one a complete page.
                 <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>

@@ -35,6 +35,11 @@ pub trait Accounts: Send + Sync {
     async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AppError>;
     /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
     async fn logout(&self, refresh_token: Option<&str>) -> Result<String, AppError>;
+    /// Sends a reset link if the address has an account; answers the same either way.
+    async fn request_password_reset(&self, email: &str) -> Result<(), AppError>;
+    /// Sets a new password with a reset token (single use, one hour), ends every session and
+    /// notifies the account's owner.
+    async fn reset_password(&self, token: &str, password: String) -> Result<(), AppError>;
     /// The signed-in viewer for a page render, from the refresh cookie, without rotating it.
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError>;
 }

@@ -1,7 +1,7 @@
 // Browser tests of signing up, out and in, against the real built server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, newBrowser, watchErrors, waitForHydration } from '../support.mjs';
+import { BASE_URL, newBrowser, waitForEmail, watchErrors, waitForHydration } from '../support.mjs';
 
 const PASSWORD = 'a long and memorable passphrase';
 let browser, context;
@@ -81,4 +81,35 @@ test('signing up and in works without JavaScript', async () => {
   await page.goto('/app');
   await page.waitForURL(/\/login\?next=\/app$/);
   await noJs.close();
+});
+
+test('forgot password: the e-mailed link sets a new password that then signs in', async () => {
+  const page = await context.newPage();
+  await page.goto('/register');
+  await waitForHydration(page);
+  await fillRegistration(page, 'rosa.e2e@example.com');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+  await page.click('text=Sign out');
+  await page.waitForURL(/\/login$/);
+  await page.click('text=Forgot your password?');
+  await page.waitForURL(/\/forgot-password$/);
+  await waitForHydration(page);
+  await page.fill('#forgot-email', 'rosa.e2e@example.com');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.form-status.ok');
+  const mail = await waitForEmail(/To: rosa\.e2e@example\.com[\s\S]*reset-password\?token=/);
+  const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/reset-password\?token=[A-Za-z0-9_-]+)/)[1];
+  await page.goto(link);
+  await waitForHydration(page);
+  await page.fill('#reset-password', 'my brand new passphrase');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.form-status.ok');
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.fill('#login-email', 'rosa.e2e@example.com');
+  await page.fill('#login-password', 'my brand new passphrase');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+  await page.close();
 });

@@ -65,6 +65,7 @@ impl Application {
             crate::accounts::session::Signer::new(&secrets.signing_key),
             config.is_https(),
             config.bcrypt_cost,
+            config.public_url.clone(),
         );
         let services =
             Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts: Arc::new(accounts) };

@@ -52,3 +52,16 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let cookie = crate::ssr::cookie(crate::accounts::REFRESH_COOKIE);
     crate::ports::services()?.accounts.viewer_from_cookie(cookie.as_deref()).await
 }
+
+/// Always answers the same, whether or not the address has an account.
+#[server(name = RequestPasswordReset, prefix = "/api", endpoint = "auth/forgot")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let result = crate::ports::services()?.accounts.request_password_reset(&email).await;
+    crate::ssr::finish_form(result, "forgot")
+}
+
+#[server(name = ResetPassword, prefix = "/api", endpoint = "auth/reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let result = crate::ports::services()?.accounts.reset_password(&token, password).await;
+    crate::ssr::finish_form(result, "reset")
+}

@@ -61,6 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-login-submit") }}
                     </button>
                 </ActionForm>
+                <p class="auth-alt"><a href="/forgot-password">{t("auth-forgot-link")}</a></p>
                 <p class="auth-alt">{t("auth-login-no-account")} " " <a href="/register">{t("auth-login-create")}</a></p>
             </section>
         </PublicLayout>

@@ -5,12 +5,14 @@ mod auth;
 mod landing;
 mod legal;
 mod misc;
+mod password;
 
 pub use app_shell::{AppShell, Campaigns, Contacts, Inbox, Settings};
 pub use auth::{LoginPage, RegisterPage};
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};
 pub use misc::NotFound;
+pub use password::{ForgotPasswordPage, ResetPasswordPage};
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

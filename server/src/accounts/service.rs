@@ -2,13 +2,17 @@
 
 use super::password::{self, Password};
 use super::session::{REFRESH_TTL, Signer, new_refresh_token, token_hash};
-use crate::storage::{DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, StoreError, UserRecord, millis_precision};
+use crate::email::{EmailJob, SEND_EMAIL, Template};
+use crate::storage::{
+    DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord, millis_precision,
+};
 use app::accounts::model::{AccessGrant, Registration, Viewer};
 use app::error::AppError;
 use app::ids::{OrgId, UserId};
 use app::ports::{Accounts, ClientInfo, SessionStart};
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
+use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 pub use app::accounts::REFRESH_COOKIE;
@@ -23,7 +27,11 @@ pub struct AccountService {
     signer: Signer,
     secure_cookies: bool,
     cost: u32,
+    /// Links in e-mails are built from this, never from the request's Host header.
+    public_url: String,
 }
+
+const RESET_TTL: Duration = Duration::hours(1);
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
@@ -34,8 +42,24 @@ fn normalise_email(email: &str) -> String {
 }
 
 impl AccountService {
-    pub fn new(store: DynStore, signer: Signer, secure_cookies: bool, cost: u32) -> Self {
-        Self { store, signer, secure_cookies, cost }
+    pub fn new(store: DynStore, signer: Signer, secure_cookies: bool, cost: u32, public_url: String) -> Self {
+        Self { store, signer, secure_cookies, cost, public_url }
+    }
+
+    async fn email(
+        &self,
+        user: &UserRecord,
+        template: Template,
+        extra: &[(&str, String)],
+        key: String,
+    ) -> Result<(), AppError> {
+        let mut vars = BTreeMap::from([("name".to_owned(), user.first_name.clone())]);
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
+        let job = EmailJob { to: user.email.clone(), template, lang, vars };
+        let payload = serde_json::to_value(&job).map_err(internal)?;
+        crate::jobs::enqueue(&self.store, SEND_EMAIL, payload, Some(key)).await.map_err(internal)?;
+        Ok(())
     }
 
     fn cookie(&self, value: &str, max_age: i64) -> String {
@@ -176,6 +200,39 @@ impl Accounts for AccountService {
             self.store.revoke_refresh_family(&record.family_id, OffsetDateTime::now_utc()).await.map_err(internal)?;
         }
         Ok(self.cookie("", 0))
+    }
+
+    async fn request_password_reset(&self, email: &str) -> Result<(), AppError> {
+        let Some(user) = self.store.user_by_email(&normalise_email(email)).await.map_err(internal)? else {
+            return Ok(());
+        };
+        let now = millis_precision(OffsetDateTime::now_utc());
+        self.store.void_reset_tokens(&user.id, now).await.map_err(internal)?;
+        let (token, hash) = new_refresh_token();
+        let record = ResetTokenRecord {
+            token_hash: hash.clone(),
+            user_id: user.id.to_string(),
+            expires_at: now + RESET_TTL,
+            used_at: None,
+            created_at: now,
+        };
+        self.store.insert_reset_token(&record).await.map_err(internal)?;
+        let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
+        self.email(&user, Template::PasswordReset, &[("link", link)], format!("reset:{hash}")).await
+    }
+
+    async fn reset_password(&self, token: &str, password: String) -> Result<(), AppError> {
+        let password = Password::parse(password)?;
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let invalid = || AppError::with_status("error-reset-invalid", 400);
+        let record =
+            self.store.use_reset_token(&token_hash(token), now).await.map_err(internal)?.ok_or_else(invalid)?;
+        let user_id = UserId::new(record.user_id);
+        let user = self.store.user(&user_id).await.map_err(internal)?.ok_or_else(invalid)?;
+        let hash = password::hash(&password, self.cost).await.map_err(internal)?;
+        self.store.set_password_hash(&user_id, &hash).await.map_err(internal)?;
+        self.store.revoke_user_refresh_tokens(&user_id, now).await.map_err(internal)?;
+        self.email(&user, Template::PasswordChanged, &[], format!("changed:{}", record.token_hash)).await
     }
 
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError> {

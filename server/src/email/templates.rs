@@ -11,12 +11,20 @@ use std::collections::BTreeMap;
 pub enum Template {
     /// Confirms to a visitor that their contact-form message arrived.
     ContactAck,
+    /// A link to choose a new password (vars: name, link).
+    PasswordReset,
+    /// Tells the owner of an account that its password changed (vars: name).
+    PasswordChanged,
 }
 
 impl Template {
+    pub const ALL: [Template; 3] = [Template::ContactAck, Template::PasswordReset, Template::PasswordChanged];
+
     fn prefix(self) -> &'static str {
         match self {
             Template::ContactAck => "email-contact-ack",
+            Template::PasswordReset => "email-reset",
+            Template::PasswordChanged => "email-changed",
         }
     }
 
@@ -30,6 +38,14 @@ impl Template {
             "email-signature".into(),
             format!("{p}-footer"),
         ]
+    }
+
+    /// A call to action: the label's key and the variable holding its URL.
+    fn action(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Template::PasswordReset => Some(("email-reset-action", "link")),
+            _ => None,
+        }
     }
 }
 
@@ -47,9 +63,18 @@ pub fn render(template: Template, lang: Lang, vars: &BTreeMap<String, String>) -
     }
     let mut parts = template.keys().into_iter().map(|key| translate(lang, &key, Some(&args)));
     let subject = parts.next().unwrap_or_default();
-    let paragraphs: Vec<String> = parts.collect();
+    let mut paragraphs: Vec<String> = parts.collect();
+    let mut html_paragraphs: Vec<String> = paragraphs.iter().map(|p| format!("<p>{}</p>", escape(p))).collect();
+    if let Some((label, var)) = template.action()
+        && let Some(url) = vars.get(var)
+    {
+        // Right after the body paragraph: a link in HTML, the bare URL in the text part.
+        let label = translate(lang, label, None);
+        html_paragraphs.insert(2, format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(&label)));
+        paragraphs.insert(2, format!("{label}: {url}"));
+    }
+    let body = html_paragraphs.concat();
     let text = paragraphs.join("\n\n");
-    let body: String = paragraphs.iter().map(|p| format!("<p>{}</p>", escape(p))).collect();
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body style=\"font-family:sans-serif;line-height:1.5;color:#14201a\">{body}</body></html>",
@@ -71,7 +96,7 @@ mod tests {
     #[test]
     fn every_template_is_translated_in_every_language() {
         for lang in Lang::ALL {
-            for key in Template::ContactAck.keys() {
+            for key in Template::ALL.iter().flat_map(|t| t.keys()).chain(["email-reset-action".to_owned()]) {
                 assert_ne!(translate(lang, &key, None), key, "{key} missing in {}", lang.code());
             }
         }
@@ -86,5 +111,22 @@ mod tests {
         assert!(r.text.contains("<b>Ana</b>"), "plain text keeps the name as written");
         let es = render(Template::ContactAck, Lang::Es, &vars);
         assert_ne!(es.subject, r.subject);
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::*;
+
+    #[test]
+    fn a_reset_email_carries_its_link_in_both_parts() {
+        let vars = BTreeMap::from([
+            ("name".to_owned(), "Ana".to_owned()),
+            ("link".to_owned(), "https://app.example.com/reset-password?token=abc&x=1".to_owned()),
+        ]);
+        let r = render(Template::PasswordReset, Lang::En, &vars);
+        assert!(r.text.contains("https://app.example.com/reset-password?token=abc&x=1"));
+        assert_eq!(r.html.matches("href=\"https://app.example.com/reset-password?token=abc&amp;x=1\"").count(), 1);
+        assert_eq!(r.text.matches("https://app.example.com/reset-password").count(), 1);
     }
 }

@@ -7,6 +7,7 @@ mod health;
 mod helpers;
 mod jobs;
 mod pages;
+mod password_reset;
 mod security;
 mod smtp;
 mod static_files;

@@ -1,0 +1,93 @@
+//! "Forgot password" and "choose a new password" pages. Plain forms, so they work without
+//! JavaScript; the outcome is shown in place or, after a plain post, from the query string.
+
+use super::PageMeta;
+use crate::accounts::api::{RequestPasswordReset, ResetPassword};
+use crate::i18n::use_i18n;
+use crate::layout::PublicLayout;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// `Some(Ok)` once `form` succeeded, `Some(Err(code))` on a failure, from the action or the URL.
+fn outcome(last: Option<Result<(), String>>, form: &str) -> Option<Result<(), String>> {
+    last.or_else(|| {
+        use_query_map().with(|q| {
+            if q.get("sent").as_deref() == Some(form) {
+                Some(Ok(()))
+            } else {
+                q.get("error").filter(|c| c.starts_with("error-")).map(Err)
+            }
+        })
+    })
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let status = move || match outcome(action.value().get().map(|r| r.map_err(|e| e.code)), "forgot") {
+        Some(Ok(())) => view! { <p class="form-status ok" role="status">{i18n.t("auth-forgot-sent")}</p> }.into_any(),
+        Some(Err(code)) => view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }.into_any(),
+        None => ().into_any(),
+    };
+    view! {
+        <PageMeta title="meta-forgot-title"/>
+        <PublicLayout>
+            <section class="section narrow auth" id="forgot">
+                <h1>{t("auth-forgot-title")}</h1>
+                <p>{t("auth-forgot-intro")}</p>
+                <ActionForm action=action>
+                    <div class="field">
+                        <label for="forgot-email">{t("auth-email")}</label>
+                        <input id="forgot-email" name="email" type="email" required autocomplete="email"/>
+                    </div>
+                    {status}
+                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t("auth-forgot-submit")}</button>
+                </ActionForm>
+                <p class="auth-alt"><a href="/login">{t("nav-sign-in")}</a></p>
+            </section>
+        </PublicLayout>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<ResetPassword>::new();
+    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let result = move || outcome(action.value().get().map(|r| r.map_err(|e| e.code)), "reset");
+    view! {
+        <PageMeta title="meta-reset-title"/>
+        <PublicLayout>
+            <section class="section narrow auth" id="reset">
+                <h1>{t("auth-reset-title")}</h1>
+                <Show
+                    when=move || matches!(result(), Some(Ok(())))
+                    fallback=move || {
+                        let token = token.clone();
+                        view! {
+                            <ActionForm action=action>
+                                <input type="hidden" name="token" value=token/>
+                                <div class="field">
+                                    <label for="reset-password">{t("auth-new-password")}</label>
+                                    <input id="reset-password" name="password" type="password" required autocomplete="new-password" aria-describedby="reset-hint"/>
+                                    <p id="reset-hint" class="hint">{t("auth-password-hint")}</p>
+                                </div>
+                                {move || match result() {
+                                    Some(Err(code)) => Some(view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }),
+                                    _ => None,
+                                }}
+                                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t("auth-reset-submit")}</button>
+                            </ActionForm>
+                        }
+                    }
+                >
+                    <p class="form-status ok" role="status">{t("auth-reset-done")}</p>
+                    <p><a class="btn btn-primary" href="/login">{t("nav-sign-in")}</a></p>
+                </Show>
+            </section>
+        </PublicLayout>
+    }
+}
