@@ -285,6 +285,66 @@ pub async fn sign_ins_and_failures_are_recorded(store: DynStore) {
     assert_eq!(store.login_failures_since("acct:ana", now).await.unwrap(), 0);
 }
 
+pub async fn members_join_change_role_and_leave_within_their_organisation(store: DynStore) {
+    use app::accounts::model::Role;
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (owner, org) = user("u1", "ana@tienda.mx", now);
+    store.create_owner(&owner, &org).await.unwrap();
+    let (newcomer, _) = user("u2", "luis@tienda.mx", now);
+    store.create_user(&newcomer).await.unwrap();
+    assert!(store.memberships(&newcomer.id).await.unwrap().is_empty());
+    store.add_member(&org.id, &newcomer.id, Role::Member, now + secs(1)).await.unwrap();
+    assert!(matches!(store.add_member(&org.id, &newcomer.id, Role::Admin, now).await, Err(StoreError::Duplicate)));
+    let members = store.members(&org.id).await.unwrap();
+    assert_eq!(
+        members.iter().map(|(u, r)| (u.email.as_str(), *r)).collect::<Vec<_>>(),
+        vec![("ana@tienda.mx", Role::Owner), ("luis@tienda.mx", Role::Member)]
+    );
+    let elsewhere = app::ids::OrgId::new("another-org");
+    assert!(!store.set_role(&elsewhere, &newcomer.id, Role::Admin).await.unwrap(), "scoped by organisation");
+    assert!(store.set_role(&org.id, &newcomer.id, Role::Admin).await.unwrap());
+    assert_eq!(store.role_in(&org.id, &newcomer.id).await.unwrap(), Some(Role::Admin));
+    assert!(!store.remove_member(&elsewhere, &newcomer.id).await.unwrap());
+    assert!(store.remove_member(&org.id, &newcomer.id).await.unwrap());
+    assert_eq!(store.role_in(&org.id, &newcomer.id).await.unwrap(), None);
+}
+
+pub async fn invitations_are_single_use_scoped_and_renewable(store: DynStore) {
+    use app::accounts::model::Role;
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (owner, org) = user("u1", "ana@tienda.mx", now);
+    store.create_owner(&owner, &org).await.unwrap();
+    let invite = |id: &str, hash: &str, expires: i64| InvitationRecord {
+        id: id.into(),
+        org_id: org.id.clone(),
+        email: "luis@tienda.mx".into(),
+        role: Role::Member,
+        token_hash: hash.into(),
+        invited_by: owner.id.clone(),
+        expires_at: now + secs(expires),
+        accepted_at: None,
+        revoked_at: None,
+        created_at: now,
+    };
+    store.create_invitation(&invite("i1", "h1", 3600)).await.unwrap();
+    store.create_invitation(&invite("i2", "h2", 3600)).await.unwrap();
+    store.create_invitation(&invite("i3", "h3", 10)).await.unwrap();
+    assert_eq!(store.pending_invitations(&org.id, now + secs(20)).await.unwrap().len(), 2, "i3 expired");
+    assert_eq!(store.invitation_by_token("h1").await.unwrap().unwrap().id, "i1");
+    let accepted = store.accept_invitation("h1", now).await.unwrap().expect("pending");
+    assert_eq!(accepted.accepted_at, Some(now));
+    assert!(store.accept_invitation("h1", now).await.unwrap().is_none(), "single use");
+    let other = app::ids::OrgId::new("another-org");
+    assert!(!store.revoke_invitation(&other, "i2", now).await.unwrap(), "scoped by organisation");
+    let renewed = store.renew_invitation(&org.id, "i2", "h2-new", now + secs(7200), now).await.unwrap().unwrap();
+    assert_eq!((renewed.token_hash.as_str(), renewed.expires_at), ("h2-new", now + secs(7200)));
+    assert!(store.accept_invitation("h2", now).await.unwrap().is_none(), "the old link stops working");
+    assert!(store.revoke_invitation(&org.id, "i2", now).await.unwrap());
+    assert!(store.accept_invitation("h2-new", now).await.unwrap().is_none(), "revoked");
+    assert!(store.accept_invitation("h3", now + secs(11)).await.unwrap().is_none(), "expired");
+    assert!(store.pending_invitations(&org.id, now).await.unwrap().iter().all(|i| i.id == "i3"));
+}
+
 /// Runs every contract test against stores made by `fresh`.
 #[macro_export]
 macro_rules! storage_contract {
@@ -303,7 +363,9 @@ macro_rules! storage_contract {
             concurrent_uses_of_one_refresh_token_have_one_winner,
             reset_tokens_are_single_use_and_a_newer_request_voids_older,
             owners_are_created_with_their_organisation_and_emails_are_unique,
-            sign_ins_and_failures_are_recorded
+            sign_ins_and_failures_are_recorded,
+            members_join_change_role_and_leave_within_their_organisation,
+            invitations_are_single_use_scoped_and_renewable
         );
     };
     (ignore = $why:literal, $fresh:expr) => {
@@ -321,7 +383,9 @@ macro_rules! storage_contract {
             concurrent_uses_of_one_refresh_token_have_one_winner,
             reset_tokens_are_single_use_and_a_newer_request_voids_older,
             owners_are_created_with_their_organisation_and_emails_are_unique,
-            sign_ins_and_failures_are_recorded
+            sign_ins_and_failures_are_recorded,
+            members_join_change_role_and_leave_within_their_organisation,
+            invitations_are_single_use_scoped_and_renewable
         );
     };
     // `#[cfg(all())]` is the no-op attribute for suites that always run.

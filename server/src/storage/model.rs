@@ -141,3 +141,18 @@ pub struct LoginEvent {
     pub ip: String,
     pub user_agent: String,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub org_id: OrgId,
+    /// Lower-cased; only this address can accept.
+    pub email: String,
+    pub role: Role,
+    pub token_hash: String,
+    pub invited_by: UserId,
+    pub expires_at: OffsetDateTime,
+    pub accepted_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}

@@ -11,15 +11,15 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[derive(Serialize, Deserialize)]
-struct UserDoc {
+pub(super) struct UserDoc {
     #[serde(rename = "_id")]
-    id: String,
-    email: String,
-    first_name: String,
-    last_name: String,
-    password_hash: String,
-    lang: String,
-    created_at: i64,
+    pub(super) id: String,
+    pub(super) email: String,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) password_hash: String,
+    pub(super) lang: String,
+    pub(super) created_at: i64,
 }
 
 impl From<UserDoc> for UserRecord {
@@ -45,11 +45,11 @@ struct OrgDoc {
 }
 
 #[derive(Serialize, Deserialize)]
-struct MembershipDoc {
-    org_id: String,
-    user_id: String,
-    role: String,
-    created_at: i64,
+pub(super) struct MembershipDoc {
+    pub(super) org_id: String,
+    pub(super) user_id: String,
+    pub(super) role: String,
+    pub(super) created_at: i64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -67,14 +67,28 @@ fn role(s: &str) -> StoreResult<Role> {
 }
 
 impl MongoStore {
-    fn users(&self) -> mongodb::Collection<UserDoc> {
+    pub(super) fn users(&self) -> mongodb::Collection<UserDoc> {
         self.typed("users")
     }
     fn orgs(&self) -> mongodb::Collection<OrgDoc> {
         self.typed("organisations")
     }
-    fn members(&self) -> mongodb::Collection<MembershipDoc> {
+    pub(super) fn members(&self) -> mongodb::Collection<MembershipDoc> {
         self.typed("memberships")
+    }
+}
+
+impl From<&UserRecord> for UserDoc {
+    fn from(user: &UserRecord) -> Self {
+        UserDoc {
+            id: user.id.as_str().to_owned(),
+            email: user.email.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            password_hash: user.password_hash.clone(),
+            lang: user.lang.clone(),
+            created_at: to_millis(user.created_at),
+        }
     }
 }
 
@@ -83,16 +97,7 @@ impl AccountStore for MongoStore {
     async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()> {
         // No multi-document transaction: the user goes first (its unique e-mail index decides),
         // and a later failure removes what was written.
-        let u = UserDoc {
-            id: user.id.as_str().to_owned(),
-            email: user.email.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            password_hash: user.password_hash.clone(),
-            lang: user.lang.clone(),
-            created_at: to_millis(user.created_at),
-        };
-        self.users().insert_one(u).await.map_err(backend)?;
+        self.users().insert_one(UserDoc::from(user)).await.map_err(backend)?;
         let rest = async {
             let o = OrgDoc {
                 id: org.id.as_str().to_owned(),

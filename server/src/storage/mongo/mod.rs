@@ -5,6 +5,7 @@
 mod accounts;
 mod contact;
 mod jobs;
+mod members;
 mod tokens;
 
 use super::{Store, StoreError, StoreResult};
@@ -60,6 +61,9 @@ impl MongoStore {
         members.create_index(index(doc! { "org_id": 1, "user_id": 1 }, Some("org_id"))).await?;
         members.create_index(index(doc! { "user_id": 1 }, None)).await?;
         self.raw("login_events").create_index(index(doc! { "user_id": 1, "at": -1 }, None)).await?;
+        let invitations = self.raw("invitations");
+        invitations.create_index(index(doc! { "token_hash": 1 }, Some("token_hash"))).await?;
+        invitations.create_index(index(doc! { "org_id": 1, "created_at": -1 }, None)).await?;
         self.raw("login_failures").create_index(index(doc! { "key": 1, "at": 1 }, None)).await?;
         Ok(())
     }

@@ -15,7 +15,7 @@ macro_rules! user_columns {
     };
 }
 
-fn user_from_row(r: &SqliteRow) -> StoreResult<UserRecord> {
+pub(super) fn user_from_row(r: &SqliteRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         id: UserId::new(r.try_get::<String, _>("id").map_err(backend)?),
         email: r.try_get("email").map_err(backend)?,

@@ -4,6 +4,7 @@
 mod accounts;
 mod contact;
 mod jobs;
+mod members;
 mod tokens;
 
 use super::{Store, StoreError, StoreResult};
