@@ -2,7 +2,7 @@
 //! implemented in the `server` crate (hexagonal style). The server provides a [`Services`] value
 //! as context to every render and server-function call.
 
-use crate::accounts::model::{AccessGrant, Registration, Viewer};
+use crate::accounts::model::{AccessGrant, Caller, InvitationPreview, MembersOverview, Registration, Role, Viewer};
 use crate::contact::model::ContactMessage;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -42,12 +42,37 @@ pub trait Accounts: Send + Sync {
     async fn reset_password(&self, token: &str, password: String) -> Result<(), AppError>;
     /// The signed-in viewer for a page render, from the refresh cookie, without rotating it.
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError>;
+    /// Who is calling: a bearer access token, else the session cookie; membership and role are
+    /// read from the store every time.
+    async fn authorize(&self, bearer: Option<&str>, cookie: Option<&str>) -> Result<Caller, AppError>;
+}
+
+/// Organisation members and invitations. Every method takes the caller first.
+#[async_trait::async_trait]
+pub trait Members: Send + Sync {
+    async fn overview(&self, caller: &Caller) -> Result<MembersOverview, AppError>;
+    async fn invite(&self, caller: &Caller, email: &str, role: Role) -> Result<(), AppError>;
+    async fn resend(&self, caller: &Caller, invitation_id: &str) -> Result<(), AppError>;
+    async fn revoke(&self, caller: &Caller, invitation_id: &str) -> Result<(), AppError>;
+    async fn change_role(&self, caller: &Caller, user_id: &str, role: Role) -> Result<(), AppError>;
+    async fn remove(&self, caller: &Caller, user_id: &str) -> Result<(), AppError>;
+    async fn preview(&self, token: &str) -> Result<InvitationPreview, AppError>;
+    /// Joins the invited address to the organisation (creating the account, or checking its
+    /// password) and signs it in there.
+    async fn accept(
+        &self,
+        token: &str,
+        names: (String, String),
+        password: String,
+        client: ClientInfo,
+    ) -> Result<SessionStart, AppError>;
 }
 
 #[derive(Clone)]
 pub struct Services {
     pub contact: Arc<dyn ContactInbox>,
     pub accounts: Arc<dyn Accounts>,
+    pub members: Arc<dyn Members>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

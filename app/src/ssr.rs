@@ -133,3 +133,25 @@ pub fn finish_session(
         }
     }
 }
+
+/// Sets the response status of an error result (server functions otherwise answer 500).
+pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+    if let Err(e) = &result {
+        set_status(e.status);
+    }
+    result
+}
+
+/// The caller of a protected server function: a bearer access token (API clients), else the
+/// session cookie from one of our own pages. Membership and role come from the store each time.
+pub async fn caller() -> Result<crate::accounts::model::Caller, crate::error::AppError> {
+    let bearer = use_context::<http::request::Parts>().and_then(|p| {
+        let value = p.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+        value.strip_prefix("Bearer ").map(str::to_owned)
+    });
+    if bearer.is_none() {
+        require_same_origin()?;
+    }
+    let cookie = cookie(crate::accounts::REFRESH_COOKIE);
+    respond(crate::ports::services()?.accounts.authorize(bearer.as_deref(), cookie.as_deref()).await)
+}

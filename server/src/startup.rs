@@ -67,8 +67,15 @@ impl Application {
             config.bcrypt_cost,
             config.public_url.clone(),
         );
+        let accounts = Arc::new(accounts);
+        let members = crate::accounts::MemberService::new(
+            store.clone(),
+            accounts.clone(),
+            config.public_url.clone(),
+            config.bcrypt_cost,
+        );
         let services =
-            Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts: Arc::new(accounts) };
+            Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts, members: Arc::new(members) };
         let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };
         Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
     }

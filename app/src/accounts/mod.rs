@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod client;
+pub mod members_api;
 pub mod model;
 
 /// Name of the HttpOnly cookie that carries the refresh token.

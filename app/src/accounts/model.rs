@@ -79,3 +79,45 @@ pub struct Registration {
     pub organisation: String,
     pub lang: String,
 }
+
+/// The signed-in caller of a server function, re-checked against the store on every call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub org_id: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub is_self: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersOverview {
+    pub members: Vec<MemberView>,
+    pub invitations: Vec<InvitationView>,
+}
+
+/// What the invitation page shows before accepting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub org_name: String,
+    pub email: String,
+    pub role: Role,
+    /// The invited address already has an account: accepting asks for its password.
+    pub existing_account: bool,
+}

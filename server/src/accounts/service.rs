@@ -6,7 +6,7 @@ use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::{
     DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord, millis_precision,
 };
-use app::accounts::model::{AccessGrant, Registration, Viewer};
+use app::accounts::model::{AccessGrant, Caller, Registration, Viewer};
 use app::error::AppError;
 use app::ids::{OrgId, UserId};
 use app::ports::{Accounts, ClientInfo, SessionStart};
@@ -46,7 +46,7 @@ impl AccountService {
         Self { store, signer, secure_cookies, cost, public_url }
     }
 
-    async fn email(
+    pub(crate) async fn email(
         &self,
         user: &UserRecord,
         template: Template,
@@ -69,7 +69,7 @@ impl AccountService {
 
     /// The viewer for `user` in `org`, re-reading membership from the store (so removal or
     /// demotion takes effect at once). `None` when the user is gone or no longer a member.
-    async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AppError> {
+    pub(crate) async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AppError> {
         let Some(u) = self.store.user(user).await.map_err(internal)? else { return Ok(None) };
         let memberships = self.store.memberships(user).await.map_err(internal)?;
         let active = match org {
@@ -90,7 +90,11 @@ impl AccountService {
 
     /// Grants access for `viewer` and stores a refresh token in `family` (a new family on sign-in,
     /// the same one — and the same absolute end — on rotation).
-    async fn start(&self, viewer: Viewer, family: Option<(String, OffsetDateTime)>) -> Result<SessionStart, AppError> {
+    pub(crate) async fn start(
+        &self,
+        viewer: Viewer,
+        family: Option<(String, OffsetDateTime)>,
+    ) -> Result<SessionStart, AppError> {
         let now = millis_precision(OffsetDateTime::now_utc());
         let (family_id, expires_at) = family.unwrap_or_else(|| (uuid::Uuid::new_v4().to_string(), now + REFRESH_TTL));
         let (token, hash) = new_refresh_token();
@@ -110,6 +114,15 @@ impl AccountService {
         let set_cookie = self.cookie(token.expose_secret(), (expires_at - now).whole_seconds());
         let grant = AccessGrant { access_token: access.token, expires_at: access.expires_at.unix_timestamp(), viewer };
         Ok(SessionStart { grant, set_cookie })
+    }
+
+    pub(crate) async fn record_sign_in(
+        &self,
+        user: &UserId,
+        client: &ClientInfo,
+        at: OffsetDateTime,
+    ) -> Result<(), AppError> {
+        record_login(&self.store, user, client, at).await
     }
 
     async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AppError> {
@@ -233,6 +246,18 @@ impl Accounts for AccountService {
         self.store.set_password_hash(&user_id, &hash).await.map_err(internal)?;
         self.store.revoke_user_refresh_tokens(&user_id, now).await.map_err(internal)?;
         self.email(&user, Template::PasswordChanged, &[], format!("changed:{}", record.token_hash)).await
+    }
+
+    async fn authorize(&self, bearer: Option<&str>, cookie: Option<&str>) -> Result<Caller, AppError> {
+        let expired = || AppError::with_status("error-session-expired", 401);
+        if let Some(token) = bearer {
+            let claims = self.signer.verify(token).ok_or_else(expired)?;
+            let (user, org) = (UserId::new(claims.sub), OrgId::new(claims.org));
+            let role = self.store.role_in(&org, &user).await.map_err(internal)?.ok_or_else(expired)?;
+            return Ok(Caller { user_id: user.to_string(), org_id: org.to_string(), role });
+        }
+        let viewer = self.viewer_from_cookie(cookie).await?.ok_or_else(expired)?;
+        Ok(Caller { user_id: viewer.user_id, org_id: viewer.org_id, role: viewer.role })
     }
 
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError> {

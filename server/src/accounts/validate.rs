@@ -15,6 +15,11 @@ fn line(raw: &str, max: usize, code: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
+/// First and last name, trimmed and checked.
+pub fn names(first: &str, last: &str) -> Result<(String, String), AppError> {
+    Ok((line(first, NAME_MAX, "error-first-name")?, line(last, NAME_MAX, "error-last-name")?))
+}
+
 pub fn registration(form: Registration) -> Result<Registration, AppError> {
     let email = form.email.trim().to_owned();
     if !is_plausible_email(&email) {

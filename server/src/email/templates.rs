@@ -15,16 +15,20 @@ pub enum Template {
     PasswordReset,
     /// Tells the owner of an account that its password changed (vars: name).
     PasswordChanged,
+    /// Invites someone to an organisation (vars: inviter, org, link).
+    Invitation,
 }
 
 impl Template {
-    pub const ALL: [Template; 3] = [Template::ContactAck, Template::PasswordReset, Template::PasswordChanged];
+    pub const ALL: [Template; 4] =
+        [Template::ContactAck, Template::PasswordReset, Template::PasswordChanged, Template::Invitation];
 
     fn prefix(self) -> &'static str {
         match self {
             Template::ContactAck => "email-contact-ack",
             Template::PasswordReset => "email-reset",
             Template::PasswordChanged => "email-changed",
+            Template::Invitation => "email-invite",
         }
     }
 
@@ -44,6 +48,7 @@ impl Template {
     fn action(self) -> Option<(&'static str, &'static str)> {
         match self {
             Template::PasswordReset => Some(("email-reset-action", "link")),
+            Template::Invitation => Some(("email-invite-action", "link")),
             _ => None,
         }
     }
@@ -96,7 +101,11 @@ mod tests {
     #[test]
     fn every_template_is_translated_in_every_language() {
         for lang in Lang::ALL {
-            for key in Template::ALL.iter().flat_map(|t| t.keys()).chain(["email-reset-action".to_owned()]) {
+            for key in Template::ALL
+                .iter()
+                .flat_map(|t| t.keys())
+                .chain(["email-reset-action".to_owned(), "email-invite-action".to_owned()])
+            {
                 assert_ne!(translate(lang, &key, None), key, "{key} missing in {}", lang.code());
             }
         }

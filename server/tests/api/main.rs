@@ -6,6 +6,7 @@ mod email;
 mod health;
 mod helpers;
 mod jobs;
+mod members;
 mod pages;
 mod password_reset;
 mod security;

@@ -1,0 +1,184 @@
+use crate::helpers::{TestApp, spawn_app_with};
+use crate::smtp::SmtpSink;
+use serde_json::Value;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+struct Session {
+    cookie: String,
+    access: String,
+}
+
+async fn setup() -> (TestApp, SmtpSink) {
+    let smtp = SmtpSink::start().await;
+    let app = spawn_app_with(&[("ADRONX_SMTP_URL", &smtp.url)]).await;
+    (app, smtp)
+}
+
+async fn session_of(res: reqwest::Response) -> Session {
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let grant: Value = res.json().await.unwrap();
+    Session { cookie, access: grant["access_token"].as_str().unwrap().to_owned() }
+}
+
+async fn register(app: &TestApp, email: &str, org: &str) -> Session {
+    let form = [
+        ("first_name", "Ana"),
+        ("last_name", "Owner"),
+        ("email", email),
+        ("password", PASSWORD),
+        ("organisation", org),
+        ("lang", "en"),
+    ];
+    session_of(app.client.post(app.url("/api/auth/register")).form(&form).send().await.unwrap()).await
+}
+
+/// A call from one of our pages, authenticated by the session cookie.
+async fn call(app: &TestApp, who: &Session, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("cookie", &who.cookie)
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn invite_token(mail: &str) -> String {
+    let unfolded = mail.replace("=\n", "").replace("=3D", "=");
+    let at = unfolded.find("/invite?token=").expect("an invitation link");
+    unfolded[at + 14..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+async fn code(res: reqwest::Response) -> (u16, String) {
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    (status, body["code"].as_str().unwrap_or("").to_owned())
+}
+
+#[tokio::test]
+async fn invite_accept_promote_and_remove_take_effect_at_once() {
+    let (app, smtp) = setup().await;
+    let owner = register(&app, "ana@tienda.mx", "Tienda").await;
+    assert_eq!(
+        call(&app, &owner, "members/invite", &[("email", "Luis@Tienda.mx"), ("role_name", "member")]).await.status(),
+        200
+    );
+    let mail = smtp.wait_for(1).await[0].clone();
+    assert_eq!(mail.to, vec!["luis@tienda.mx"]);
+    assert!(mail.data.contains("Subject: Ana Owner invited you to Tienda on Adronx"), "{}", mail.data);
+    let token = invite_token(&mail.data);
+
+    let preview: Value = app
+        .client
+        .post(app.url("/api/invitations/preview"))
+        .form(&[("token", &token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (preview["email"].as_str(), preview["existing_account"].as_bool()),
+        (Some("luis@tienda.mx"), Some(false))
+    );
+
+    let accept = [("token", token.as_str()), ("first_name", "Luis"), ("last_name", "García"), ("password", PASSWORD)];
+    let luis =
+        session_of(app.client.post(app.url("/api/invitations/accept")).form(&accept).send().await.unwrap()).await;
+    let again = app.client.post(app.url("/api/invitations/accept")).form(&accept).send().await.unwrap();
+    assert_eq!(code(again).await, (404, "error-invite-invalid".into()), "single use");
+
+    // A member manages nobody.
+    assert_eq!(code(call(&app, &luis, "members/overview", &[]).await).await.0, 403);
+    let invite = [("email", "x@y.co"), ("role_name", "member")];
+    assert_eq!(code(call(&app, &luis, "members/invite", &invite).await).await.0, 403);
+
+    let overview: Value = call(&app, &owner, "members/overview", &[]).await.json().await.unwrap();
+    let luis_id = overview["members"][1]["user_id"].as_str().unwrap().to_owned();
+    assert_eq!(overview["members"][1]["role"], "member");
+
+    // Promotion is effective on Luis's very next call.
+    assert_eq!(
+        call(&app, &owner, "members/role", &[("user_id", &luis_id), ("role_name", "admin")]).await.status(),
+        200
+    );
+    assert_eq!(call(&app, &luis, "members/overview", &[]).await.status(), 200);
+    let owner_id = overview["members"][0]["user_id"].as_str().unwrap().to_owned();
+    let demote_owner = [("user_id", owner_id.as_str()), ("role_name", "member")];
+    assert_eq!(
+        code(call(&app, &luis, "members/role", &demote_owner).await).await.0,
+        403,
+        "admins cannot demote owners"
+    );
+    let make_owner = [("user_id", luis_id.as_str()), ("role_name", "owner")];
+    assert_eq!(code(call(&app, &luis, "members/role", &make_owner).await).await.0, 403, "admins cannot create owners");
+    assert_eq!(code(call(&app, &owner, "members/role", &demote_owner).await).await, (409, "error-last-owner".into()));
+
+    // Removal ends access at once, whichever way Luis authenticates.
+    assert_eq!(call(&app, &owner, "members/remove", &[("user_id", &luis_id)]).await.status(), 200);
+    assert_eq!(code(call(&app, &luis, "members/overview", &[]).await).await.0, 401);
+    let bearer = app
+        .client
+        .post(app.url("/api/members/overview"))
+        .header("authorization", format!("Bearer {}", luis.access))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 401, "a still-valid access token is re-checked against membership");
+}
+
+#[tokio::test]
+async fn another_organisations_ids_answer_like_missing_ones() {
+    let (app, smtp) = setup().await;
+    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
+    let eve = register(&app, "eve@other.mx", "Other").await;
+    call(&app, &ana, "members/invite", &[("email", "luis@tienda.mx"), ("role_name", "member")]).await;
+    smtp.wait_for(1).await;
+    let overview: Value = call(&app, &ana, "members/overview", &[]).await.json().await.unwrap();
+    let ana_id = overview["members"][0]["user_id"].as_str().unwrap().to_owned();
+    let invitation = overview["invitations"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code(call(&app, &eve, "members/remove", &[("user_id", &ana_id)]).await).await,
+        (404, "error-not-found".into())
+    );
+    assert_eq!(
+        code(call(&app, &eve, "members/revoke", &[("id", &invitation)]).await).await,
+        (404, "error-not-found".into())
+    );
+    assert_eq!(
+        code(call(&app, &eve, "members/remove", &[("user_id", "no-such-id")]).await).await,
+        (404, "error-not-found".into())
+    );
+}
+
+#[tokio::test]
+async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_dead() {
+    let (app, smtp) = setup().await;
+    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
+    register(&app, "luis@tienda.mx", "Luis Co").await;
+    call(&app, &ana, "members/invite", &[("email", "luis@tienda.mx"), ("role_name", "admin")]).await;
+    let token = invite_token(&smtp.wait_for(1).await[0].data);
+    let wrong = [("token", token.as_str()), ("password", "someone else's password")];
+    let res = app.client.post(app.url("/api/invitations/accept")).form(&wrong).send().await.unwrap();
+    assert_eq!(code(res).await, (401, "error-login-invalid".into()), "bound to the invited account");
+    let right = [("token", token.as_str()), ("password", PASSWORD)];
+    let res = app.client.post(app.url("/api/invitations/accept")).form(&right).send().await.unwrap();
+    let grant: Value = res.json().await.unwrap();
+    assert_eq!(
+        (grant["viewer"]["org_name"].as_str(), grant["viewer"]["role"].as_str()),
+        (Some("Tienda"), Some("admin"))
+    );
+    assert_eq!(grant["viewer"]["orgs"].as_array().unwrap().len(), 2, "an agency user belongs to several");
+
+    call(&app, &ana, "members/invite", &[("email", "rosa@tienda.mx"), ("role_name", "member")]).await;
+    let token = invite_token(&smtp.wait_for(2).await[1].data);
+    let overview: Value = call(&app, &ana, "members/overview", &[]).await.json().await.unwrap();
+    let id = overview["invitations"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(call(&app, &ana, "members/revoke", &[("id", &id)]).await.status(), 200);
+    let res = app.client.post(app.url("/api/invitations/preview")).form(&[("token", &token)]).send().await.unwrap();
+    assert_eq!(code(res).await, (404, "error-invite-invalid".into()));
+}
