@@ -2,7 +2,9 @@
 //! implemented in the `server` crate (hexagonal style). The server provides a [`Services`] value
 //! as context to every render and server-function call.
 
-use crate::accounts::model::{AccessGrant, Caller, InvitationPreview, MembersOverview, Registration, Role, Viewer};
+use crate::accounts::model::{
+    AccessGrant, Caller, InvitationPreview, MembersOverview, Profile, Registration, Role, Viewer,
+};
 use crate::contact::model::ContactMessage;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -45,6 +47,14 @@ pub trait Accounts: Send + Sync {
     /// Who is calling: a bearer access token, else the session cookie; membership and role are
     /// read from the store every time.
     async fn authorize(&self, bearer: Option<&str>, cookie: Option<&str>) -> Result<Caller, AppError>;
+    async fn profile(&self, caller: &Caller) -> Result<Profile, AppError>;
+    /// Rectification: names and the language e-mails are written in.
+    async fn update_profile(&self, caller: &Caller, first: &str, last: &str, lang: &str) -> Result<(), AppError>;
+    /// Checks the current password, sets the new one, ends every session and starts a new one
+    /// for this browser, and e-mails a notice.
+    async fn change_password(&self, caller: &Caller, current: String, new: String) -> Result<SessionStart, AppError>;
+    /// Makes another of the caller's organisations the active one.
+    async fn switch_org(&self, caller: &Caller, org_id: &str) -> Result<SessionStart, AppError>;
 }
 
 /// Organisation members and invitations. Every method takes the caller first.

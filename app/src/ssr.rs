@@ -45,7 +45,7 @@ pub fn finish_form(result: Result<(), crate::error::AppError>, form: &str) -> Re
     if is_plain_form_post() {
         let query = match &result {
             Ok(()) => format!("sent={form}"),
-            Err(e) => format!("error={}", e.code),
+            Err(e) => format!("error={}&form={form}", e.code),
         };
         leptos_axum::redirect(&format!("{}?{query}#{form}", referring_path()));
         return Ok(());

@@ -113,3 +113,55 @@ test('forgot password: the e-mailed link sets a new password that then signs in'
   await page.waitForURL(/\/app$/);
   await page.close();
 });
+
+test('invite a second person, who joins in another browser, gets promoted, then removed', async () => {
+  const owner = await context.newPage();
+  await owner.goto('/register');
+  await waitForHydration(owner);
+  await fillRegistration(owner, 'owner.e2e@example.com');
+  await owner.click('button[type=submit]');
+  await owner.waitForURL(/\/app$/);
+  await owner.goto('/app/settings');
+  await waitForHydration(owner);
+  await owner.fill('#invite-email', 'bob.e2e@example.com');
+  await owner.selectOption('#invite-role', 'member');
+  await owner.click('#invite ~ form button[type=submit]');
+  await owner.waitForSelector('li[data-email="bob.e2e@example.com"]');
+  const mail = await waitForEmail(/To: bob\.e2e@example\.com[\s\S]*invite\?token=/);
+  const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/invite\?token=[A-Za-z0-9_-]+)/)[1];
+
+  // Bob, in a browser of his own.
+  const { browser: other, context: bobContext } = await newBrowser();
+  const bob = await bobContext.newPage();
+  await bob.goto(link);
+  await waitForHydration(bob);
+  assert.match(await bob.locator('.invite-intro').innerText(), /Tienda Ana — bob\.e2e@example\.com/);
+  await bob.fill('#invite-first', 'Bob');
+  await bob.fill('#invite-last', 'Builder');
+  await bob.fill('#invite-password', 'bobs very own passphrase');
+  await bob.click('button[type=submit]');
+  await bob.waitForURL(/\/app$/);
+  assert.match(await bob.locator('.app-org').innerText(), /Tienda Ana · Member/);
+  await bob.goto('/app/settings');
+  assert.equal(await bob.locator('#members').count(), 0, 'members do not manage members');
+
+  // The owner promotes Bob: his next page shows the admin view.
+  await owner.reload();
+  await waitForHydration(owner);
+  const row = owner.locator('tr[data-email="bob.e2e@example.com"]');
+  await row.locator('select').selectOption('admin');
+  await row.locator('text=Change role').click();
+  await owner.waitForSelector('.form-status.ok');
+  await bob.goto('/app/settings');
+  await bob.waitForSelector('#members');
+
+  // The owner removes Bob: his very next request is refused.
+  await owner.reload();
+  await waitForHydration(owner);
+  await owner.locator('tr[data-email="bob.e2e@example.com"]').locator('text=Remove').click();
+  await owner.waitForFunction(() => !document.querySelector('tr[data-email="bob.e2e@example.com"]'));
+  await bob.goto('/app/settings');
+  await bob.waitForURL(/\/login\?next=\/app\/settings$/);
+  await other.close();
+  await owner.close();
+});

@@ -65,3 +65,30 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let result = crate::ports::services()?.accounts.reset_password(&token, password).await;
     crate::ssr::finish_form(result, "reset")
 }
+
+#[server(name = ProfileFn, prefix = "/api", endpoint = "profile")]
+pub async fn profile() -> Result<super::model::Profile, AppError> {
+    let caller = crate::ssr::caller().await?;
+    crate::ssr::respond(crate::ports::services()?.accounts.profile(&caller).await)
+}
+
+#[server(name = UpdateProfile, prefix = "/api", endpoint = "profile/update")]
+pub async fn update_profile(first_name: String, last_name: String, lang: String) -> Result<(), AppError> {
+    let caller = crate::ssr::caller().await?;
+    let result = crate::ports::services()?.accounts.update_profile(&caller, &first_name, &last_name, &lang).await;
+    crate::ssr::finish_form(result, "profile")
+}
+
+#[server(name = ChangePassword, prefix = "/api", endpoint = "profile/password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<AccessGrant, AppError> {
+    let caller = crate::ssr::caller().await?;
+    let result = crate::ports::services()?.accounts.change_password(&caller, current_password, new_password).await;
+    crate::ssr::finish_session(result, "/app/settings?sent=password")
+}
+
+#[server(name = SwitchOrg, prefix = "/api", endpoint = "auth/switch")]
+pub async fn switch_org(org_id: String) -> Result<AccessGrant, AppError> {
+    let caller = crate::ssr::caller().await?;
+    let result = crate::ports::services()?.accounts.switch_org(&caller, &org_id).await;
+    crate::ssr::finish_session(result, "/app")
+}

@@ -1,12 +1,13 @@
 //! Server functions for Settings → Members and the invitation link. Each checks the caller first
 //! (`ssr::caller`), then calls `ports::Members`; the forms also work as plain HTML posts.
 
-use super::model::{AccessGrant, InvitationPreview, MembersOverview, Role};
+use super::model::{AccessGrant, InvitationPreview, MembersOverview};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-fn role(raw: &str) -> Result<Role, AppError> {
-    Role::parse(raw).ok_or_else(|| AppError::invalid("error-bad-request"))
+#[cfg(feature = "ssr")]
+fn role(raw: &str) -> Result<super::model::Role, AppError> {
+    super::model::Role::parse(raw).ok_or_else(|| AppError::invalid("error-bad-request"))
 }
 
 #[server(name = MembersOverviewFn, prefix = "/api", endpoint = "members/overview")]

@@ -121,3 +121,21 @@ pub struct InvitationPreview {
     /// The invited address already has an account: accepting asks for its password.
     pub existing_account: bool,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInView {
+    /// Unix seconds.
+    pub at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// Settings → Profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub lang: String,
+    pub recent_sign_ins: Vec<SignInView>,
+}

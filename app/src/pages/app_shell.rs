@@ -3,7 +3,7 @@
 //! `/login?next=…`. The sections are filled by later features; until then each says so plainly.
 
 use super::PageMeta;
-use crate::accounts::api::{SignOut, current_viewer};
+use crate::accounts::api::{SignOut, SwitchOrg, current_viewer};
 use crate::accounts::client;
 use crate::accounts::model::{Role, Viewer};
 use crate::i18n::use_i18n;
@@ -72,6 +72,7 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
                     " · "
                     <span>{move || i18n.t(role_key(viewer.role))}</span>
                 </p>
+                <OrgSwitcher viewer=viewer.clone()/>
                 <p class="app-user">{name}</p>
                 <ActionForm action=sign_out>
                     <button type="submit" class="btn btn-ghost">{t("app-sign-out")}</button>
@@ -120,22 +121,30 @@ pub fn Campaigns() -> impl IntoView {
     view! { <EmptySection title="app-nav-campaigns" body="app-empty-campaigns"/> }
 }
 
+/// Agencies belong to several organisations: choose the active one (a new session in it).
 #[component]
-pub fn Settings() -> impl IntoView {
+fn OrgSwitcher(viewer: Viewer) -> impl IntoView {
     let i18n = use_i18n();
-    let viewer = expect_context::<Viewer>();
-    view! {
-        <section>
-            <h1>{move || i18n.t("app-nav-settings")}</h1>
-            <dl class="facts">
-                <dt>{move || i18n.t("app-settings-org")}</dt>
-                <dd>{viewer.org_name.clone()}</dd>
-                <dt>{move || i18n.t("app-settings-role")}</dt>
-                <dd>{move || i18n.t(role_key(viewer.role))}</dd>
-                <dt>{move || i18n.t("auth-email")}</dt>
-                <dd>{viewer.email.clone()}</dd>
-            </dl>
-            <p>{move || i18n.t("app-empty-settings")}</p>
-        </section>
-    }
+    let switch = ServerAction::<SwitchOrg>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(grant)) = switch.value().get() {
+            client::store_grant(&grant);
+            // A full load, so every part of the app re-reads the new organisation.
+            let _ = window().location().set_href("/app");
+        }
+    });
+    (viewer.orgs.len() > 1).then(|| {
+        let current = viewer.org_id.clone();
+        view! {
+            <ActionForm action=switch attr:class="inline-form org-switcher">
+                <label for="org-switch" class="visually-hidden">{move || i18n.t("app-switch-org")}</label>
+                <select id="org-switch" name="org_id">
+                    {viewer.orgs.iter().map(|(id, name, _)| view! {
+                        <option value=id.clone() selected=*id == current>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="btn btn-ghost">{move || i18n.t("app-switch-submit")}</button>
+            </ActionForm>
+        }
+    })
 }

@@ -2,17 +2,21 @@
 
 mod app_shell;
 mod auth;
+mod invite;
 mod landing;
 mod legal;
 mod misc;
 mod password;
+mod settings;
 
-pub use app_shell::{AppShell, Campaigns, Contacts, Inbox, Settings};
+pub use app_shell::{AppShell, Campaigns, Contacts, Inbox};
 pub use auth::{LoginPage, RegisterPage};
+pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};
 pub use misc::NotFound;
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
+pub use settings::Settings;
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

@@ -6,7 +6,7 @@ use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::{
     DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord, millis_precision,
 };
-use app::accounts::model::{AccessGrant, Caller, Registration, Viewer};
+use app::accounts::model::{AccessGrant, Caller, Profile, Registration, SignInView, Viewer};
 use app::error::AppError;
 use app::ids::{OrgId, UserId};
 use app::ports::{Accounts, ClientInfo, SessionStart};
@@ -258,6 +258,54 @@ impl Accounts for AccountService {
         }
         let viewer = self.viewer_from_cookie(cookie).await?.ok_or_else(expired)?;
         Ok(Caller { user_id: viewer.user_id, org_id: viewer.org_id, role: viewer.role })
+    }
+
+    async fn profile(&self, caller: &Caller) -> Result<Profile, AppError> {
+        let id = UserId::new(caller.user_id.clone());
+        let user = self.store.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
+        let recent = self.store.recent_logins(&id, 10).await.map_err(internal)?;
+        Ok(Profile {
+            first_name: user.first_name,
+            last_name: user.last_name,
+            email: user.email,
+            lang: user.lang,
+            recent_sign_ins: recent
+                .into_iter()
+                .map(|e| SignInView { at: e.at.unix_timestamp(), ip: e.ip, user_agent: e.user_agent })
+                .collect(),
+        })
+    }
+
+    async fn update_profile(&self, caller: &Caller, first: &str, last: &str, lang: &str) -> Result<(), AppError> {
+        let (first, last) = super::validate::names(first, last)?;
+        let lang = app::i18n::Lang::from_code(lang).unwrap_or(app::i18n::Lang::En).code();
+        self.store.update_profile(&UserId::new(caller.user_id.clone()), &first, &last, lang).await.map_err(internal)
+    }
+
+    async fn change_password(&self, caller: &Caller, current: String, new: String) -> Result<SessionStart, AppError> {
+        let id = UserId::new(caller.user_id.clone());
+        let user = self.store.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
+        let current = Password::parse(current).map_err(|_| AppError::with_status("error-password-wrong", 401))?;
+        if !password::verify(&current, Some(&user.password_hash)).await {
+            return Err(AppError::with_status("error-password-wrong", 401));
+        }
+        let new = Password::parse(new)?;
+        let hash = password::hash(&new, self.cost).await.map_err(internal)?;
+        self.store.set_password_hash(&id, &hash).await.map_err(internal)?;
+        let now = OffsetDateTime::now_utc();
+        self.store.revoke_user_refresh_tokens(&id, now).await.map_err(internal)?;
+        self.email(&user, Template::PasswordChanged, &[], format!("changed:{}:{}", id, now.unix_timestamp_nanos()))
+            .await?;
+        let viewer =
+            self.viewer(&id, Some(&OrgId::new(caller.org_id.clone()))).await?.ok_or_else(|| internal("no viewer"))?;
+        self.start(viewer, None).await
+    }
+
+    async fn switch_org(&self, caller: &Caller, org_id: &str) -> Result<SessionStart, AppError> {
+        let id = UserId::new(caller.user_id.clone());
+        let viewer = self.viewer(&id, Some(&OrgId::new(org_id))).await?;
+        let viewer = viewer.ok_or_else(|| AppError::with_status("error-not-found", 404))?;
+        self.start(viewer, None).await
     }
 
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError> {

@@ -259,6 +259,12 @@ pub async fn owners_are_created_with_their_organisation_and_emails_are_unique(st
     assert!(store.user(&twin.id).await.unwrap().is_none());
     store.set_password_hash(&u.id, "$2b$12$new").await.unwrap();
     assert_eq!(store.user(&u.id).await.unwrap().unwrap().password_hash, "$2b$12$new");
+    store.update_profile(&u.id, "Ana María", "Pérez López", "ar").await.unwrap();
+    let updated = store.user(&u.id).await.unwrap().unwrap();
+    assert_eq!(
+        (updated.first_name.as_str(), updated.last_name.as_str(), updated.lang.as_str()),
+        ("Ana María", "Pérez López", "ar")
+    );
 }
 
 pub async fn sign_ins_and_failures_are_recorded(store: DynStore) {

@@ -93,6 +93,7 @@ pub trait AccountStore: Send + Sync {
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>>;
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()>;
+    async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()>;
     async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>>;
     /// The user's organisations, oldest membership first.
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>>;

@@ -73,7 +73,7 @@ async fn plain_html_posts_are_redirected_back_with_the_outcome() {
     assert_eq!(header(&ok, "location"), "/es?sent=contact#contact");
     let bad = post(with("email", "nope")).await.unwrap();
     assert_eq!(bad.status(), 302);
-    assert_eq!(header(&bad, "location"), "/es?error=error-contact-email#contact");
+    assert_eq!(header(&bad, "location"), "/es?error=error-contact-email&form=contact#contact");
     assert_eq!(app.store.recent_contact_messages(10).await.unwrap().len(), 1);
 
     // The page it lands on shows the outcome, rendered on the server.

@@ -182,3 +182,41 @@ async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_d
     let res = app.client.post(app.url("/api/invitations/preview")).form(&[("token", &token)]).send().await.unwrap();
     assert_eq!(code(res).await, (404, "error-invite-invalid".into()));
 }
+
+#[tokio::test]
+async fn profile_rectification_password_change_and_switching_organisations() {
+    let (app, smtp) = setup().await;
+    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
+    let profile: Value = call(&app, &ana, "profile", &[]).await.json().await.unwrap();
+    assert_eq!(profile["recent_sign_ins"].as_array().unwrap().len(), 1);
+    let update = [("first_name", "Ana María"), ("last_name", "Pérez"), ("lang", "es")];
+    assert_eq!(call(&app, &ana, "profile/update", &update).await.status(), 200);
+    let profile: Value = call(&app, &ana, "profile", &[]).await.json().await.unwrap();
+    assert_eq!((profile["first_name"].as_str(), profile["lang"].as_str()), (Some("Ana María"), Some("es")));
+
+    // A second browser session, which the password change must end.
+    let other = session_of(
+        app.client
+            .post(app.url("/api/auth/login"))
+            .form(&[("email", "ana@tienda.mx"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let wrong = [("current_password", "not my password at all"), ("new_password", "a fresh new passphrase")];
+    assert_eq!(code(call(&app, &ana, "profile/password", &wrong).await).await, (401, "error-password-wrong".into()));
+    let right = [("current_password", PASSWORD), ("new_password", "a fresh new passphrase")];
+    let renewed = session_of(call(&app, &ana, "profile/password", &right).await).await;
+    assert_eq!(code(call(&app, &other, "profile", &[]).await).await.0, 401, "other sessions ended");
+    assert_eq!(call(&app, &renewed, "profile", &[]).await.status(), 200, "this browser stays signed in");
+    let notice = smtp.wait_for(1).await;
+    assert!(
+        notice[0].data.contains("Hola") && !notice[0].data.contains("Your Adronx password"),
+        "in the profile's language"
+    );
+
+    // Switching to an organisation one does not belong to answers like a missing one.
+    let res = call(&app, &renewed, "auth/switch", &[("org_id", "someone-elses-org")]).await;
+    assert_eq!(code(res).await, (404, "error-not-found".into()));
+}

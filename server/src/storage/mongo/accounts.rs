@@ -137,6 +137,12 @@ impl AccountStore for MongoStore {
         Ok(())
     }
 
+    async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()> {
+        let set = doc! { "$set": { "first_name": first_name, "last_name": last_name, "lang": lang } };
+        self.users().update_one(doc! { "_id": id.as_str() }, set).await.map_err(backend)?;
+        Ok(())
+    }
+
     async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>> {
         let found = self
             .members()

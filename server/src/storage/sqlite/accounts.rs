@@ -92,6 +92,18 @@ impl AccountStore for SqliteStore {
             .map_err(backend)
     }
 
+    async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET first_name = ?, last_name = ?, lang = ? WHERE id = ?")
+            .bind(first_name)
+            .bind(last_name)
+            .bind(lang)
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
     async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>> {
         let found: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = ? AND user_id = ?")
             .bind(org.as_str())
