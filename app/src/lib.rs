@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
                 <Route path=path!("/invite") view=pages::InvitePage/>
+                <Route path=path!("/confirm") view=pages::ConfirmPage/>
                 // Signed-in pages wait for the session before sending anything (Async), so an
                 // anonymous visitor gets a real redirect and a signed-in one a complete page.
                 <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>

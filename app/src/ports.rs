@@ -31,7 +31,11 @@ pub struct SessionStart {
 
 #[async_trait::async_trait]
 pub trait Accounts: Send + Sync {
-    async fn register(&self, form: Registration, client: ClientInfo) -> Result<SessionStart, AppError>;
+    /// Starts a sign-up: e-mails a confirmation link (or, for an address that already has an
+    /// account, a note saying so). Answers the same either way, so it reveals no address.
+    async fn register(&self, form: Registration) -> Result<(), AppError>;
+    /// Finishes a sign-up from its e-mailed link: creates the owner and organisation, signs in.
+    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AppError>;
     async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AppError>;
     /// Rotates the refresh token from the cookie; a replayed token ends its whole family.
     async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AppError>;

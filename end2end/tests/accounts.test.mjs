@@ -8,6 +8,22 @@ let browser, context;
 before(async () => ({ browser, context } = await newBrowser()));
 after(async () => browser?.close());
 
+/** Signs up through the form and the e-mailed confirmation link; ends on /app. */
+async function signUp(page, email, { js = true } = {}) {
+  await page.goto('/register');
+  if (js) await waitForHydration(page);
+  await fillRegistration(page, email);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.form-status.ok');
+  const escaped = email.replace(/[.]/g, '\\.');
+  const mail = await waitForEmail(new RegExp(`To: ${escaped}[\\s\\S]*confirm\\?token=`));
+  const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=[A-Za-z0-9_-]+)/)[1];
+  await page.goto(link);
+  if (js) await waitForHydration(page);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+}
+
 async function fillRegistration(page, email) {
   await page.fill('#reg-first', 'Ana');
   await page.fill('#reg-last', 'Pérez');
@@ -19,12 +35,9 @@ async function fillRegistration(page, email) {
 test('register, sign out and sign in again, with the access token kept only while signed in', async () => {
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto('/register');
-  await waitForHydration(page);
+  await page.goto('/');
   await page.evaluate(() => localStorage.setItem('adronx_lang', 'en'));
-  await fillRegistration(page, 'ana.e2e@example.com');
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/app$/);
+  await signUp(page, 'ana.e2e@example.com');
   await page.waitForSelector('text=Tienda Ana');
   assert.match(await page.locator('.app-user').innerText(), /Ana Pérez/);
   const stored = await page.evaluate(() => ({
@@ -71,10 +84,7 @@ test('register, sign out and sign in again, with the access token kept only whil
 test('signing up and in works without JavaScript', async () => {
   const noJs = await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled: false });
   const page = await noJs.newPage();
-  await page.goto('/register');
-  await fillRegistration(page, 'luis.e2e@example.com');
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/app$/);
+  await signUp(page, 'luis.e2e@example.com', { js: false });
   assert.match(await page.locator('.app-org').innerText(), /Tienda Ana/);
   await page.click('text=Sign out');
   await page.waitForURL(/\/login$/);
@@ -85,11 +95,7 @@ test('signing up and in works without JavaScript', async () => {
 
 test('forgot password: the e-mailed link sets a new password that then signs in', async () => {
   const page = await context.newPage();
-  await page.goto('/register');
-  await waitForHydration(page);
-  await fillRegistration(page, 'rosa.e2e@example.com');
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/app$/);
+  await signUp(page, 'rosa.e2e@example.com');
   await page.click('text=Sign out');
   await page.waitForURL(/\/login$/);
   await page.click('text=Forgot your password?');
@@ -116,11 +122,7 @@ test('forgot password: the e-mailed link sets a new password that then signs in'
 
 test('invite a second person, who joins in another browser, gets promoted, then removed', async () => {
   const owner = await context.newPage();
-  await owner.goto('/register');
-  await waitForHydration(owner);
-  await fillRegistration(owner, 'owner.e2e@example.com');
-  await owner.click('button[type=submit]');
-  await owner.waitForURL(/\/app$/);
+  await signUp(owner, 'owner.e2e@example.com');
   await owner.goto('/app/settings');
   await waitForHydration(owner);
   await owner.fill('#invite-email', 'bob.e2e@example.com');

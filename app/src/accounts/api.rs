@@ -13,9 +13,14 @@ pub async fn register(
     password: String,
     organisation: String,
     lang: String,
-) -> Result<AccessGrant, AppError> {
+) -> Result<(), AppError> {
     let form = super::model::Registration { first_name, last_name, email, password, organisation, lang };
-    let result = crate::ports::services()?.accounts.register(form, crate::ssr::client_info()).await;
+    crate::ssr::finish_form(crate::ports::services()?.accounts.register(form).await, "register")
+}
+
+#[server(name = ConfirmRegistration, prefix = "/api", endpoint = "auth/confirm")]
+pub async fn confirm_registration(token: String) -> Result<AccessGrant, AppError> {
+    let result = crate::ports::services()?.accounts.confirm_registration(&token, crate::ssr::client_info()).await;
     crate::ssr::finish_session(result, "/app")
 }
 

@@ -2,7 +2,7 @@
 //! session cookie and redirects); once hydrated they post in place and keep the access token.
 
 use super::PageMeta;
-use crate::accounts::api::{RegisterAccount, SignIn};
+use crate::accounts::api::{ConfirmRegistration, RegisterAccount, SignIn};
 use crate::accounts::client;
 use crate::accounts::model::AccessGrant;
 use crate::error::AppError;
@@ -73,12 +73,29 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let action = ServerAction::<RegisterAccount>::new();
-    Effect::new(move |_| on_signed_in(action.value().get(), "/app".into()));
+    let query = use_query_map();
+    let sent = move || {
+        matches!(action.value().get(), Some(Ok(()))) || query.with(|q| q.get("sent").as_deref() == Some("register"))
+    };
     view! {
         <PageMeta title="meta-register-title"/>
         <PublicLayout>
-            <section class="section narrow auth">
+            <section class="section narrow auth" id="register">
                 <h1>{t("auth-register-title")}</h1>
+                <Show when=sent fallback=move || view! { <RegisterForm action/> }>
+                    <p class="form-status ok" role="status">{t("auth-register-sent")}</p>
+                </Show>
+                <p class="auth-alt">{t("auth-register-have-account")} " " <a href="/login">{t("nav-sign-in")}</a></p>
+            </section>
+        </PublicLayout>
+    }
+}
+
+#[component]
+fn RegisterForm(action: ServerAction<RegisterAccount>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    view! {
                 <ActionForm action=action>
                     <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
                     <div class="field-row">
@@ -109,7 +126,29 @@ pub fn RegisterPage() -> impl IntoView {
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-register-submit") }}
                     </button>
                 </ActionForm>
-                <p class="auth-alt">{t("auth-register-have-account")} " " <a href="/login">{t("nav-sign-in")}</a></p>
+    }
+}
+
+/// The page the confirmation e-mail links to. A button, not an automatic request: mail scanners
+/// that open links must not be able to use the single-use token.
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<ConfirmRegistration>::new();
+    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    Effect::new(move |_| on_signed_in(action.value().get(), "/app".into()));
+    view! {
+        <PageMeta title="meta-confirm-title"/>
+        <PublicLayout>
+            <section class="section narrow auth">
+                <h1>{t("auth-confirm-title")}</h1>
+                <p>{t("auth-confirm-intro")}</p>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    <button type="submit" class="btn btn-primary">{t("auth-confirm-submit")}</button>
+                </ActionForm>
             </section>
         </PublicLayout>
     }

@@ -10,7 +10,7 @@ mod password;
 mod settings;
 
 pub use app_shell::{AppShell, Campaigns, Contacts, Inbox};
-pub use auth::{LoginPage, RegisterPage};
+pub use auth::{ConfirmPage, LoginPage, RegisterPage};
 pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};

@@ -4,7 +4,8 @@ use super::password::{self, Password};
 use super::session::{REFRESH_TTL, Signer, new_refresh_token, token_hash};
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::{
-    DynStore, LoginEvent, OrgRecord, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord, millis_precision,
+    DynStore, LoginEvent, OrgRecord, PendingRegistration, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord,
+    millis_precision,
 };
 use app::accounts::model::{AccessGrant, Caller, Profile, Registration, SignInView, Viewer};
 use app::error::AppError;
@@ -32,6 +33,8 @@ pub struct AccountService {
 }
 
 const RESET_TTL: Duration = Duration::hours(1);
+/// How long a sign-up's confirmation link works.
+const CONFIRM_TTL: Duration = Duration::hours(24);
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
@@ -135,24 +138,66 @@ impl AccountService {
 
 #[async_trait]
 impl Accounts for AccountService {
-    async fn register(&self, form: Registration, client: ClientInfo) -> Result<SessionStart, AppError> {
+    async fn register(&self, form: Registration) -> Result<(), AppError> {
         let form = super::validate::registration(form)?;
         let password = Password::parse(form.password.clone())?;
+        // Hash in both cases below, so the answer takes as long whether or not the address is known.
+        let password_hash = password::hash(&password, self.cost).await.map_err(internal)?;
+        let email = normalise_email(&form.email);
         let now = millis_precision(OffsetDateTime::now_utc());
-        let user = UserRecord {
-            id: UserId::new(uuid::Uuid::new_v4().to_string()),
-            email: normalise_email(&form.email),
+        let (token, hash) = new_refresh_token();
+        let recipient = UserRecord {
+            id: UserId::new(String::new()),
+            email: email.clone(),
+            first_name: form.first_name.clone(),
+            last_name: form.last_name.clone(),
+            password_hash: String::new(),
+            lang: form.lang.clone(),
+            created_at: now,
+        };
+        if let Some(existing) = self.store.user_by_email(&email).await.map_err(internal)? {
+            let link = format!("{}/login", self.public_url);
+            let recipient =
+                UserRecord { first_name: existing.first_name.clone(), lang: existing.lang.clone(), ..recipient };
+            return self.email(&recipient, Template::AccountExists, &[("link", link)], format!("exists:{hash}")).await;
+        }
+        let pending = PendingRegistration {
+            token_hash: hash.clone(),
+            email,
             first_name: form.first_name,
             last_name: form.last_name,
-            password_hash: password::hash(&password, self.cost).await.map_err(internal)?,
+            password_hash,
+            organisation: form.organisation,
             lang: form.lang,
+            expires_at: now + CONFIRM_TTL,
+            used_at: None,
+            created_at: now,
+        };
+        self.store.insert_registration(&pending).await.map_err(internal)?;
+        let link = format!("{}/confirm?token={}", self.public_url, token.expose_secret());
+        self.email(&recipient, Template::ConfirmEmail, &[("link", link)], format!("confirm:{hash}")).await
+    }
+
+    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AppError> {
+        let invalid = || AppError::with_status("error-confirm-invalid", 400);
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let pending =
+            self.store.take_registration(&token_hash(token), now).await.map_err(internal)?.ok_or_else(invalid)?;
+        let user = UserRecord {
+            id: UserId::new(uuid::Uuid::new_v4().to_string()),
+            email: pending.email,
+            first_name: pending.first_name,
+            last_name: pending.last_name,
+            password_hash: pending.password_hash,
+            lang: pending.lang,
             created_at: now,
         };
         let org =
-            OrgRecord { id: OrgId::new(uuid::Uuid::new_v4().to_string()), name: form.organisation, created_at: now };
+            OrgRecord { id: OrgId::new(uuid::Uuid::new_v4().to_string()), name: pending.organisation, created_at: now };
         match self.store.create_owner(&user, &org).await {
             Ok(()) => {}
-            Err(StoreError::Duplicate) => return Err(AppError::with_status("error-register-failed", 409)),
+            // The address got an account meanwhile (a second sign-up confirmed first).
+            Err(StoreError::Duplicate) => return Err(invalid()),
             Err(e) => return Err(internal(e)),
         }
         record_login(&self.store, &user.id, &client, now).await?;

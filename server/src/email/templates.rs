@@ -17,11 +17,21 @@ pub enum Template {
     PasswordChanged,
     /// Invites someone to an organisation (vars: inviter, org, link).
     Invitation,
+    /// Confirms a new sign-up's address (vars: name, link).
+    ConfirmEmail,
+    /// Answers a sign-up for an address that already has an account (vars: name, link).
+    AccountExists,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] =
-        [Template::ContactAck, Template::PasswordReset, Template::PasswordChanged, Template::Invitation];
+    pub const ALL: [Template; 6] = [
+        Template::ContactAck,
+        Template::PasswordReset,
+        Template::PasswordChanged,
+        Template::Invitation,
+        Template::ConfirmEmail,
+        Template::AccountExists,
+    ];
 
     fn prefix(self) -> &'static str {
         match self {
@@ -29,6 +39,8 @@ impl Template {
             Template::PasswordReset => "email-reset",
             Template::PasswordChanged => "email-changed",
             Template::Invitation => "email-invite",
+            Template::ConfirmEmail => "email-confirm",
+            Template::AccountExists => "email-exists",
         }
     }
 
@@ -49,6 +61,8 @@ impl Template {
         match self {
             Template::PasswordReset => Some(("email-reset-action", "link")),
             Template::Invitation => Some(("email-invite-action", "link")),
+            Template::ConfirmEmail => Some(("email-confirm-action", "link")),
+            Template::AccountExists => Some(("email-exists-action", "link")),
             _ => None,
         }
     }
@@ -101,11 +115,10 @@ mod tests {
     #[test]
     fn every_template_is_translated_in_every_language() {
         for lang in Lang::ALL {
-            for key in Template::ALL
-                .iter()
-                .flat_map(|t| t.keys())
-                .chain(["email-reset-action".to_owned(), "email-invite-action".to_owned()])
-            {
+            for key in Template::ALL.iter().flat_map(|t| t.keys()).chain(
+                ["email-reset-action", "email-invite-action", "email-confirm-action", "email-exists-action"]
+                    .map(String::from),
+            ) {
                 assert_ne!(translate(lang, &key, None), key, "{key} missing in {}", lang.code());
             }
         }

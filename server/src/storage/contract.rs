@@ -351,6 +351,29 @@ pub async fn invitations_are_single_use_scoped_and_renewable(store: DynStore) {
     assert!(store.pending_invitations(&org.id, now).await.unwrap().iter().all(|i| i.id == "i3"));
 }
 
+pub async fn pending_registrations_are_taken_once_before_they_expire(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let pending = |hash: &str, expires: i64| PendingRegistration {
+        token_hash: hash.into(),
+        email: "ana@tienda.mx".into(),
+        first_name: "Ana".into(),
+        last_name: "Pérez".into(),
+        password_hash: "$2b$12$hash".into(),
+        organisation: "Tienda Ñ".into(),
+        lang: "es".into(),
+        expires_at: now + secs(expires),
+        used_at: None,
+        created_at: now,
+    };
+    store.insert_registration(&pending("r1", 3600)).await.unwrap();
+    store.insert_registration(&pending("r2", 10)).await.unwrap();
+    let taken = store.take_registration("r1", now).await.unwrap().expect("live");
+    assert_eq!((taken.organisation.as_str(), taken.used_at), ("Tienda Ñ", Some(now)));
+    assert!(store.take_registration("r1", now).await.unwrap().is_none(), "single use");
+    assert!(store.take_registration("r2", now + secs(10)).await.unwrap().is_none(), "expired");
+    assert!(store.take_registration("nope", now).await.unwrap().is_none());
+}
+
 /// Runs every contract test against stores made by `fresh`.
 #[macro_export]
 macro_rules! storage_contract {
@@ -371,7 +394,8 @@ macro_rules! storage_contract {
             owners_are_created_with_their_organisation_and_emails_are_unique,
             sign_ins_and_failures_are_recorded,
             members_join_change_role_and_leave_within_their_organisation,
-            invitations_are_single_use_scoped_and_renewable
+            invitations_are_single_use_scoped_and_renewable,
+            pending_registrations_are_taken_once_before_they_expire
         );
     };
     (ignore = $why:literal, $fresh:expr) => {
@@ -391,7 +415,8 @@ macro_rules! storage_contract {
             owners_are_created_with_their_organisation_and_emails_are_unique,
             sign_ins_and_failures_are_recorded,
             members_join_change_role_and_leave_within_their_organisation,
-            invitations_are_single_use_scoped_and_renewable
+            invitations_are_single_use_scoped_and_renewable,
+            pending_registrations_are_taken_once_before_they_expire
         );
     };
     // `#[cfg(all())]` is the no-op attribute for suites that always run.

@@ -103,6 +103,13 @@ pub trait AccountStore: Send + Sync {
     async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
     async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    async fn insert_registration(&self, registration: &PendingRegistration) -> StoreResult<()>;
+    /// Marks a live, unused registration used and returns it (single use, atomic).
+    async fn take_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingRegistration>>;
 }
 
 /// Members of an organisation and invitations to join it. Every method takes the organisation,

@@ -156,3 +156,18 @@ pub struct InvitationRecord {
     pub revoked_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
 }
+
+/// A sign-up waiting for its e-mail address to be confirmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRegistration {
+    pub token_hash: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub organisation: String,
+    pub lang: String,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}

@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, header, spawn_app};
+use crate::helpers::{TestApp, header, outbox_mail, sign_up, spawn_app};
 use serde_json::Value;
 
 fn registration(email: &str, password: &str) -> Vec<(&'static str, String)> {
@@ -14,8 +14,11 @@ fn registration(email: &str, password: &str) -> Vec<(&'static str, String)> {
 
 const PASSWORD: &str = "correct horse battery staple";
 
+/// Signs up and confirms: the response of the confirmation (the session).
 async fn register(app: &TestApp, email: &str) -> reqwest::Response {
-    app.client.post(app.url("/api/auth/register")).form(&registration(email, PASSWORD)).send().await.unwrap()
+    let form = registration(email, PASSWORD);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sign_up(app, None, &form).await
 }
 
 async fn login(app: &TestApp, email: &str, password: &str, ip: &str) -> reqwest::Response {
@@ -73,10 +76,37 @@ async fn bad_registrations_are_refused_with_their_code_and_store_nothing() {
     assert_eq!(res.status(), 422);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "error-password-short");
     assert!(app.store.user_by_email("a@b.co").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn signing_up_with_a_known_address_answers_exactly_like_a_new_one() {
+    let app = spawn_app().await;
     assert_eq!(register(&app, "a@b.co").await.status(), 200);
-    let twice = register(&app, "A@B.CO").await;
-    assert_eq!(twice.status(), 409);
-    assert_eq!(twice.json::<Value>().await.unwrap()["code"], "error-register-failed");
+    let post = |email: &'static str| {
+        app.client.post(app.url("/api/auth/register")).form(&registration(email, PASSWORD)).send()
+    };
+    let (new, known) = (post("new@b.co").await.unwrap(), post("A@B.CO").await.unwrap());
+    assert_eq!((new.status().as_u16(), known.status().as_u16()), (200, 200));
+    assert!(new.headers().get("set-cookie").is_none() && known.headers().get("set-cookie").is_none());
+    assert_eq!(new.text().await.unwrap(), known.text().await.unwrap());
+    // Only the inbox learns the difference.
+    let note = outbox_mail(&app, "a@b.co", "Subject: Ya tienes una cuenta de Adronx").await;
+    assert!(!note.contains("/confirm?token="));
+    outbox_mail(&app, "new@b.co", "/confirm?token=").await;
+    assert!(app.store.user_by_email("new@b.co").await.unwrap().is_none(), "nothing exists before confirmation");
+}
+
+#[tokio::test]
+async fn a_confirmation_link_works_once() {
+    let app = spawn_app().await;
+    app.client.post(app.url("/api/auth/register")).form(&registration("ana@b.co", PASSWORD)).send().await.unwrap();
+    let mail = outbox_mail(&app, "ana@b.co", "/confirm?token=").await;
+    let token = crate::helpers::token_after(&mail, "/confirm?token=");
+    let confirm = || app.client.post(app.url("/api/auth/confirm")).form(&[("token", token.as_str())]).send();
+    assert_eq!(confirm().await.unwrap().status(), 200);
+    let again = confirm().await.unwrap();
+    assert_eq!(again.status(), 400);
+    assert_eq!(again.json::<Value>().await.unwrap()["code"], "error-confirm-invalid");
 }
 
 #[tokio::test]

@@ -57,3 +57,47 @@ impl TestApp {
 pub fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
     res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("missing header {name}"))
 }
+
+/// The token after `marker` in an e-mail (quoted-printable soft breaks and `=3D` undone).
+pub fn token_after(mail: &str, marker: &str) -> String {
+    let unfolded = mail.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let at = unfolded.find(marker).unwrap_or_else(|| panic!("no {marker} in {unfolded}"));
+    unfolded[at + marker.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// The newest e-mail to `to` in the outbox (runs without SMTP) that contains `marker`.
+pub async fn outbox_mail(app: &TestApp, to: &str, marker: &str) -> String {
+    let dir = app.data_dir().join("outbox");
+    for _ in 0..100 {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut found: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            found.sort();
+            for path in found.iter().rev() {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                if text.contains(&format!("To: {to}")) && text.replace("=\n", "").replace("=3D", "=").contains(marker) {
+                    return text;
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no e-mail to {to} containing {marker}");
+}
+
+/// Signs up and confirms through the e-mailed link; returns the confirmation response (the
+/// session). With an SMTP sink, the confirmation e-mail is taken out of it.
+pub async fn sign_up(app: &TestApp, smtp: Option<&crate::smtp::SmtpSink>, form: &[(&str, &str)]) -> reqwest::Response {
+    let res = app.client.post(app.url("/api/auth/register")).form(form).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let email = form.iter().find(|(k, _)| *k == "email").unwrap().1.trim().to_lowercase();
+    let mail = match smtp {
+        Some(sink) => {
+            let mail = sink.wait_for(1).await.pop().unwrap().data;
+            sink.messages.lock().unwrap().clear();
+            mail
+        }
+        None => outbox_mail(app, &email, "/confirm?token=").await,
+    };
+    let token = token_after(&mail, "/confirm?token=");
+    app.client.post(app.url("/api/auth/confirm")).form(&[("token", token)]).send().await.unwrap()
+}

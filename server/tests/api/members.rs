@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, sign_up, spawn_app_with};
 use crate::smtp::SmtpSink;
 use serde_json::Value;
 
@@ -22,7 +22,7 @@ async fn session_of(res: reqwest::Response) -> Session {
     Session { cookie, access: grant["access_token"].as_str().unwrap().to_owned() }
 }
 
-async fn register(app: &TestApp, email: &str, org: &str) -> Session {
+async fn register(app: &TestApp, smtp: &SmtpSink, email: &str, org: &str) -> Session {
     let form = [
         ("first_name", "Ana"),
         ("last_name", "Owner"),
@@ -31,7 +31,7 @@ async fn register(app: &TestApp, email: &str, org: &str) -> Session {
         ("organisation", org),
         ("lang", "en"),
     ];
-    session_of(app.client.post(app.url("/api/auth/register")).form(&form).send().await.unwrap()).await
+    session_of(sign_up(app, Some(smtp), &form).await).await
 }
 
 /// A call from one of our pages, authenticated by the session cookie.
@@ -61,7 +61,7 @@ async fn code(res: reqwest::Response) -> (u16, String) {
 #[tokio::test]
 async fn invite_accept_promote_and_remove_take_effect_at_once() {
     let (app, smtp) = setup().await;
-    let owner = register(&app, "ana@tienda.mx", "Tienda").await;
+    let owner = register(&app, &smtp, "ana@tienda.mx", "Tienda").await;
     assert_eq!(
         call(&app, &owner, "members/invite", &[("email", "Luis@Tienda.mx"), ("role_name", "member")]).await.status(),
         200
@@ -134,8 +134,8 @@ async fn invite_accept_promote_and_remove_take_effect_at_once() {
 #[tokio::test]
 async fn another_organisations_ids_answer_like_missing_ones() {
     let (app, smtp) = setup().await;
-    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
-    let eve = register(&app, "eve@other.mx", "Other").await;
+    let ana = register(&app, &smtp, "ana@tienda.mx", "Tienda").await;
+    let eve = register(&app, &smtp, "eve@other.mx", "Other").await;
     call(&app, &ana, "members/invite", &[("email", "luis@tienda.mx"), ("role_name", "member")]).await;
     smtp.wait_for(1).await;
     let overview: Value = call(&app, &ana, "members/overview", &[]).await.json().await.unwrap();
@@ -158,8 +158,8 @@ async fn another_organisations_ids_answer_like_missing_ones() {
 #[tokio::test]
 async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_dead() {
     let (app, smtp) = setup().await;
-    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
-    register(&app, "luis@tienda.mx", "Luis Co").await;
+    let ana = register(&app, &smtp, "ana@tienda.mx", "Tienda").await;
+    register(&app, &smtp, "luis@tienda.mx", "Luis Co").await;
     call(&app, &ana, "members/invite", &[("email", "luis@tienda.mx"), ("role_name", "admin")]).await;
     let token = invite_token(&smtp.wait_for(1).await[0].data);
     let wrong = [("token", token.as_str()), ("password", "someone else's password")];
@@ -186,7 +186,7 @@ async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_d
 #[tokio::test]
 async fn profile_rectification_password_change_and_switching_organisations() {
     let (app, smtp) = setup().await;
-    let ana = register(&app, "ana@tienda.mx", "Tienda").await;
+    let ana = register(&app, &smtp, "ana@tienda.mx", "Tienda").await;
     let profile: Value = call(&app, &ana, "profile", &[]).await.json().await.unwrap();
     assert_eq!(profile["recent_sign_ins"].as_array().unwrap().len(), 1);
     let update = [("first_name", "Ana María"), ("last_name", "Pérez"), ("lang", "es")];

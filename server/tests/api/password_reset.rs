@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, sign_up, spawn_app_with};
 use crate::smtp::SmtpSink;
 use serde_json::Value;
 
@@ -16,7 +16,7 @@ async fn setup() -> (TestApp, SmtpSink, String) {
         ("organisation", "Tienda"),
         ("lang", "en"),
     ];
-    let res = app.client.post(app.url("/api/auth/register")).form(&form).send().await.unwrap();
+    let res = sign_up(&app, Some(&smtp), &form).await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     (app, smtp, cookie)
 }

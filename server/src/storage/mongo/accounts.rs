@@ -1,6 +1,7 @@
 use super::{MongoStore, backend};
 use crate::storage::{
-    AccountStore, LoginEvent, MembershipRecord, OrgRecord, StoreError, StoreResult, UserRecord, from_millis, to_millis,
+    AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, StoreError, StoreResult, UserRecord,
+    from_millis, to_millis,
 };
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
@@ -60,6 +61,21 @@ struct LoginDoc {
     at: i64,
     ip: String,
     user_agent: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RegistrationDoc {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    password_hash: String,
+    organisation: String,
+    lang: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+    created_at: i64,
 }
 
 fn role(s: &str) -> StoreResult<Role> {
@@ -222,5 +238,48 @@ impl AccountStore for MongoStore {
 
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         self.raw("login_failures").delete_many(doc! { "key": key }).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
+        let doc = RegistrationDoc {
+            token_hash: r.token_hash.clone(),
+            email: r.email.clone(),
+            first_name: r.first_name.clone(),
+            last_name: r.last_name.clone(),
+            password_hash: r.password_hash.clone(),
+            organisation: r.organisation.clone(),
+            lang: r.lang.clone(),
+            expires_at: to_millis(r.expires_at),
+            used_at: r.used_at.map(to_millis),
+            created_at: to_millis(r.created_at),
+        };
+        self.typed::<RegistrationDoc>("registrations").insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn take_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingRegistration>> {
+        let now = to_millis(now);
+        let filter = doc! { "_id": token_hash, "used_at": mongodb::bson::Bson::Null, "expires_at": { "$gt": now } };
+        let found = self
+            .typed::<RegistrationDoc>("registrations")
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+            .return_document(mongodb::options::ReturnDocument::After)
+            .await
+            .map_err(backend)?;
+        Ok(found.map(|d| PendingRegistration {
+            token_hash: d.token_hash,
+            email: d.email,
+            first_name: d.first_name,
+            last_name: d.last_name,
+            password_hash: d.password_hash,
+            organisation: d.organisation,
+            lang: d.lang,
+            expires_at: from_millis(d.expires_at),
+            used_at: d.used_at.map(from_millis),
+            created_at: from_millis(d.created_at),
+        }))
     }
 }

@@ -1,6 +1,7 @@
 use super::{SqliteStore, backend};
 use crate::storage::{
-    AccountStore, LoginEvent, MembershipRecord, OrgRecord, StoreError, StoreResult, UserRecord, from_millis, to_millis,
+    AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, StoreError, StoreResult, UserRecord,
+    from_millis, to_millis,
 };
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
@@ -199,5 +200,60 @@ impl AccountStore for SqliteStore {
             .await
             .map(|_| ())
             .map_err(backend)
+    }
+
+    async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO registrations (token_hash, email, first_name, last_name, password_hash, organisation, lang, \
+             expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.token_hash)
+        .bind(&r.email)
+        .bind(&r.first_name)
+        .bind(&r.last_name)
+        .bind(&r.password_hash)
+        .bind(&r.organisation)
+        .bind(&r.lang)
+        .bind(to_millis(r.expires_at))
+        .bind(r.used_at.map(to_millis))
+        .bind(to_millis(r.created_at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn take_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingRegistration>> {
+        let now = to_millis(now);
+        let row = sqlx::query(
+            "UPDATE registrations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+             RETURNING token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
+             created_at",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| {
+            Ok(PendingRegistration {
+                token_hash: r.try_get("token_hash").map_err(backend)?,
+                email: r.try_get("email").map_err(backend)?,
+                first_name: r.try_get("first_name").map_err(backend)?,
+                last_name: r.try_get("last_name").map_err(backend)?,
+                password_hash: r.try_get("password_hash").map_err(backend)?,
+                organisation: r.try_get("organisation").map_err(backend)?,
+                lang: r.try_get("lang").map_err(backend)?,
+                expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
+                used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
+                created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+            })
+        })
+        .transpose()
     }
 }
