@@ -92,12 +92,19 @@ impl Application {
     /// Serves until SIGINT/SIGTERM: stops accepting, finishes in-flight requests, then stops the
     /// workers (they finish or release their jobs within their grace period).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        use axum::serve::ListenerExt;
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
-        let served =
-            axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .context("serving HTTP");
+        // Without TCP_NODELAY a response written in two parts (headers, then a file's body) waits
+        // for the client's delayed ACK, ~40 ms: static files crawled at ~850 requests/s.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        let served = axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving HTTP");
         let _ = self.shutdown.send(true);
         let background = futures_join_all(self.background);
         if tokio::time::timeout(std::time::Duration::from_secs(15), background).await.is_err() {
