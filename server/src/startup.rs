@@ -48,11 +48,25 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
+        let accounts = Arc::new(crate::accounts::AccountService::new(
+            store.clone(),
+            crate::accounts::session::Signer::new(&secrets.signing_key),
+            config.is_https(),
+            config.bcrypt_cost,
+            config.public_url.clone(),
+        ));
+        let members = crate::accounts::MemberService::new(
+            store.clone(),
+            accounts.clone(),
+            config.public_url.clone(),
+            config.bcrypt_cost,
+        );
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.clone())
             .handle(SEND_EMAIL, Arc::new(SendEmail(mailer)))
             .handle(PURGE_TOKENS, Arc::new(PurgeTokens(store.clone())))
+            .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.clone(),
@@ -60,20 +74,6 @@ impl Application {
             jobs: vec![Periodic { kind: PURGE_TOKENS }],
         }
         .spawn(stopping);
-        let accounts = crate::accounts::AccountService::new(
-            store.clone(),
-            crate::accounts::session::Signer::new(&secrets.signing_key),
-            config.is_https(),
-            config.bcrypt_cost,
-            config.public_url.clone(),
-        );
-        let accounts = Arc::new(accounts);
-        let members = crate::accounts::MemberService::new(
-            store.clone(),
-            accounts.clone(),
-            config.public_url.clone(),
-            config.bcrypt_cost,
-        );
         let services =
             Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts, members: Arc::new(members) };
         let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };

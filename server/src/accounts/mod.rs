@@ -9,4 +9,19 @@ pub mod session;
 mod validate;
 
 pub use members::MemberService;
-pub use service::{AccountService, REFRESH_COOKIE};
+pub use service::{AccountService, REFRESH_COOKIE, RESET_REQUEST};
+
+use crate::jobs::{JobError, JobHandler};
+use crate::storage::Job;
+use std::sync::Arc;
+
+/// The background half of "forgot password".
+pub struct SendResetLink(pub Arc<AccountService>);
+
+#[async_trait::async_trait]
+impl JobHandler for SendResetLink {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let email = job.payload["email"].as_str().ok_or_else(|| JobError::permanent("no e-mail in the job"))?;
+        self.0.send_reset_link(email).await.map_err(|e| JobError::retry(e.code))
+    }
+}

@@ -33,6 +33,8 @@ pub struct AccountService {
 }
 
 const RESET_TTL: Duration = Duration::hours(1);
+/// Job kind of a password-reset request (see `send_reset_link`).
+pub const RESET_REQUEST: &str = "auth.reset_request";
 /// How long a sign-up's confirmation link works.
 const CONFIRM_TTL: Duration = Duration::hours(24);
 
@@ -119,6 +121,26 @@ impl AccountService {
         Ok(SessionStart { grant, set_cookie })
     }
 
+    /// Runs in the background for every reset request: a link for a real account, nothing else.
+    pub async fn send_reset_link(&self, email: &str) -> Result<(), AppError> {
+        let Some(user) = self.store.user_by_email(email).await.map_err(internal)? else {
+            return Ok(());
+        };
+        let now = millis_precision(OffsetDateTime::now_utc());
+        self.store.void_reset_tokens(&user.id, now).await.map_err(internal)?;
+        let (token, hash) = new_refresh_token();
+        let record = ResetTokenRecord {
+            token_hash: hash.clone(),
+            user_id: user.id.to_string(),
+            expires_at: now + RESET_TTL,
+            used_at: None,
+            created_at: now,
+        };
+        self.store.insert_reset_token(&record).await.map_err(internal)?;
+        let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
+        self.email(&user, Template::PasswordReset, &[("link", link)], format!("reset:{hash}")).await
+    }
+
     pub(crate) async fn record_sign_in(
         &self,
         user: &UserId,
@@ -155,12 +177,9 @@ impl Accounts for AccountService {
             lang: form.lang.clone(),
             created_at: now,
         };
-        if let Some(existing) = self.store.user_by_email(&email).await.map_err(internal)? {
-            let link = format!("{}/login", self.public_url);
-            let recipient =
-                UserRecord { first_name: existing.first_name.clone(), lang: existing.lang.clone(), ..recipient };
-            return self.email(&recipient, Template::AccountExists, &[("link", link)], format!("exists:{hash}")).await;
-        }
+        let existing = self.store.user_by_email(&email).await.map_err(internal)?;
+        // Stored in both cases (same work, same timing); for a known address its token is never
+        // sent anywhere, so it can only expire.
         let pending = PendingRegistration {
             token_hash: hash.clone(),
             email,
@@ -174,6 +193,12 @@ impl Accounts for AccountService {
             created_at: now,
         };
         self.store.insert_registration(&pending).await.map_err(internal)?;
+        if let Some(existing) = existing {
+            let link = format!("{}/login", self.public_url);
+            let recipient =
+                UserRecord { first_name: existing.first_name.clone(), lang: existing.lang.clone(), ..recipient };
+            return self.email(&recipient, Template::AccountExists, &[("link", link)], format!("exists:{hash}")).await;
+        }
         let link = format!("{}/confirm?token={}", self.public_url, token.expose_secret());
         self.email(&recipient, Template::ConfirmEmail, &[("link", link)], format!("confirm:{hash}")).await
     }
@@ -261,22 +286,11 @@ impl Accounts for AccountService {
     }
 
     async fn request_password_reset(&self, email: &str) -> Result<(), AppError> {
-        let Some(user) = self.store.user_by_email(&normalise_email(email)).await.map_err(internal)? else {
-            return Ok(());
-        };
-        let now = millis_precision(OffsetDateTime::now_utc());
-        self.store.void_reset_tokens(&user.id, now).await.map_err(internal)?;
-        let (token, hash) = new_refresh_token();
-        let record = ResetTokenRecord {
-            token_hash: hash.clone(),
-            user_id: user.id.to_string(),
-            expires_at: now + RESET_TTL,
-            used_at: None,
-            created_at: now,
-        };
-        self.store.insert_reset_token(&record).await.map_err(internal)?;
-        let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
-        self.email(&user, Template::PasswordReset, &[("link", link)], format!("reset:{hash}")).await
+        // The same work whether or not the address has an account: one job, handled later by
+        // `send_reset_link`. The answer and its timing say nothing about the address.
+        let payload = serde_json::json!({ "email": normalise_email(email) });
+        crate::jobs::enqueue(&self.store, RESET_REQUEST, payload, None).await.map_err(internal)?;
+        Ok(())
     }
 
     async fn reset_password(&self, token: &str, password: String) -> Result<(), AppError> {
