@@ -378,28 +378,14 @@ pub async fn pending_registrations_are_taken_once_before_they_expire(store: DynS
 #[macro_export]
 macro_rules! storage_contract {
     ($fresh:expr) => {
-        $crate::storage_contract!(@tests #[cfg(all())] $fresh;
-            answers_ping,
-            contact_messages_round_trip_newest_first,
-            duplicate_ids_are_refused_and_keep_the_first,
-            jobs_are_claimed_once_and_completed,
-            future_jobs_wait_and_idempotency_keys_deduplicate,
-            an_expired_lease_lets_another_worker_finish_the_job,
-            failures_retry_then_dead_letter_and_releases_do_not_count,
-            concurrent_claimers_never_share_a_job,
-            purging_removes_dead_tokens_and_keeps_live_ones,
-            refresh_tokens_are_used_once_and_families_revoke_together,
-            concurrent_uses_of_one_refresh_token_have_one_winner,
-            reset_tokens_are_single_use_and_a_newer_request_voids_older,
-            owners_are_created_with_their_organisation_and_emails_are_unique,
-            sign_ins_and_failures_are_recorded,
-            members_join_change_role_and_leave_within_their_organisation,
-            invitations_are_single_use_scoped_and_renewable,
-            pending_registrations_are_taken_once_before_they_expire
-        );
+        // `#[cfg(all())]` is the no-op attribute for suites that always run.
+        $crate::storage_contract!(@all #[cfg(all())] $fresh);
     };
     (ignore = $why:literal, $fresh:expr) => {
-        $crate::storage_contract!(@tests #[ignore = $why] $fresh;
+        $crate::storage_contract!(@all #[ignore = $why] $fresh);
+    };
+    (@all #[$attr:meta] $fresh:expr) => {
+        $crate::storage_contract!(@tests #[$attr] $fresh;
             answers_ping,
             contact_messages_round_trip_newest_first,
             duplicate_ids_are_refused_and_keep_the_first,
@@ -419,7 +405,6 @@ macro_rules! storage_contract {
             pending_registrations_are_taken_once_before_they_expire
         );
     };
-    // `#[cfg(all())]` is the no-op attribute for suites that always run.
     (@tests #[$attr:meta] $fresh:expr; $($name:ident),*) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

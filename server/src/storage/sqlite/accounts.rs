@@ -16,6 +16,18 @@ macro_rules! user_columns {
     };
 }
 
+/// The INSERT of a user, for a transaction or the pool.
+pub(super) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        .bind(user.id.as_str())
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.password_hash)
+        .bind(&user.lang)
+        .bind(to_millis(user.created_at))
+}
+
 pub(super) fn user_from_row(r: &SqliteRow) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         id: UserId::new(r.try_get::<String, _>("id").map_err(backend)?),
@@ -44,17 +56,7 @@ impl AccountStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?)"))
-            .bind(user.id.as_str())
-            .bind(&user.email)
-            .bind(&user.first_name)
-            .bind(&user.last_name)
-            .bind(&user.password_hash)
-            .bind(&user.lang)
-            .bind(to_millis(user.created_at))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        insert_user(user).execute(&mut *tx).await.map_err(backend)?;
         sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
             .bind(org.id.as_str())
             .bind(user.id.as_str())

@@ -1,4 +1,4 @@
-use super::accounts::user_from_row;
+use super::accounts::{insert_user, user_from_row};
 use super::{SqliteStore, backend};
 use crate::storage::{InvitationRecord, MemberStore, StoreError, StoreResult, UserRecord, from_millis, to_millis};
 use app::accounts::model::Role;
@@ -81,21 +81,7 @@ impl MemberStore for SqliteStore {
     }
 
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO users (id, email, first_name, last_name, password_hash, lang, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(user.id.as_str())
-        .bind(&user.email)
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.password_hash)
-        .bind(&user.lang)
-        .bind(to_millis(user.created_at))
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(backend)
+        insert_user(user).execute(&self.pool).await.map(|_| ()).map_err(backend)
     }
 
     async fn create_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
