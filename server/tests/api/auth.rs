@@ -263,3 +263,61 @@ async fn plain_form_sign_in_sets_the_cookie_and_goes_to_the_requested_page() {
         .unwrap();
     assert_eq!(header(&evil, "location"), "/app", "no open redirect");
 }
+
+fn max_age(res: &reqwest::Response) -> i64 {
+    let cookie = header(res, "set-cookie");
+    cookie.split("Max-Age=").nth(1).unwrap().split(';').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn rotation_never_extends_the_seven_day_lifetime() {
+    let app = spawn_app().await;
+    let first = register(&app, "ana@tienda.mx").await;
+    assert_eq!(max_age(&first), 7 * 24 * 3600);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let rotated = refresh(&app, &refresh_cookie(&first)).await;
+    assert!(max_age(&rotated) < 7 * 24 * 3600, "the family's end stays where it was");
+}
+
+#[tokio::test]
+async fn signed_in_pages_are_not_rendered_for_cross_site_requests() {
+    let app = spawn_app().await;
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let res = app
+        .client
+        .get(app.url("/app/settings"))
+        .header("accept", "text/html")
+        .header("cookie", format!("adronx_refresh={token}"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert!(header(&res, "location").starts_with("/login"));
+}
+
+#[tokio::test]
+async fn names_are_rendered_as_text_never_as_html() {
+    let app = spawn_app().await;
+    let form = [
+        ("first_name", "<script>alert(1)</script>"),
+        ("last_name", "<img src=x onerror=alert(2)>"),
+        ("email", "xss@tienda.mx"),
+        ("password", PASSWORD),
+        ("organisation", "<b>Org</b>"),
+        ("lang", "en"),
+    ];
+    let token = refresh_cookie(&sign_up(&app, None, &form).await);
+    let body = app
+        .client
+        .get(app.url("/app"))
+        .header("cookie", format!("adronx_refresh={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped name");
+    assert!(!body.contains("<script>alert(1)") && !body.contains("<img src=x") && !body.contains("<b>Org</b>"));
+}

@@ -17,6 +17,7 @@ async fn setup() -> (TestApp, SmtpSink, String) {
         ("lang", "en"),
     ];
     let res = sign_up(&app, Some(&smtp), &form).await;
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("; Secure"), "https public URL: Secure cookie");
     let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     (app, smtp, cookie)
 }
