@@ -173,6 +173,21 @@ async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_d
         (Some("Tienda"), Some("admin"))
     );
     assert_eq!(grant["viewer"]["orgs"].as_array().unwrap().len(), 2, "an agency user belongs to several");
+    let luis = Session { cookie: String::new(), access: grant["access_token"].as_str().unwrap().to_owned() };
+    let own_org = grant["viewer"]["orgs"].as_array().unwrap().iter().find(|o| o[1] == "Luis Co").unwrap()[0].clone();
+    let switched = app
+        .client
+        .post(app.url("/api/auth/switch"))
+        .header("authorization", format!("Bearer {}", luis.access))
+        .form(&[("org_id", own_org.as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    let switched: Value = switched.json().await.unwrap();
+    assert_eq!(
+        (switched["viewer"]["org_name"].as_str(), switched["viewer"]["role"].as_str()),
+        (Some("Luis Co"), Some("owner"))
+    );
 
     call(&app, &ana, "members/invite", &[("email", "rosa@tienda.mx"), ("role_name", "member")]).await;
     let token = invite_token(&smtp.wait_for(2).await[1].data);
