@@ -129,6 +129,10 @@ test('invite a second person, who joins in another browser, gets promoted, then 
   await owner.selectOption('#invite-role', 'member');
   await owner.click('#invite ~ form button[type=submit]');
   await owner.waitForSelector('li[data-email="bob.e2e@example.com"]');
+  // The settings page fits a phone: wide tables scroll inside their card, not the page.
+  await owner.setViewportSize({ width: 375, height: 800 });
+  assert.ok(await owner.evaluate(() => document.documentElement.scrollWidth <= 375), 'no horizontal scrolling at 375 px');
+  await owner.setViewportSize({ width: 1280, height: 900 });
   const mail = await waitForEmail(/To: bob\.e2e@example\.com[\s\S]*invite\?token=/);
   const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/invite\?token=[A-Za-z0-9_-]+)/)[1];
 
