@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::contact::StoreContactInbox;
 use crate::email::{Mailer, SEND_EMAIL, SendEmail};
-use crate::jobs::{PURGE_TOKENS, Periodic, PurgeTokens, Scheduler, WorkerPool};
+use crate::jobs::{Periodic, RETENTION, Retention, Scheduler, WorkerPool};
 use crate::secrets::Secrets;
 use crate::storage::{self, DynStore};
 use anyhow::Context;
@@ -65,15 +65,12 @@ impl Application {
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.clone())
             .handle(SEND_EMAIL, Arc::new(SendEmail(mailer)))
-            .handle(PURGE_TOKENS, Arc::new(PurgeTokens(store.clone())))
+            .handle(RETENTION, Arc::new(Retention(store.clone())))
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .spawn(config.workers, stopping.clone());
-        let scheduler = Scheduler {
-            store: store.clone(),
-            every: config.schedule_every,
-            jobs: vec![Periodic { kind: PURGE_TOKENS }],
-        }
-        .spawn(stopping);
+        let scheduler =
+            Scheduler { store: store.clone(), every: config.schedule_every, jobs: vec![Periodic { kind: RETENTION }] }
+                .spawn(stopping);
         let services =
             Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts, members: Arc::new(members) };
         let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };

@@ -64,16 +64,21 @@ pub async fn enqueue(
     store.enqueue_job(&job).await
 }
 
-/// Deletes expired or revoked refresh tokens and used or expired reset tokens (retention policy).
-pub struct PurgeTokens(pub DynStore);
+/// The retention policy, run periodically: refresh tokens expired or revoked, reset tokens used or
+/// expired, finished jobs after a week, used or expired sign-ups, and failed sign-ins after a day.
+pub struct Retention(pub DynStore);
 
-pub const PURGE_TOKENS: &str = "tokens.purge";
+pub const RETENTION: &str = "retention.purge";
 
 #[async_trait]
-impl JobHandler for PurgeTokens {
+impl JobHandler for Retention {
     async fn run(&self, _job: &Job) -> Result<(), JobError> {
-        let counts = self.0.purge_tokens(OffsetDateTime::now_utc()).await.map_err(JobError::retry)?;
-        tracing::info!(refresh = counts.refresh_tokens, reset = counts.reset_tokens, "purged tokens");
+        let now = OffsetDateTime::now_utc();
+        let tokens = self.0.purge_tokens(now).await.map_err(JobError::retry)?;
+        let jobs = self.0.purge_done_jobs(now - time::Duration::days(7)).await.map_err(JobError::retry)?;
+        let sign_ups =
+            self.0.purge_stale_sign_ups(now, now - time::Duration::days(1)).await.map_err(JobError::retry)?;
+        tracing::info!(refresh = tokens.refresh_tokens, reset = tokens.reset_tokens, jobs, sign_ups, "retention purge");
         Ok(())
     }
 }

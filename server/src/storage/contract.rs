@@ -374,6 +374,43 @@ pub async fn pending_registrations_are_taken_once_before_they_expire(store: DynS
     assert!(store.take_registration("nope", now).await.unwrap().is_none());
 }
 
+pub async fn retention_removes_finished_jobs_and_stale_sign_ups(store: DynStore) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let done = store.enqueue_job(&new_job("k", now, None)).await.unwrap();
+    store.claim_job("w", now, now + secs(30)).await.unwrap();
+    store.complete_job(&done, "w", now).await.unwrap();
+    let dead = store.enqueue_job(&new_job("k", now, None)).await.unwrap();
+    store.claim_job("w", now, now + secs(30)).await.unwrap();
+    store.fail_job(&dead, "w", "boom", None, now).await.unwrap();
+    let queued = store.enqueue_job(&new_job("k", now + secs(3600), None)).await.unwrap();
+    assert_eq!(store.purge_done_jobs(now).await.unwrap(), 0, "only jobs finished before the cut-off");
+    assert_eq!(store.purge_done_jobs(now + secs(1)).await.unwrap(), 1);
+    assert!(store.job(&done).await.unwrap().is_none());
+    assert!(store.job(&dead).await.unwrap().is_some() && store.job(&queued).await.unwrap().is_some());
+
+    let pending = |hash: &str, expires: i64| PendingRegistration {
+        token_hash: hash.into(),
+        email: "a@b.co".into(),
+        first_name: "A".into(),
+        last_name: "B".into(),
+        password_hash: "h".into(),
+        organisation: "O".into(),
+        lang: "en".into(),
+        expires_at: now + secs(expires),
+        used_at: None,
+        created_at: now,
+    };
+    store.insert_registration(&pending("live", 3600)).await.unwrap();
+    store.insert_registration(&pending("expired", -1)).await.unwrap();
+    store.insert_registration(&pending("used", 3600)).await.unwrap();
+    store.take_registration("used", now).await.unwrap();
+    store.record_login_failure("ip:1", now - secs(90_000)).await.unwrap();
+    store.record_login_failure("ip:1", now).await.unwrap();
+    assert_eq!(store.purge_stale_sign_ups(now, now - secs(86_400)).await.unwrap(), 3);
+    assert!(store.take_registration("live", now).await.unwrap().is_some());
+    assert_eq!(store.login_failures_since("ip:1", now - secs(100_000)).await.unwrap(), 1);
+}
+
 /// Runs every contract test against stores made by `fresh`.
 #[macro_export]
 macro_rules! storage_contract {
@@ -402,7 +439,8 @@ macro_rules! storage_contract {
             sign_ins_and_failures_are_recorded,
             members_join_change_role_and_leave_within_their_organisation,
             invitations_are_single_use_scoped_and_renewable,
-            pending_registrations_are_taken_once_before_they_expire
+            pending_registrations_are_taken_once_before_they_expire,
+            retention_removes_finished_jobs_and_stale_sign_ups
         );
     };
     (@tests #[$attr:meta] $fresh:expr; $($name:ident),*) => {

@@ -64,6 +64,8 @@ pub trait JobStore: Send + Sync {
     async fn job(&self, id: &str) -> StoreResult<Option<Job>>;
     /// The dead-letter view, newest first.
     async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>>;
+    /// Deletes jobs that finished (done) before `before`; dead jobs stay for inspection.
+    async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 #[async_trait]
@@ -110,6 +112,8 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<PendingRegistration>>;
+    /// Deletes sign-ups that were used or expired, and failed sign-ins older than `failures_before`.
+    async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Members of an organisation and invitations to join it. Every method takes the organisation,

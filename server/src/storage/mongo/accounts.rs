@@ -282,4 +282,14 @@ impl AccountStore for MongoStore {
             created_at: from_millis(d.created_at),
         }))
     }
+
+    async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64> {
+        let now = to_millis(now);
+        let stale =
+            doc! { "$or": [ { "used_at": { "$ne": mongodb::bson::Bson::Null } }, { "expires_at": { "$lte": now } } ] };
+        let sign_ups = self.raw("registrations").delete_many(stale).await.map_err(backend)?.deleted_count;
+        let old = doc! { "at": { "$lt": to_millis(failures_before) } };
+        let failures = self.raw("login_failures").delete_many(old).await.map_err(backend)?.deleted_count;
+        Ok(sign_ups + failures)
+    }
 }

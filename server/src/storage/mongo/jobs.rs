@@ -171,4 +171,9 @@ impl JobStore for MongoStore {
             .map_err(backend)?;
         docs.into_iter().map(Job::try_from).collect()
     }
+
+    async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let filter = doc! { "status": "done", "updated_at": { "$lt": to_millis(before) } };
+        Ok(self.jobs().delete_many(filter).await.map_err(backend)?.deleted_count)
+    }
 }

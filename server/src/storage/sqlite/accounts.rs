@@ -258,4 +258,18 @@ impl AccountStore for SqliteStore {
         })
         .transpose()
     }
+
+    async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64> {
+        let sign_ups = sqlx::query("DELETE FROM registrations WHERE used_at IS NOT NULL OR expires_at <= ?")
+            .bind(to_millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let failures = sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(to_millis(failures_before))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(sign_ups.rows_affected() + failures.rows_affected())
+    }
 }

@@ -175,4 +175,13 @@ impl JobStore for SqliteStore {
         .map_err(backend)?;
         rows.iter().map(job_from_row).collect()
     }
+
+    async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM jobs WHERE status = 'done' AND updated_at < ?")
+            .bind(to_millis(before))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
 }
