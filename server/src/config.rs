@@ -34,7 +34,7 @@ pub struct Config {
     pub environment: Environment,
     /// `ADRONX_WORKERS`: background jobs run at once by this instance.
     pub workers: usize,
-    /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (token purge…) are enqueued.
+    /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (the retention purge) are enqueued.
     pub schedule_every: std::time::Duration,
     /// `ADRONX_BCRYPT_COST`: password hashing cost (10–14; default 12).
     pub bcrypt_cost: u32,
