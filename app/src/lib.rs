@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod contact;
 pub mod error;
+mod forms;
 pub mod i18n;
 pub mod ids;
 mod layout;

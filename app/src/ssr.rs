@@ -109,10 +109,11 @@ pub fn set_cookie(value: &str) {
 }
 
 /// Ends a sign-in style server function: sets the refresh cookie, and for a plain HTML form
-/// redirects to `next` (success) or back with `?error=` (failure).
+/// redirects to `next` (success) or back with `?error=CODE&form=FORM` (failure).
 pub fn finish_session(
     result: Result<crate::ports::SessionStart, crate::error::AppError>,
     next: &str,
+    form: &str,
 ) -> Result<crate::accounts::model::AccessGrant, crate::error::AppError> {
     let plain = is_plain_form_post();
     match result {
@@ -124,7 +125,7 @@ pub fn finish_session(
             Ok(session.grant)
         }
         Err(e) if plain => {
-            leptos_axum::redirect(&format!("{}?error={}", referring_path(), e.code));
+            leptos_axum::redirect(&format!("{}?error={}&form={form}", referring_path(), e.code));
             Err(e)
         }
         Err(e) => {

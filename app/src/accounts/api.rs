@@ -21,13 +21,14 @@ pub async fn register(
 #[server(name = ConfirmRegistration, prefix = "/api", endpoint = "auth/confirm")]
 pub async fn confirm_registration(token: String) -> Result<AccessGrant, AppError> {
     let result = crate::ports::services()?.accounts.confirm_registration(&token, crate::ssr::client_info()).await;
-    crate::ssr::finish_session(result, "/app")
+    crate::ssr::finish_session(result, "/app", "confirm")
 }
 
 #[server(name = SignIn, prefix = "/api", endpoint = "auth/login")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<AccessGrant, AppError> {
     let result = crate::ports::services()?.accounts.login(&email, password, crate::ssr::client_info()).await;
-    crate::ssr::finish_session(result, &crate::accounts::safe_next(next.as_deref().unwrap_or("/app")))
+    let next = crate::accounts::safe_next(next.as_deref().unwrap_or("/app"));
+    crate::ssr::finish_session(result, &next, "login")
 }
 
 #[server(name = RefreshSession, prefix = "/api", endpoint = "auth/refresh")]
@@ -35,7 +36,7 @@ pub async fn refresh_session() -> Result<AccessGrant, AppError> {
     crate::ssr::require_same_origin()?;
     let cookie = crate::ssr::cookie(crate::accounts::REFRESH_COOKIE);
     let result = crate::ports::services()?.accounts.refresh(cookie.as_deref()).await;
-    crate::ssr::finish_session(result, "/app")
+    crate::ssr::finish_session(result, "/app", "session")
 }
 
 #[server(name = SignOut, prefix = "/api", endpoint = "auth/logout")]
@@ -88,12 +89,12 @@ pub async fn update_profile(first_name: String, last_name: String, lang: String)
 pub async fn change_password(current_password: String, new_password: String) -> Result<AccessGrant, AppError> {
     let caller = crate::ssr::caller().await?;
     let result = crate::ports::services()?.accounts.change_password(&caller, current_password, new_password).await;
-    crate::ssr::finish_session(result, "/app/settings?sent=password")
+    crate::ssr::finish_session(result, "/app/settings?sent=password", "password")
 }
 
 #[server(name = SwitchOrg, prefix = "/api", endpoint = "auth/switch")]
 pub async fn switch_org(org_id: String) -> Result<AccessGrant, AppError> {
     let caller = crate::ssr::caller().await?;
     let result = crate::ports::services()?.accounts.switch_org(&caller, &org_id).await;
-    crate::ssr::finish_session(result, "/app")
+    crate::ssr::finish_session(result, "/app", "switch")
 }

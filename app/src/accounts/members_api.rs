@@ -63,5 +63,5 @@ pub async fn accept_invitation(
 ) -> Result<AccessGrant, AppError> {
     let names = (first_name.unwrap_or_default(), last_name.unwrap_or_default());
     let result = crate::ports::services()?.members.accept(&token, names, password, crate::ssr::client_info()).await;
-    crate::ssr::finish_session(result, "/app")
+    crate::ssr::finish_session(result, "/app", "invite")
 }

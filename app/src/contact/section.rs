@@ -1,7 +1,7 @@
 use super::SubmitContact;
+use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// The contact section of the landing page. With JavaScript the form posts in place; without it the
 /// server redirects back here with the outcome in the query string, which this view also reads.
@@ -9,25 +9,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ContactSection() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SubmitContact>::new();
-    let query = use_query_map();
-    let outcome = move || -> Option<Result<(), String>> {
-        match action.value().get() {
-            Some(result) => Some(result.map_err(|e| e.code)),
-            None => query.with(|q| {
-                if q.get("sent").as_deref() == Some("contact") {
-                    Some(Ok(()))
-                } else {
-                    // Only our own error codes are shown; anything else in the URL is ignored.
-                    q.get("error").filter(|c| c.starts_with("error-")).map(Err)
-                }
-            }),
-        }
-    };
-    let status_view = move || match outcome() {
-        Some(Ok(())) => view! { <p class="form-status ok">{i18n.t("contact-sent")}</p> }.into_any(),
-        Some(Err(code)) => view! { <p class="form-status err">{i18n.t(&code)}</p> }.into_any(),
-        None => ().into_any(),
-    };
+    let status_view = move || status_line(i18n, outcome(action.value().get(), "contact"), Some("contact-sent"));
     let t = move |key: &'static str| move || i18n.t(key);
 
     view! {

@@ -6,6 +6,7 @@ use crate::accounts::api::{ConfirmRegistration, RegisterAccount, SignIn};
 use crate::accounts::client;
 use crate::accounts::model::AccessGrant;
 use crate::error::AppError;
+use crate::forms::{Outcome, outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
 use leptos::prelude::*;
@@ -19,18 +20,10 @@ fn on_signed_in(value: Option<Result<AccessGrant, AppError>>, next: String) {
     }
 }
 
-/// The error to show: from the last in-place submit, or from `?error=` after a plain form post.
-fn error_view(last: impl Fn() -> Option<Result<(), String>> + Send + Sync + 'static) -> impl IntoView {
+/// Only failures show here: a success moves on to the app.
+fn error_view(last: impl Fn() -> Outcome + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    move || {
-        let code = match last() {
-            Some(Err(code)) => Some(code),
-            Some(Ok(())) => None,
-            None => query.with(|q| q.get("error").filter(|c| c.starts_with("error-"))),
-        };
-        code.map(|c| view! { <p class="form-status err" role="alert">{i18n.t(&c)}</p> })
-    }
+    move || status_line(i18n, last(), None)
 }
 
 #[component]
@@ -56,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                         <label for="login-password">{t("auth-password")}</label>
                         <input id="login-password" name="password" type="password" required autocomplete="current-password"/>
                     </div>
-                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    {error_view(move || outcome(action.value().get(), "login"))}
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-login-submit") }}
                     </button>
@@ -73,10 +66,7 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let action = ServerAction::<RegisterAccount>::new();
-    let query = use_query_map();
-    let sent = move || {
-        matches!(action.value().get(), Some(Ok(()))) || query.with(|q| q.get("sent").as_deref() == Some("register"))
-    };
+    let sent = move || matches!(outcome(action.value().get(), "register"), Some(Ok(())));
     view! {
         <PageMeta title="meta-register-title"/>
         <PublicLayout>
@@ -121,7 +111,7 @@ fn RegisterForm(action: ServerAction<RegisterAccount>) -> impl IntoView {
                         <label for="reg-org">{t("auth-organisation")}</label>
                         <input id="reg-org" name="organisation" required autocomplete="organization"/>
                     </div>
-                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    {error_view(move || outcome(action.value().get(), "register"))}
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-register-submit") }}
                     </button>
@@ -146,7 +136,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 <p>{t("auth-confirm-intro")}</p>
                 <ActionForm action=action>
                     <input type="hidden" name="token" value=token/>
-                    {error_view(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.code)))}
+                    {error_view(move || outcome(action.value().get(), "confirm"))}
                     <button type="submit" class="btn btn-primary">{t("auth-confirm-submit")}</button>
                 </ActionForm>
             </section>

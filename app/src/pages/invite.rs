@@ -4,6 +4,7 @@
 use super::PageMeta;
 use crate::accounts::client;
 use crate::accounts::members_api::{AcceptInvitation, preview_invitation};
+use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
 use leptos::prelude::*;
@@ -28,13 +29,7 @@ pub fn InvitePage() -> impl IntoView {
             use_navigate()("/app", Default::default());
         }
     });
-    let error = move || {
-        let code = match accept.value().get() {
-            Some(Err(e)) => Some(e.code),
-            _ => use_query_map().with(|q| q.get("error").filter(|c| c.starts_with("error-"))),
-        };
-        code.map(|c| view! { <p class="form-status err" role="alert">{i18n.t(&c)}</p> })
-    };
+    let error = move || status_line(i18n, outcome(accept.value().get(), "invite"), None);
     view! {
         <PageMeta title="meta-invite-title"/>
         <PublicLayout>

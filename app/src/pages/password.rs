@@ -3,34 +3,18 @@
 
 use super::PageMeta;
 use crate::accounts::api::{RequestPasswordReset, ResetPassword};
+use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// `Some(Ok)` once `form` succeeded, `Some(Err(code))` on a failure, from the action or the URL.
-fn outcome(last: Option<Result<(), String>>, form: &str) -> Option<Result<(), String>> {
-    last.or_else(|| {
-        use_query_map().with(|q| {
-            if q.get("sent").as_deref() == Some(form) {
-                Some(Ok(()))
-            } else {
-                q.get("error").filter(|c| c.starts_with("error-")).map(Err)
-            }
-        })
-    })
-}
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let action = ServerAction::<RequestPasswordReset>::new();
-    let status = move || match outcome(action.value().get().map(|r| r.map_err(|e| e.code)), "forgot") {
-        Some(Ok(())) => view! { <p class="form-status ok" role="status">{i18n.t("auth-forgot-sent")}</p> }.into_any(),
-        Some(Err(code)) => view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }.into_any(),
-        None => ().into_any(),
-    };
+    let status = move || status_line(i18n, outcome(action.value().get(), "forgot"), Some("auth-forgot-sent"));
     view! {
         <PageMeta title="meta-forgot-title"/>
         <PublicLayout>
@@ -57,7 +41,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let t = move |key: &'static str| move || i18n.t(key);
     let action = ServerAction::<ResetPassword>::new();
     let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
-    let result = move || outcome(action.value().get().map(|r| r.map_err(|e| e.code)), "reset");
+    let result = move || outcome(action.value().get(), "reset");
     view! {
         <PageMeta title="meta-reset-title"/>
         <PublicLayout>
@@ -75,10 +59,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                     <input id="reset-password" name="password" type="password" required autocomplete="new-password" aria-describedby="reset-hint"/>
                                     <p id="reset-hint" class="hint">{t("auth-password-hint")}</p>
                                 </div>
-                                {move || match result() {
-                                    Some(Err(code)) => Some(view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }),
-                                    _ => None,
-                                }}
+                                {move || status_line(i18n, result(), None)}
                                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t("auth-reset-submit")}</button>
                             </ActionForm>
                         }

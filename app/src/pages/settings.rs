@@ -8,10 +8,10 @@ use crate::accounts::members_api::{
 };
 use crate::accounts::model::{Role, Viewer};
 use crate::error::AppError;
+use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, Lang, use_i18n};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_query_map;
 
 /// "2026-11-26 21:15 UTC" from Unix seconds (proleptic Gregorian; no time zone data needed).
 pub fn utc_timestamp(secs: i64) -> String {
@@ -46,32 +46,13 @@ fn role_key(role: Role) -> &'static str {
     }
 }
 
-/// The outcome line of a form: from its action, or from `?sent=`/`?error=` after a plain post.
+/// The status line of a form posted to server function `S`.
 fn status<S>(i18n: I18n, action: ServerAction<S>, form: &'static str, ok_key: &'static str) -> impl IntoView
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let query = use_query_map();
-    move || {
-        let outcome = match action.value().get() {
-            Some(r) => Some(r.map(|_| ()).map_err(|e| e.code)),
-            None => query.with(|q| {
-                if q.get("sent").as_deref() == Some(form) {
-                    Some(Ok(()))
-                } else {
-                    q.get("error")
-                        .filter(|c| c.starts_with("error-") && q.get("form").as_deref() == Some(form))
-                        .map(Err)
-                }
-            }),
-        };
-        match outcome {
-            Some(Ok(())) => view! { <p class="form-status ok" role="status">{i18n.t(ok_key)}</p> }.into_any(),
-            Some(Err(code)) => view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }.into_any(),
-            None => ().into_any(),
-        }
-    }
+    move || status_line(i18n, outcome(action.value().get(), form), Some(ok_key))
 }
 
 #[component]

@@ -321,3 +321,20 @@ async fn names_are_rendered_as_text_never_as_html() {
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped name");
     assert!(!body.contains("<script>alert(1)") && !body.contains("<img src=x") && !body.contains("<b>Org</b>"));
 }
+
+#[tokio::test]
+async fn a_plain_post_error_shows_under_its_own_form_only() {
+    let app = spawn_app().await;
+    let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
+    let page = |query: &'static str| {
+        app.client
+            .get(app.url(&format!("/app/settings{query}")))
+            .header("cookie", format!("adronx_refresh={token}"))
+            .header("accept-language", "en")
+            .send()
+    };
+    let body = page("?error=error-password-wrong&form=password").await.unwrap().text().await.unwrap();
+    assert_eq!(body.matches("Your current password is not correct.").count(), 1);
+    let body = page("?error=<script>&form=password").await.unwrap().text().await.unwrap();
+    assert!(!body.contains("form-status err"), "only our own codes are shown");
+}
