@@ -99,6 +99,8 @@ error-invite-invalid = هذه الدعوة غير صالحة أو مستخدمة
 error-last-owner = تحتاج المؤسسة إلى مالك واحد على الأقل.
 error-already-member = هذا الشخص عضو بالفعل.
 error-password-wrong = كلمة المرور الحالية غير صحيحة.
+error-unsupported-media-type = يجب إرسال هذا الطلب كنموذج.
+error-too-large = هذا الطلب كبير جدًا.
 error-bad-request = تعذّر فهم الطلب.
 
 not-found-title = الصفحة غير موجودة

@@ -99,6 +99,8 @@ error-invite-invalid = This invitation is invalid, used, revoked or expired. Ask
 error-last-owner = An organisation needs at least one owner.
 error-already-member = This person is already a member.
 error-password-wrong = Your current password is not correct.
+error-unsupported-media-type = This request must be sent as a form.
+error-too-large = This request is too large.
 error-bad-request = The request could not be understood.
 
 not-found-title = Page not found

@@ -99,6 +99,8 @@ error-invite-invalid = Esta invitación no es válida, ya se usó, se revocó o 
 error-last-owner = Una organización necesita al menos un propietario.
 error-already-member = Esta persona ya es miembro.
 error-password-wrong = Tu contraseña actual no es correcta.
+error-unsupported-media-type = Esta solicitud debe enviarse como formulario.
+error-too-large = Esta solicitud es demasiado grande.
 error-bad-request = No hemos podido entender la solicitud.
 
 not-found-title = Página no encontrada

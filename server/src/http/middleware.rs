@@ -1,6 +1,7 @@
 //! Middleware every response passes through: request logging, HTTPS enforcement, security headers.
 
 use crate::startup::AppState;
+use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -64,4 +65,32 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
     }
     res
+}
+
+/// Largest request body the form-posting API accepts. (Webhooks, which carry up to 3 MB, will get
+/// their own limit on their own route.)
+pub const API_BODY_LIMIT: usize = 64 * 1024;
+
+/// Server functions take url-encoded forms only: anything else (JSON objects that could smuggle
+/// operators like `{"$ne": null}`, multipart, …) is refused before it is parsed, and so are bodies
+/// over the limit.
+pub async fn api_input(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path().starts_with("/api/") {
+        let headers = req.headers();
+        let form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim() == "application/x-www-form-urlencoded"));
+        let length: Option<usize> =
+            headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        // Calls without arguments (refresh, sign-out…) send no body at all, hence no type.
+        let empty = length == Some(0) || (length.is_none() && !headers.contains_key(header::TRANSFER_ENCODING));
+        if !form && !empty {
+            return AppError::with_status("error-unsupported-media-type", 415).into_response();
+        }
+        if length.is_some_and(|l| l > API_BODY_LIMIT) {
+            return AppError::with_status("error-too-large", 413).into_response();
+        }
+    }
+    next.run(req).await
 }

@@ -13,6 +13,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 
@@ -50,6 +51,9 @@ pub fn router(state: AppState) -> Router {
             // Pages are small and dynamic: compress them fast. Precompressed files pass through.
             .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
             .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::https_only))
-            .layer(axum::middleware::from_fn_with_state(state, middleware::security_headers)),
+            .layer(axum::middleware::from_fn_with_state(state, middleware::security_headers))
+            .layer(axum::middleware::from_fn(middleware::api_input))
+            // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
+            .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT)),
     )
 }

@@ -68,3 +68,25 @@ async fn behind_https_plain_http_gets_redirected_or_refused_and_hsts_is_sent() {
     assert_eq!(secure.status(), 200);
     assert!(header(&secure, "strict-transport-security").starts_with("max-age=31536000"));
 }
+
+#[tokio::test]
+async fn the_api_takes_forms_only_and_refuses_oversized_bodies() {
+    let app = spawn_app().await;
+    // A JSON object where a string belongs never reaches a query.
+    let json = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("content-type", "application/json")
+        .body(r#"{"email":{"$ne":null},"password":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 415);
+    assert_eq!(json.json::<serde_json::Value>().await.unwrap()["code"], "error-unsupported-media-type");
+    let big = "x".repeat(70 * 1024);
+    let res = app.client.post(app.url("/api/contact")).form(&[("message", big.as_str())]).send().await.unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "error-too-large");
+    let no_type = app.client.post(app.url("/api/contact")).body("name=a").send().await.unwrap();
+    assert_eq!(no_type.status(), 415);
+}
