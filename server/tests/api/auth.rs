@@ -31,6 +31,11 @@ async fn login(app: &TestApp, email: &str, password: &str, ip: &str) -> reqwest:
         .unwrap()
 }
 
+/// A request carrying the session cookie.
+fn with_cookie(app: &TestApp, method: reqwest::Method, url: String, token: &str) -> reqwest::RequestBuilder {
+    app.client.request(method, url).header("cookie", format!("adronx_refresh={token}"))
+}
+
 /// The refresh token from a response's Set-Cookie.
 fn refresh_cookie(res: &reqwest::Response) -> String {
     let set = header(res, "set-cookie");
@@ -38,9 +43,7 @@ fn refresh_cookie(res: &reqwest::Response) -> String {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/auth/refresh"))
-        .header("cookie", format!("adronx_refresh={token}"))
+    with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/refresh"), &token)
         .header("sec-fetch-site", "same-origin")
         .send()
         .await
@@ -166,18 +169,9 @@ async fn concurrent_refreshes_with_one_token_yield_at_most_one_new_token() {
 async fn sign_out_clears_the_cookie_and_ends_the_session() {
     let app = spawn_app().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
-    let viewer = app
-        .client
-        .post(app.url("/api/auth/viewer"))
-        .header("cookie", format!("adronx_refresh={token}"))
-        .send()
-        .await
-        .unwrap();
+    let viewer = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/viewer"), &token).send().await.unwrap();
     assert_eq!(viewer.json::<Value>().await.unwrap()["first_name"], "Ana");
-    let out = app
-        .client
-        .post(app.url("/api/auth/logout"))
-        .header("cookie", format!("adronx_refresh={token}"))
+    let out = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/logout"), &token)
         .header("sec-fetch-site", "same-origin")
         .send()
         .await
@@ -185,13 +179,7 @@ async fn sign_out_clears_the_cookie_and_ends_the_session() {
     assert_eq!(out.status(), 200);
     assert!(header(&out, "set-cookie").contains("Max-Age=0"));
     assert_eq!(refresh(&app, &token).await.status(), 401);
-    let gone = app
-        .client
-        .post(app.url("/api/auth/viewer"))
-        .header("cookie", format!("adronx_refresh={token}"))
-        .send()
-        .await
-        .unwrap();
+    let gone = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/viewer"), &token).send().await.unwrap();
     assert_eq!(gone.json::<Value>().await.unwrap(), Value::Null);
 }
 
@@ -200,10 +188,7 @@ async fn cookie_authenticated_calls_refuse_cross_site_requests() {
     let app = spawn_app().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example.org")] {
-        let res = app
-            .client
-            .post(app.url("/api/auth/refresh"))
-            .header("cookie", format!("adronx_refresh={token}"))
+        let res = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/refresh"), &token)
             .header(name, value)
             .send()
             .await
@@ -220,10 +205,7 @@ async fn the_app_is_rendered_on_the_server_for_a_signed_in_user_and_redirects_an
     assert_eq!(anonymous.status(), 302);
     assert_eq!(header(&anonymous, "location"), "/login?next=/app/contacts");
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
-    let page = app
-        .client
-        .get(app.url("/app/contacts"))
-        .header("cookie", format!("adronx_refresh={token}"))
+    let page = with_cookie(&app, reqwest::Method::GET, app.url("/app/contacts"), &token)
         .header("accept-language", "es")
         .send()
         .await
@@ -308,16 +290,8 @@ async fn names_are_rendered_as_text_never_as_html() {
         ("lang", "en"),
     ];
     let token = refresh_cookie(&sign_up(&app, None, &form).await);
-    let body = app
-        .client
-        .get(app.url("/app"))
-        .header("cookie", format!("adronx_refresh={token}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body =
+        with_cookie(&app, reqwest::Method::GET, app.url("/app"), &token).send().await.unwrap().text().await.unwrap();
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped name");
     assert!(!body.contains("<script>alert(1)") && !body.contains("<img src=x") && !body.contains("<b>Org</b>"));
 }
@@ -327,9 +301,7 @@ async fn a_plain_post_error_shows_under_its_own_form_only() {
     let app = spawn_app().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let page = |query: &'static str| {
-        app.client
-            .get(app.url(&format!("/app/settings{query}")))
-            .header("cookie", format!("adronx_refresh={token}"))
+        with_cookie(&app, reqwest::Method::GET, app.url(&format!("/app/settings{query}")), &token)
             .header("accept-language", "en")
             .send()
     };
