@@ -43,7 +43,7 @@ fn refresh_cookie(res: &reqwest::Response) -> String {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/refresh"), &token)
+    with_cookie(app, reqwest::Method::POST, app.url("/api/auth/refresh"), token)
         .header("sec-fetch-site", "same-origin")
         .send()
         .await
