@@ -36,7 +36,8 @@ export async function waitForHydration(page) {
 /** Waits for an e-mail in the server's outbox (no SMTP in the browser run) whose text matches. */
 export async function waitForEmail(pattern, timeoutMs = 10_000) {
   const { readdirSync, readFileSync } = await import('node:fs');
-  const dir = `${process.env.ADRONX_E2E_DATA_DIR}/outbox`;
+  // scripts/e2e.sh names the server's data directory; `cargo leptos end-to-end` serves from ./data.
+  const dir = `${process.env.ADRONX_E2E_DATA_DIR ?? 'data'}/outbox`;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     let files = [];

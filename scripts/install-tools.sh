@@ -63,6 +63,14 @@ if ! command -v brotli >/dev/null; then
 fi
 
 if [ "$MODE" = test ]; then
+  # A MongoDB-compatible server for the storage contract suite (MongoDB itself cannot be installed
+  # here): SecantusDB from PyPI, a pre-release, pinned, in its own virtual environment.
+  venv="$HOME/.cache/adronx/mongo-venv"
+  if [ ! -x "$venv/bin/secantusd-py" ]; then
+    log "installing SecantusDB (MongoDB wire protocol) from PyPI"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'SecantusDB==0.7.0b3'
+  fi
   if ! command -v chromium >/dev/null; then
     log "installing Debian chromium"
     apt-get update -qq

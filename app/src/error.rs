@@ -1,5 +1,7 @@
 //! The one application error: a stable code (which is also its i18n key), an HTTP status, and the
-//! request id so a user can quote it. Internal causes are logged on the server and never sent.
+//! request id so a user can quote it. Plain data: internal causes are logged where they happen
+//! (`server::respond::internal`) and never sent. The server's HTTP layer gives an error response
+//! the status the error carries.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -27,31 +29,18 @@ impl AppError {
     pub fn with_status(code: &str, status: u16) -> Self {
         Self { code: code.to_owned(), status, request_id: None }
     }
-
-    /// Logs `cause` on the server with the request id and returns an error that reveals only the id.
-    #[cfg(feature = "ssr")]
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let request_id = crate::ssr::request_id();
-        tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = %cause, "internal error");
-        Self { code: Self::INTERNAL.to_owned(), status: 500, request_id }
-    }
 }
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let error = match value {
+        match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
                 Self::with_status(Self::BAD_REQUEST, 400)
             }
             _ => Self::with_status(Self::INTERNAL, 500),
-        };
-        // Input that fails to decode never reaches our function body, so its status is set here
-        // (server_fn would otherwise answer 500 for every error).
-        #[cfg(feature = "ssr")]
-        crate::ssr::set_status(error.status);
-        error
+        }
     }
 }
 

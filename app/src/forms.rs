@@ -1,5 +1,5 @@
 //! The outcome of a form, shown the same way whether it was posted in place (hydrated page) or as
-//! a plain HTML form — then `ssr::finish_form` / `ssr::finish_session` redirect back with
+//! a plain HTML form — then `server::respond::finish_form` / `finish_session` redirect back with
 //! `?sent=FORM` or `?error=CODE&form=FORM`, which this reads.
 
 use crate::error::AppError;

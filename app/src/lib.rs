@@ -2,7 +2,7 @@
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
 
 pub mod accounts;
-pub mod contact;
+pub mod enquiries;
 pub mod error;
 mod forms;
 pub mod i18n;
@@ -10,13 +10,10 @@ pub mod ids;
 mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod ports;
+pub mod server;
 #[cfg(feature = "ssr")]
 mod shell;
-#[cfg(feature = "ssr")]
-pub mod ssr;
-#[cfg(test)]
-mod translations_test;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub use shell::{PublicUrl, shell};

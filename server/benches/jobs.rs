@@ -1,16 +1,17 @@
 //! Job-queue throughput on the embedded store: enqueue → claim → complete, in jobs per second
 //! (goal ≥ 1,000/s). `cargo bench -p server --bench jobs`.
 
-use adronx::storage::{DynStore, NewJob, SqliteStore};
+use adronx::storage::Stores;
+use adronx::storage::jobs::{JobStore, NewJob};
 use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
 
 const JOBS: usize = 5000;
 
-async fn fresh() -> DynStore {
+async fn fresh() -> Arc<dyn JobStore> {
     let dir = tempfile::tempdir().unwrap().keep();
-    Arc::new(SqliteStore::open(&dir.join("bench.db")).await.unwrap())
+    Stores::sqlite(&dir.join("bench.db")).await.unwrap().jobs
 }
 
 fn job(i: usize) -> NewJob {

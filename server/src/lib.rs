@@ -2,10 +2,11 @@
 
 pub mod accounts;
 pub mod config;
-pub mod contact;
 pub mod crypto;
 pub mod email;
+pub mod enquiries;
 pub mod http;
+pub mod integrations;
 pub mod jobs;
 pub mod optimiser;
 pub mod secrets;

@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
 async fn failed_jobs() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let store = adronx::storage::open(&config).await?;
-    for job in store.dead_jobs(100).await? {
+    for job in store.jobs.dead_jobs(100).await? {
         let line = serde_json::json!({
             "id": job.id, "kind": job.kind, "attempts": job.attempts,
             "last_error": job.last_error, "run_at": job.run_at.unix_timestamp(),

@@ -2,32 +2,22 @@
 //! (`Application::build` / `port()` / `run_until_stopped()`, so tests start the real app on port 0).
 
 use crate::config::Config;
-use crate::contact::StoreContactInbox;
 use crate::email::{Mailer, SEND_EMAIL, SendEmail};
+use crate::enquiries::EnquiryService;
+use crate::http::AppState;
 use crate::jobs::{Periodic, RETENTION, Retention, Scheduler, WorkerPool};
-use crate::secrets::Secrets;
-use crate::storage::{self, DynStore};
+use crate::storage::{self, Stores};
 use anyhow::Context;
-use app::ports::Services;
-use axum::extract::FromRef;
+use app::server::Services;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: DynStore,
-    pub services: Services,
-    pub leptos: LeptosOptions,
-    pub secrets: Arc<Secrets>,
-}
-
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
-    store: DynStore,
+    store: Stores,
     shutdown: watch::Sender<bool>,
     background: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -51,7 +41,6 @@ impl Application {
         let accounts = Arc::new(crate::accounts::AccountService::new(
             store.clone(),
             crate::accounts::session::Signer::new(&secrets.signing_key),
-            config.is_https(),
             config.bcrypt_cost,
             config.public_url.clone(),
         ));
@@ -63,17 +52,22 @@ impl Application {
         );
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
-        let workers = WorkerPool::new(store.clone())
+        let workers = WorkerPool::new(store.jobs.clone())
             .handle(SEND_EMAIL, Arc::new(SendEmail(mailer)))
             .handle(RETENTION, Arc::new(Retention(store.clone())))
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .spawn(config.workers, stopping.clone());
-        let scheduler =
-            Scheduler { store: store.clone(), every: config.schedule_every, jobs: vec![Periodic { kind: RETENTION }] }
-                .spawn(stopping);
-        let services =
-            Services { contact: Arc::new(StoreContactInbox::new(store.clone())), accounts, members: Arc::new(members) };
-        let state = AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets };
+        let scheduler = Scheduler {
+            store: store.jobs.clone(),
+            every: config.schedule_every,
+            jobs: vec![Periodic { kind: RETENTION }],
+        }
+        .spawn(stopping);
+        let enquiries = Arc::new(EnquiryService::new(store.clone()));
+        let services = Services { enquiries, accounts, members: Arc::new(members) };
+        let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
+        let state =
+            AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets, integrations };
         Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
     }
 
@@ -82,7 +76,7 @@ impl Application {
     }
 
     /// The store this application uses (tests read what requests wrote).
-    pub fn store(&self) -> DynStore {
+    pub fn store(&self) -> Stores {
         self.store.clone()
     }
 

@@ -4,6 +4,8 @@ pub mod api;
 pub mod client;
 pub mod members_api;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod port;
 
 /// Name of the HttpOnly cookie that carries the refresh token.
 pub const REFRESH_COOKIE: &str = "adronx_refresh";

@@ -24,6 +24,15 @@ impl Role {
         [Role::Owner, Role::Admin, Role::Member].into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The Fluent key of the role's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Owner => "app-role-owner",
+            Role::Admin => "app-role-admin",
+            Role::Member => "app-role-member",
+        }
+    }
+
     /// Owners and admins manage members, invitations and connected accounts.
     pub fn can_manage_members(self) -> bool {
         self >= Role::Admin
@@ -69,8 +78,9 @@ pub struct AccessGrant {
     pub viewer: Viewer,
 }
 
-/// Fields of the registration form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Fields of the registration form. It holds a plaintext password, so it is neither `Debug` nor
+/// `Serialize`: it cannot end up in a log line or a response.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Registration {
     pub first_name: String,
     pub last_name: String,
@@ -83,8 +93,8 @@ pub struct Registration {
 /// The signed-in caller of a server function, re-checked against the store on every call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {
-    pub user_id: String,
-    pub org_id: String,
+    pub user_id: crate::ids::UserId,
+    pub org_id: crate::ids::OrgId,
     pub role: Role,
 }
 

@@ -5,7 +5,7 @@
 use super::PageMeta;
 use crate::accounts::api::{SignOut, SwitchOrg, current_viewer};
 use crate::accounts::client;
-use crate::accounts::model::{Role, Viewer};
+use crate::accounts::model::Viewer;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -17,14 +17,6 @@ const SECTIONS: [(&str, &str); 4] = [
     ("/app/campaigns", "app-nav-campaigns"),
     ("/app/settings", "app-nav-settings"),
 ];
-
-fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Owner => "app-role-owner",
-        Role::Admin => "app-role-admin",
-        Role::Member => "app-role-member",
-    }
-}
 
 #[component]
 pub fn AppShell() -> impl IntoView {
@@ -70,7 +62,7 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
                 <p class="app-org">
                     <strong>{viewer.org_name.clone()}</strong>
                     " · "
-                    <span>{move || i18n.t(role_key(viewer.role))}</span>
+                    <span>{move || i18n.t(viewer.role.key())}</span>
                 </p>
                 <OrgSwitcher viewer=viewer.clone()/>
                 <p class="app-user">{name}</p>

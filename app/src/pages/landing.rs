@@ -1,5 +1,5 @@
 use super::PageMeta;
-use crate::contact::ContactSection;
+use crate::enquiries::ContactSection;
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
 use leptos::prelude::*;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(404);
+    crate::server::respond::set_status(404);
     let i18n = use_i18n();
     view! {
         <PageMeta title="meta-not-found-title"/>

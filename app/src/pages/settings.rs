@@ -34,16 +34,8 @@ fn role_options(roles: &'static [Role], selected: Role, i18n: I18n) -> impl Into
     roles
         .iter()
         .copied()
-        .map(|r| view! { <option value=r.as_str() selected=r == selected>{move || i18n.t(role_key(r))}</option> })
+        .map(|r| view! { <option value=r.as_str() selected=r == selected>{move || i18n.t(r.key())}</option> })
         .collect_view()
-}
-
-fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Owner => "app-role-owner",
-        Role::Admin => "app-role-admin",
-        Role::Member => "app-role-member",
-    }
 }
 
 /// The status line of a form posted to server function `S`.
@@ -67,7 +59,7 @@ pub fn Settings() -> impl IntoView {
                 <dt>{t("app-settings-org")}</dt>
                 <dd>{viewer.org_name.clone()}</dd>
                 <dt>{t("app-settings-role")}</dt>
-                <dd>{move || i18n.t(role_key(viewer.role))}</dd>
+                <dd>{move || i18n.t(viewer.role.key())}</dd>
             </dl>
             <ProfileSettings/>
             {viewer.role.can_manage_members().then(|| view! { <MemberSettings caller_role=viewer.role/> })}
@@ -238,7 +230,7 @@ fn MemberSettings(caller_role: Role) -> impl IntoView {
                                             let (id_resend, id_revoke) = (inv.id.clone(), inv.id.clone());
                                             view! {
                                                 <li data-email=inv.email.clone()>
-                                                    <span>{inv.email.clone()} " · " {move || i18n.t(role_key(inv.role))} " · " {t("members-pending-expires")} " " {utc_timestamp(inv.expires_at)}</span>
+                                                    <span>{inv.email.clone()} " · " {move || i18n.t(inv.role.key())} " · " {t("members-pending-expires")} " " {utc_timestamp(inv.expires_at)}</span>
                                                     <ActionForm action=resend attr:class="inline-form">
                                                         <input type="hidden" name="id" value=id_resend.clone()/>
                                                         <button type="submit" class="btn btn-ghost">{t("members-resend")}</button>

@@ -4,14 +4,16 @@
 use super::password::{self, Password};
 use super::rules;
 use super::service::AccountService;
-use super::session::{new_refresh_token, token_hash};
+use super::session::{new_secret_token, token_hash};
 use crate::email::Template;
-use crate::storage::{DynStore, InvitationRecord, StoreError, UserRecord, millis_precision};
+use crate::storage::accounts::UserRecord;
+use crate::storage::members::InvitationRecord;
+use crate::storage::{StoreError, Stores, millis_precision};
 use app::accounts::model::{Caller, InvitationPreview, InvitationView, MemberView, MembersOverview, Role};
-use app::contact::model::is_plausible_email;
-use app::error::AppError;
+use app::accounts::port::AccountsError;
+use app::accounts::port::{ClientInfo, Members, SessionStart};
 use app::ids::{OrgId, UserId};
-use app::ports::{ClientInfo, Members, SessionStart};
+use app::text::is_plausible_email;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -20,36 +22,36 @@ use time::{Duration, OffsetDateTime};
 pub const INVITATION_TTL: Duration = Duration::days(7);
 
 pub struct MemberService {
-    store: DynStore,
+    store: Stores,
     accounts: Arc<AccountService>,
     public_url: String,
     cost: u32,
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
+fn internal(e: impl std::fmt::Display) -> AccountsError {
+    AccountsError::internal(e)
 }
 
 /// Another organisation's ids answer exactly like missing ones.
-fn not_found() -> AppError {
-    AppError::with_status("error-not-found", 404)
+fn not_found() -> AccountsError {
+    AccountsError::NotFound
 }
 
-fn invalid_invitation() -> AppError {
-    AppError::with_status("error-invite-invalid", 404)
+fn invalid_invitation() -> AccountsError {
+    AccountsError::InvitationInvalid
 }
 
 impl MemberService {
-    pub fn new(store: DynStore, accounts: Arc<AccountService>, public_url: String, cost: u32) -> Self {
+    pub fn new(store: Stores, accounts: Arc<AccountService>, public_url: String, cost: u32) -> Self {
         Self { store, accounts, public_url, cost }
     }
 
     fn org(caller: &Caller) -> OrgId {
-        OrgId::new(caller.org_id.clone())
+        caller.org_id.clone()
     }
 
-    async fn owners(&self, org: &OrgId) -> Result<usize, AppError> {
-        Ok(self.store.members(org).await.map_err(internal)?.iter().filter(|(_, r)| *r == Role::Owner).count())
+    async fn owners(&self, org: &OrgId) -> Result<usize, AccountsError> {
+        Ok(self.store.members.members(org).await.map_err(internal)?.iter().filter(|(_, r)| *r == Role::Owner).count())
     }
 
     async fn send_invitation(
@@ -57,11 +59,11 @@ impl MemberService {
         caller: &Caller,
         invitation: &InvitationRecord,
         token: &str,
-    ) -> Result<(), AppError> {
-        let inviter =
-            self.store.user(&UserId::new(caller.user_id.clone())).await.map_err(internal)?.ok_or_else(not_found)?;
+    ) -> Result<(), AccountsError> {
+        let inviter = self.store.accounts.user(&caller.user_id).await.map_err(internal)?.ok_or_else(not_found)?;
         let org_name = self
             .store
+            .accounts
             .memberships(&inviter.id)
             .await
             .map_err(internal)?
@@ -81,18 +83,19 @@ impl MemberService {
 
 #[async_trait]
 impl Members for MemberService {
-    async fn overview(&self, caller: &Caller) -> Result<MembersOverview, AppError> {
+    async fn overview(&self, caller: &Caller) -> Result<MembersOverview, AccountsError> {
         if !caller.role.can_manage_members() {
-            return Err(AppError::with_status("error-forbidden", 403));
+            return Err(AccountsError::Forbidden);
         }
         let org = Self::org(caller);
-        let members = self.store.members(&org).await.map_err(internal)?;
-        let invitations = self.store.pending_invitations(&org, OffsetDateTime::now_utc()).await.map_err(internal)?;
+        let members = self.store.members.members(&org).await.map_err(internal)?;
+        let invitations =
+            self.store.members.pending_invitations(&org, OffsetDateTime::now_utc()).await.map_err(internal)?;
         Ok(MembersOverview {
             members: members
                 .into_iter()
                 .map(|(u, role)| MemberView {
-                    is_self: u.id.as_str() == caller.user_id,
+                    is_self: u.id == caller.user_id,
                     user_id: u.id.to_string(),
                     name: format!("{} {}", u.first_name, u.last_name),
                     email: u.email,
@@ -111,80 +114,79 @@ impl Members for MemberService {
         })
     }
 
-    async fn invite(&self, caller: &Caller, email: &str, role: Role) -> Result<(), AppError> {
+    async fn invite(&self, caller: &Caller, email: &str, role: Role) -> Result<(), AccountsError> {
         rules::may_invite(caller.role, role)?;
         let email = email.trim().to_lowercase();
         if !is_plausible_email(&email) {
-            return Err(AppError::invalid("error-contact-email"));
+            return Err(AccountsError::Invalid("error-contact-email"));
         }
         let org = Self::org(caller);
-        let already = self.store.members(&org).await.map_err(internal)?.iter().any(|(u, _)| u.email == email);
+        let already = self.store.members.members(&org).await.map_err(internal)?.iter().any(|(u, _)| u.email == email);
         if already {
-            return Err(AppError::with_status("error-already-member", 409));
+            return Err(AccountsError::AlreadyMember);
         }
         let now = millis_precision(OffsetDateTime::now_utc());
-        let (token, hash) = new_refresh_token();
+        let (token, hash) = new_secret_token();
         let invitation = InvitationRecord {
             id: uuid::Uuid::new_v4().to_string(),
             org_id: org,
             email,
             role,
             token_hash: hash,
-            invited_by: UserId::new(caller.user_id.clone()),
+            invited_by: caller.user_id.clone(),
             expires_at: now + INVITATION_TTL,
             accepted_at: None,
             revoked_at: None,
             created_at: now,
         };
-        self.store.create_invitation(&invitation).await.map_err(internal)?;
+        self.store.members.create_invitation(&invitation).await.map_err(internal)?;
         self.send_invitation(caller, &invitation, token.expose_secret()).await
     }
 
-    async fn resend(&self, caller: &Caller, invitation_id: &str) -> Result<(), AppError> {
+    async fn resend(&self, caller: &Caller, invitation_id: &str) -> Result<(), AccountsError> {
         rules::may_invite(caller.role, Role::Member)?;
         let now = millis_precision(OffsetDateTime::now_utc());
-        let (token, hash) = new_refresh_token();
+        let (token, hash) = new_secret_token();
         let org = Self::org(caller);
-        let renewed = self.store.renew_invitation(&org, invitation_id, &hash, now + INVITATION_TTL, now).await;
+        let renewed = self.store.members.renew_invitation(&org, invitation_id, &hash, now + INVITATION_TTL, now).await;
         let invitation = renewed.map_err(internal)?.ok_or_else(not_found)?;
         rules::may_invite(caller.role, invitation.role)?;
         self.send_invitation(caller, &invitation, token.expose_secret()).await
     }
 
-    async fn revoke(&self, caller: &Caller, invitation_id: &str) -> Result<(), AppError> {
+    async fn revoke(&self, caller: &Caller, invitation_id: &str) -> Result<(), AccountsError> {
         rules::may_invite(caller.role, Role::Member)?;
         let org = Self::org(caller);
-        let done = self.store.revoke_invitation(&org, invitation_id, OffsetDateTime::now_utc()).await;
+        let done = self.store.members.revoke_invitation(&org, invitation_id, OffsetDateTime::now_utc()).await;
         if done.map_err(internal)? { Ok(()) } else { Err(not_found()) }
     }
 
-    async fn change_role(&self, caller: &Caller, user_id: &str, role: Role) -> Result<(), AppError> {
+    async fn change_role(&self, caller: &Caller, target: &UserId, role: Role) -> Result<(), AccountsError> {
         let org = Self::org(caller);
-        let target = UserId::new(user_id);
-        let current = self.store.role_in(&org, &target).await.map_err(internal)?.ok_or_else(not_found)?;
+        let current = self.store.accounts.role_in(&org, target).await.map_err(internal)?.ok_or_else(not_found)?;
         rules::may_change_role(caller.role, current, role, self.owners(&org).await?)?;
-        self.store.set_role(&org, &target, role).await.map_err(internal)?;
+        self.store.members.set_role(&org, target, role).await.map_err(internal)?;
         Ok(())
     }
 
-    async fn remove(&self, caller: &Caller, user_id: &str) -> Result<(), AppError> {
+    async fn remove(&self, caller: &Caller, target: &UserId) -> Result<(), AccountsError> {
         let org = Self::org(caller);
-        let target = UserId::new(user_id);
-        let current = self.store.role_in(&org, &target).await.map_err(internal)?.ok_or_else(not_found)?;
-        rules::may_remove(caller.role, current, user_id == caller.user_id, self.owners(&org).await?)?;
-        self.store.remove_member(&org, &target).await.map_err(internal)?;
+        let current = self.store.accounts.role_in(&org, target).await.map_err(internal)?.ok_or_else(not_found)?;
+        rules::may_remove(caller.role, current, *target == caller.user_id, self.owners(&org).await?)?;
+        self.store.members.remove_member(&org, target).await.map_err(internal)?;
         Ok(())
     }
 
-    async fn preview(&self, token: &str) -> Result<InvitationPreview, AppError> {
+    async fn preview(&self, token: &str) -> Result<InvitationPreview, AccountsError> {
         let now = OffsetDateTime::now_utc();
-        let invitation = self.store.invitation_by_token(&token_hash(token)).await.map_err(internal)?;
+        let invitation = self.store.members.invitation_by_token(&token_hash(token)).await.map_err(internal)?;
         let invitation = invitation
             .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > now)
             .ok_or_else(invalid_invitation)?;
         let inviter = UserId::new(invitation.invited_by.to_string());
         let org_name = self
             .store
+            .accounts
             .memberships(&inviter)
             .await
             .map_err(internal)?
@@ -192,7 +194,7 @@ impl Members for MemberService {
             .find(|m| m.org.id == invitation.org_id)
             .map(|m| m.org.name)
             .unwrap_or_default();
-        let existing_account = self.store.user_by_email(&invitation.email).await.map_err(internal)?.is_some();
+        let existing_account = self.store.accounts.user_by_email(&invitation.email).await.map_err(internal)?.is_some();
         Ok(InvitationPreview { org_name, email: invitation.email, role: invitation.role, existing_account })
     }
 
@@ -202,17 +204,17 @@ impl Members for MemberService {
         names: (String, String),
         password: String,
         client: ClientInfo,
-    ) -> Result<SessionStart, AppError> {
+    ) -> Result<SessionStart, AccountsError> {
         let hash = token_hash(token);
         let invitation =
-            self.store.invitation_by_token(&hash).await.map_err(internal)?.ok_or_else(invalid_invitation)?;
-        let existing = self.store.user_by_email(&invitation.email).await.map_err(internal)?;
+            self.store.members.invitation_by_token(&hash).await.map_err(internal)?.ok_or_else(invalid_invitation)?;
+        let existing = self.store.accounts.user_by_email(&invitation.email).await.map_err(internal)?;
         // Check everything that can fail before the single-use token is spent.
         let password = Password::parse(password)?;
         let newcomer = match &existing {
             Some(user) => {
                 if !password::verify(&password, Some(&user.password_hash)).await {
-                    return Err(AppError::with_status("error-login-invalid", 401));
+                    return Err(AccountsError::BadCredentials);
                 }
                 None
             }
@@ -232,16 +234,16 @@ impl Members for MemberService {
         };
         let now = millis_precision(OffsetDateTime::now_utc());
         let invitation =
-            self.store.accept_invitation(&hash, now).await.map_err(internal)?.ok_or_else(invalid_invitation)?;
+            self.store.members.accept_invitation(&hash, now).await.map_err(internal)?.ok_or_else(invalid_invitation)?;
         let user_id = match (existing, newcomer) {
             (Some(user), _) => user.id,
             (None, Some(user)) => {
-                self.store.create_user(&user).await.map_err(internal)?;
+                self.store.members.create_user(&user).await.map_err(internal)?;
                 user.id
             }
             (None, None) => unreachable!("one of the two is set above"),
         };
-        match self.store.add_member(&invitation.org_id, &user_id, invitation.role, now).await {
+        match self.store.members.add_member(&invitation.org_id, &user_id, invitation.role, now).await {
             Ok(()) | Err(StoreError::Duplicate) => {}
             Err(e) => return Err(internal(e)),
         }

@@ -2,7 +2,7 @@
 //! truncated. bcrypt reads only 72 bytes, so the password is first reduced to a fixed-size digest
 //! (SHA-256, base64: 44 bytes) and that is what bcrypt hashes. Hashing runs on the blocking pool.
 
-use app::error::AppError;
+use app::accounts::port::AccountsError;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -18,12 +18,12 @@ pub const COST: u32 = 12;
 pub struct Password(String);
 
 impl Password {
-    pub fn parse(raw: String) -> Result<Password, AppError> {
+    pub fn parse(raw: String) -> Result<Password, AccountsError> {
         if raw.chars().count() < MIN_CHARS {
-            return Err(AppError::invalid("error-password-short"));
+            return Err(AccountsError::Invalid("error-password-short"));
         }
         if raw.len() > MAX_BYTES {
-            return Err(AppError::invalid("error-password-long"));
+            return Err(AccountsError::Invalid("error-password-long"));
         }
         Ok(Password(raw))
     }
@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn enforces_the_length_policy_in_characters() {
-        assert_eq!(Password::parse("short-pass1".into()).err().unwrap().code, "error-password-short");
+        assert!(matches!(Password::parse("short-pass1".into()), Err(AccountsError::Invalid("error-password-short"))));
         assert!(Password::parse("contraseña12".into()).is_ok(), "12 characters, 13 bytes");
         assert!(Password::parse("ab".repeat(2049)).is_err());
     }

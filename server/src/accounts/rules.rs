@@ -1,14 +1,14 @@
 //! Who may do what to whom in an organisation. Pure functions, so every rule has a unit test.
 
 use app::accounts::model::Role;
-use app::error::AppError;
+use app::accounts::port::AccountsError;
 
-fn forbidden() -> AppError {
-    AppError::with_status("error-forbidden", 403)
+fn forbidden() -> AccountsError {
+    AccountsError::Forbidden
 }
 
 /// Owners and admins invite; only owners invite owners.
-pub fn may_invite(caller: Role, role: Role) -> Result<(), AppError> {
+pub fn may_invite(caller: Role, role: Role) -> Result<(), AccountsError> {
     if !caller.can_manage_members() || (role == Role::Owner && caller != Role::Owner) {
         return Err(forbidden());
     }
@@ -16,23 +16,23 @@ pub fn may_invite(caller: Role, role: Role) -> Result<(), AppError> {
 }
 
 /// Changing `target` from `from` to `to`, with `owners` owners in the organisation.
-pub fn may_change_role(caller: Role, from: Role, to: Role, owners: usize) -> Result<(), AppError> {
+pub fn may_change_role(caller: Role, from: Role, to: Role, owners: usize) -> Result<(), AccountsError> {
     if !caller.can_manage_members() || ((from == Role::Owner || to == Role::Owner) && caller != Role::Owner) {
         return Err(forbidden());
     }
     if from == Role::Owner && to != Role::Owner && owners <= 1 {
-        return Err(AppError::with_status("error-last-owner", 409));
+        return Err(AccountsError::LastOwner);
     }
     Ok(())
 }
 
 /// Removing a member with role `target` (anyone may leave; the last owner may not).
-pub fn may_remove(caller: Role, target: Role, is_self: bool, owners: usize) -> Result<(), AppError> {
+pub fn may_remove(caller: Role, target: Role, is_self: bool, owners: usize) -> Result<(), AccountsError> {
     if !is_self && (!caller.can_manage_members() || (target == Role::Owner && caller != Role::Owner)) {
         return Err(forbidden());
     }
     if target == Role::Owner && owners <= 1 {
-        return Err(AppError::with_status("error-last-owner", 409));
+        return Err(AccountsError::LastOwner);
     }
     Ok(())
 }
@@ -42,11 +42,12 @@ mod tests {
     use super::*;
     use Role::*;
 
-    fn code(r: Result<(), AppError>) -> &'static str {
+    fn code(r: Result<(), AccountsError>) -> &'static str {
         match r {
             Ok(()) => "ok",
-            Err(e) if e.code == "error-forbidden" => "forbidden",
-            Err(_) => "last-owner",
+            Err(AccountsError::Forbidden) => "forbidden",
+            Err(AccountsError::LastOwner) => "last-owner",
+            Err(e) => panic!("unexpected {e:?}"),
         }
     }
 

@@ -1,22 +1,20 @@
 //! The accounts service behind the sign-up, sign-in and session server functions.
 
 use super::password::{self, Password};
-use super::session::{REFRESH_TTL, Signer, new_refresh_token, token_hash};
+use super::session::{REFRESH_TTL, Signer, new_secret_token, token_hash};
 use crate::email::{EmailJob, SEND_EMAIL, Template};
-use crate::storage::{
-    DynStore, LoginEvent, OrgRecord, PendingRegistration, RefreshTokenRecord, ResetTokenRecord, StoreError, UserRecord,
-    millis_precision,
-};
+use crate::storage::accounts::{LoginEvent, OrgRecord, PendingRegistration, UserRecord};
+use crate::storage::tokens::{RefreshTokenRecord, ResetTokenRecord};
+use crate::storage::{StoreError, Stores, millis_precision};
 use app::accounts::model::{AccessGrant, Caller, Profile, Registration, SignInView, Viewer};
-use app::error::AppError;
+use app::accounts::port::AccountsError;
+use app::accounts::port::{Accounts, ClientInfo, Credential, SessionStart};
 use app::ids::{OrgId, UserId};
-use app::ports::{Accounts, ClientInfo, SessionStart};
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
-pub use app::accounts::REFRESH_COOKIE;
 /// Failed sign-ins allowed per (account, IP address) and per IP address in the window. Keyed by
 /// the pair, so someone guessing from elsewhere cannot lock the owner out of their account.
 const PAIR_LIMIT: u32 = 5;
@@ -24,9 +22,8 @@ const IP_LIMIT: u32 = 50;
 const WINDOW: Duration = Duration::minutes(15);
 
 pub struct AccountService {
-    store: DynStore,
+    store: Stores,
     signer: Signer,
-    secure_cookies: bool,
     cost: u32,
     /// Links in e-mails are built from this, never from the request's Host header.
     public_url: String,
@@ -38,8 +35,8 @@ pub const RESET_REQUEST: &str = "auth.reset_request";
 /// How long a sign-up's confirmation link works.
 const CONFIRM_TTL: Duration = Duration::hours(24);
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
+fn internal(e: impl std::fmt::Display) -> AccountsError {
+    AccountsError::internal(e)
 }
 
 fn normalise_email(email: &str) -> String {
@@ -47,8 +44,8 @@ fn normalise_email(email: &str) -> String {
 }
 
 impl AccountService {
-    pub fn new(store: DynStore, signer: Signer, secure_cookies: bool, cost: u32, public_url: String) -> Self {
-        Self { store, signer, secure_cookies, cost, public_url }
+    pub fn new(store: Stores, signer: Signer, cost: u32, public_url: String) -> Self {
+        Self { store, signer, cost, public_url }
     }
 
     pub(crate) async fn email(
@@ -57,26 +54,21 @@ impl AccountService {
         template: Template,
         extra: &[(&str, String)],
         key: String,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AccountsError> {
         let mut vars = BTreeMap::from([("name".to_owned(), user.first_name.clone())]);
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
         let job = EmailJob { to: user.email.clone(), template, lang, vars };
         let payload = serde_json::to_value(&job).map_err(internal)?;
-        crate::jobs::enqueue(&self.store, SEND_EMAIL, payload, Some(key)).await.map_err(internal)?;
+        crate::jobs::enqueue(&*self.store.jobs, SEND_EMAIL, payload, Some(key)).await.map_err(internal)?;
         Ok(())
-    }
-
-    fn cookie(&self, value: &str, max_age: i64) -> String {
-        let secure = if self.secure_cookies { "; Secure" } else { "" };
-        format!("{REFRESH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
     }
 
     /// The viewer for `user` in `org`, re-reading membership from the store (so removal or
     /// demotion takes effect at once). `None` when the user is gone or no longer a member.
-    pub(crate) async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AppError> {
-        let Some(u) = self.store.user(user).await.map_err(internal)? else { return Ok(None) };
-        let memberships = self.store.memberships(user).await.map_err(internal)?;
+    pub(crate) async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AccountsError> {
+        let Some(u) = self.store.accounts.user(user).await.map_err(internal)? else { return Ok(None) };
+        let memberships = self.store.accounts.memberships(user).await.map_err(internal)?;
         let active = match org {
             Some(org) => memberships.iter().find(|m| &m.org.id == org),
             None => memberships.first(),
@@ -99,10 +91,10 @@ impl AccountService {
         &self,
         viewer: Viewer,
         family: Option<(String, OffsetDateTime)>,
-    ) -> Result<SessionStart, AppError> {
+    ) -> Result<SessionStart, AccountsError> {
         let now = millis_precision(OffsetDateTime::now_utc());
         let (family_id, expires_at) = family.unwrap_or_else(|| (uuid::Uuid::new_v4().to_string(), now + REFRESH_TTL));
-        let (token, hash) = new_refresh_token();
+        let (token, hash) = new_secret_token();
         let org = OrgId::new(viewer.org_id.clone());
         let record = RefreshTokenRecord {
             token_hash: hash,
@@ -114,21 +106,21 @@ impl AccountService {
             revoked_at: None,
             created_at: now,
         };
-        self.store.insert_refresh_token(&record).await.map_err(internal)?;
+        self.store.tokens.insert_refresh_token(&record).await.map_err(internal)?;
         let access = self.signer.issue(&UserId::new(viewer.user_id.clone()), &org, now);
-        let set_cookie = self.cookie(token.expose_secret(), (expires_at - now).whole_seconds());
         let grant = AccessGrant { access_token: access.token, expires_at: access.expires_at.unix_timestamp(), viewer };
-        Ok(SessionStart { grant, set_cookie })
+        let refresh_max_age = (expires_at - now).whole_seconds();
+        Ok(SessionStart { grant, refresh_token: token.expose_secret().to_owned(), refresh_max_age })
     }
 
     /// Runs in the background for every reset request: a link for a real account, nothing else.
-    pub async fn send_reset_link(&self, email: &str) -> Result<(), AppError> {
-        let Some(user) = self.store.user_by_email(email).await.map_err(internal)? else {
+    pub async fn send_reset_link(&self, email: &str) -> Result<(), AccountsError> {
+        let Some(user) = self.store.accounts.user_by_email(email).await.map_err(internal)? else {
             return Ok(());
         };
         let now = millis_precision(OffsetDateTime::now_utc());
-        self.store.void_reset_tokens(&user.id, now).await.map_err(internal)?;
-        let (token, hash) = new_refresh_token();
+        self.store.tokens.void_reset_tokens(&user.id, now).await.map_err(internal)?;
+        let (token, hash) = new_secret_token();
         let record = ResetTokenRecord {
             token_hash: hash.clone(),
             user_id: user.id.to_string(),
@@ -136,7 +128,7 @@ impl AccountService {
             used_at: None,
             created_at: now,
         };
-        self.store.insert_reset_token(&record).await.map_err(internal)?;
+        self.store.tokens.insert_reset_token(&record).await.map_err(internal)?;
         let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
         self.email(&user, Template::PasswordReset, &[("link", link)], format!("reset:{hash}")).await
     }
@@ -146,28 +138,29 @@ impl AccountService {
         user: &UserId,
         client: &ClientInfo,
         at: OffsetDateTime,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AccountsError> {
         record_login(&self.store, user, client, at).await
     }
 
-    async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AppError> {
+    async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AccountsError> {
         let since = now - WINDOW;
-        let pair = self.store.login_failures_since(&format!("pair:{email}|{ip}"), since).await.map_err(internal)?;
-        let by_ip = self.store.login_failures_since(&format!("ip:{ip}"), since).await.map_err(internal)?;
+        let pair =
+            self.store.accounts.login_failures_since(&format!("pair:{email}|{ip}"), since).await.map_err(internal)?;
+        let by_ip = self.store.accounts.login_failures_since(&format!("ip:{ip}"), since).await.map_err(internal)?;
         Ok(pair >= PAIR_LIMIT || by_ip >= IP_LIMIT)
     }
 }
 
 #[async_trait]
 impl Accounts for AccountService {
-    async fn register(&self, form: Registration) -> Result<(), AppError> {
+    async fn register(&self, form: Registration) -> Result<(), AccountsError> {
         let form = super::validate::registration(form)?;
         let password = Password::parse(form.password.clone())?;
         // Hash in both cases below, so the answer takes as long whether or not the address is known.
         let password_hash = password::hash(&password, self.cost).await.map_err(internal)?;
         let email = normalise_email(&form.email);
         let now = millis_precision(OffsetDateTime::now_utc());
-        let (token, hash) = new_refresh_token();
+        let (token, hash) = new_secret_token();
         let recipient = UserRecord {
             id: UserId::new(String::new()),
             email: email.clone(),
@@ -177,7 +170,7 @@ impl Accounts for AccountService {
             lang: form.lang.clone(),
             created_at: now,
         };
-        let existing = self.store.user_by_email(&email).await.map_err(internal)?;
+        let existing = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
         // Stored in both cases (same work, same timing); for a known address its token is never
         // sent anywhere, so it can only expire.
         let pending = PendingRegistration {
@@ -192,7 +185,7 @@ impl Accounts for AccountService {
             used_at: None,
             created_at: now,
         };
-        self.store.insert_registration(&pending).await.map_err(internal)?;
+        self.store.accounts.insert_registration(&pending).await.map_err(internal)?;
         if let Some(existing) = existing {
             let link = format!("{}/login", self.public_url);
             let recipient =
@@ -203,11 +196,16 @@ impl Accounts for AccountService {
         self.email(&recipient, Template::ConfirmEmail, &[("link", link)], format!("confirm:{hash}")).await
     }
 
-    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AppError> {
-        let invalid = || AppError::with_status("error-confirm-invalid", 400);
+    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError> {
+        let invalid = || AccountsError::ConfirmationInvalid;
         let now = millis_precision(OffsetDateTime::now_utc());
-        let pending =
-            self.store.take_registration(&token_hash(token), now).await.map_err(internal)?.ok_or_else(invalid)?;
+        let pending = self
+            .store
+            .accounts
+            .take_registration(&token_hash(token), now)
+            .await
+            .map_err(internal)?
+            .ok_or_else(invalid)?;
         let user = UserRecord {
             id: UserId::new(uuid::Uuid::new_v4().to_string()),
             email: pending.email,
@@ -219,7 +217,7 @@ impl Accounts for AccountService {
         };
         let org =
             OrgRecord { id: OrgId::new(uuid::Uuid::new_v4().to_string()), name: pending.organisation, created_at: now };
-        match self.store.create_owner(&user, &org).await {
+        match self.store.accounts.create_owner(&user, &org).await {
             Ok(()) => {}
             // The address got an account meanwhile (a second sign-up confirmed first).
             Err(StoreError::Duplicate) => return Err(invalid()),
@@ -231,14 +229,14 @@ impl Accounts for AccountService {
         self.start(viewer, None).await
     }
 
-    async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AppError> {
+    async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AccountsError> {
         let email = normalise_email(email);
         let now = OffsetDateTime::now_utc();
-        let invalid = || AppError::with_status("error-login-invalid", 401);
+        let invalid = || AccountsError::BadCredentials;
         if self.throttled(&email, &client.ip, now).await? {
-            return Err(AppError::with_status("error-too-many-attempts", 429));
+            return Err(AccountsError::TooManyAttempts);
         }
-        let user = self.store.user_by_email(&email).await.map_err(internal)?;
+        let user = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
         // Unknown addresses and short passwords still pay for one bcrypt check: same timing.
         let candidate = Password::parse(password).unwrap_or_else(|_| Password::parse("x".repeat(12)).expect("valid"));
         let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str())).await;
@@ -246,27 +244,27 @@ impl Accounts for AccountService {
             (true, Some(user)) => user,
             _ => {
                 for key in [format!("pair:{email}|{}", client.ip), format!("ip:{}", client.ip)] {
-                    self.store.record_login_failure(&key, now).await.map_err(internal)?;
+                    self.store.accounts.record_login_failure(&key, now).await.map_err(internal)?;
                 }
                 return Err(invalid());
             }
         };
-        self.store.clear_login_failures(&format!("pair:{email}|{}", client.ip)).await.map_err(internal)?;
+        self.store.accounts.clear_login_failures(&format!("pair:{email}|{}", client.ip)).await.map_err(internal)?;
         record_login(&self.store, &user.id, &client, now).await?;
         let viewer = self.viewer(&user.id, None).await?.ok_or_else(invalid)?;
         self.start(viewer, None).await
     }
 
-    async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AppError> {
-        let expired = || AppError::with_status("error-session-expired", 401);
+    async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AccountsError> {
+        let expired = || AccountsError::SessionExpired;
         let hash = token_hash(refresh_token.ok_or_else(expired)?);
         let now = OffsetDateTime::now_utc();
-        let Some(used) = self.store.use_refresh_token(&hash, now).await.map_err(internal)? else {
+        let Some(used) = self.store.tokens.use_refresh_token(&hash, now).await.map_err(internal)? else {
             // A token that was already rotated is being replayed: end the whole family.
-            if let Some(old) = self.store.refresh_token(&hash).await.map_err(internal)?
+            if let Some(old) = self.store.tokens.refresh_token(&hash).await.map_err(internal)?
                 && old.used_at.is_some()
             {
-                self.store.revoke_refresh_family(&old.family_id, now).await.map_err(internal)?;
+                self.store.tokens.revoke_refresh_family(&old.family_id, now).await.map_err(internal)?;
                 tracing::warn!(family = %old.family_id, "refresh token replayed: session family revoked");
             }
             return Err(expired());
@@ -276,53 +274,65 @@ impl Accounts for AccountService {
         self.start(viewer, Some((used.family_id, used.expires_at))).await
     }
 
-    async fn logout(&self, refresh_token: Option<&str>) -> Result<String, AppError> {
+    async fn logout(&self, refresh_token: Option<&str>) -> Result<(), AccountsError> {
         if let Some(token) = refresh_token
-            && let Some(record) = self.store.refresh_token(&token_hash(token)).await.map_err(internal)?
+            && let Some(record) = self.store.tokens.refresh_token(&token_hash(token)).await.map_err(internal)?
         {
-            self.store.revoke_refresh_family(&record.family_id, OffsetDateTime::now_utc()).await.map_err(internal)?;
+            self.store
+                .tokens
+                .revoke_refresh_family(&record.family_id, OffsetDateTime::now_utc())
+                .await
+                .map_err(internal)?;
         }
-        Ok(self.cookie("", 0))
-    }
-
-    async fn request_password_reset(&self, email: &str) -> Result<(), AppError> {
-        // The same work whether or not the address has an account: one job, handled later by
-        // `send_reset_link`. The answer and its timing say nothing about the address.
-        let payload = serde_json::json!({ "email": normalise_email(email) });
-        crate::jobs::enqueue(&self.store, RESET_REQUEST, payload, None).await.map_err(internal)?;
         Ok(())
     }
 
-    async fn reset_password(&self, token: &str, password: String) -> Result<(), AppError> {
+    async fn request_password_reset(&self, email: &str) -> Result<(), AccountsError> {
+        // The same work whether or not the address has an account: one job, handled later by
+        // `send_reset_link`. The answer and its timing say nothing about the address.
+        let payload = serde_json::json!({ "email": normalise_email(email) });
+        crate::jobs::enqueue(&*self.store.jobs, RESET_REQUEST, payload, None).await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn reset_password(&self, token: &str, password: String) -> Result<(), AccountsError> {
         let password = Password::parse(password)?;
         let now = millis_precision(OffsetDateTime::now_utc());
-        let invalid = || AppError::with_status("error-reset-invalid", 400);
+        let invalid = || AccountsError::ResetInvalid;
         let record =
-            self.store.use_reset_token(&token_hash(token), now).await.map_err(internal)?.ok_or_else(invalid)?;
+            self.store.tokens.use_reset_token(&token_hash(token), now).await.map_err(internal)?.ok_or_else(invalid)?;
         let user_id = UserId::new(record.user_id);
-        let user = self.store.user(&user_id).await.map_err(internal)?.ok_or_else(invalid)?;
+        let user = self.store.accounts.user(&user_id).await.map_err(internal)?.ok_or_else(invalid)?;
         let hash = password::hash(&password, self.cost).await.map_err(internal)?;
-        self.store.set_password_hash(&user_id, &hash).await.map_err(internal)?;
-        self.store.revoke_user_refresh_tokens(&user_id, now).await.map_err(internal)?;
+        self.store.accounts.set_password_hash(&user_id, &hash).await.map_err(internal)?;
+        self.store.tokens.revoke_user_refresh_tokens(&user_id, now).await.map_err(internal)?;
         self.email(&user, Template::PasswordChanged, &[], format!("changed:{}", record.token_hash)).await
     }
 
-    async fn authorize(&self, bearer: Option<&str>, cookie: Option<&str>) -> Result<Caller, AppError> {
-        let expired = || AppError::with_status("error-session-expired", 401);
-        if let Some(token) = bearer {
-            let claims = self.signer.verify(token).ok_or_else(expired)?;
-            let (user, org) = (UserId::new(claims.sub), OrgId::new(claims.org));
-            let role = self.store.role_in(&org, &user).await.map_err(internal)?.ok_or_else(expired)?;
-            return Ok(Caller { user_id: user.to_string(), org_id: org.to_string(), role });
+    async fn authenticate(&self, credential: Credential) -> Result<Caller, AccountsError> {
+        let expired = || AccountsError::SessionExpired;
+        match credential {
+            Credential::Bearer(token) => {
+                let claims = self.signer.verify(&token).ok_or_else(expired)?;
+                let (user_id, org_id) = (UserId::new(claims.sub), OrgId::new(claims.org));
+                let role =
+                    self.store.accounts.role_in(&org_id, &user_id).await.map_err(internal)?.ok_or_else(expired)?;
+                Ok(Caller { user_id, org_id, role })
+            }
+            Credential::Session(token) => {
+                let now = OffsetDateTime::now_utc();
+                let member = self.store.tokens.session_member(&token_hash(&token), now).await.map_err(internal)?;
+                let member = member.ok_or_else(expired)?;
+                Ok(Caller { user_id: member.user_id, org_id: member.org_id, role: member.role })
+            }
         }
-        let viewer = self.viewer_from_cookie(cookie).await?.ok_or_else(expired)?;
-        Ok(Caller { user_id: viewer.user_id, org_id: viewer.org_id, role: viewer.role })
     }
 
-    async fn profile(&self, caller: &Caller) -> Result<Profile, AppError> {
-        let id = UserId::new(caller.user_id.clone());
-        let user = self.store.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
-        let recent = self.store.recent_logins(&id, 10).await.map_err(internal)?;
+    async fn profile(&self, caller: &Caller) -> Result<Profile, AccountsError> {
+        let id = &caller.user_id;
+        let user =
+            self.store.accounts.user(id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
+        let recent = self.store.accounts.recent_logins(id, 10).await.map_err(internal)?;
         Ok(Profile {
             first_name: user.first_name,
             last_name: user.last_name,
@@ -335,41 +345,45 @@ impl Accounts for AccountService {
         })
     }
 
-    async fn update_profile(&self, caller: &Caller, first: &str, last: &str, lang: &str) -> Result<(), AppError> {
+    async fn update_profile(&self, caller: &Caller, first: &str, last: &str, lang: &str) -> Result<(), AccountsError> {
         let (first, last) = super::validate::names(first, last)?;
         let lang = app::i18n::Lang::from_code(lang).unwrap_or(app::i18n::Lang::En).code();
-        self.store.update_profile(&UserId::new(caller.user_id.clone()), &first, &last, lang).await.map_err(internal)
+        self.store.accounts.update_profile(&caller.user_id, &first, &last, lang).await.map_err(internal)
     }
 
-    async fn change_password(&self, caller: &Caller, current: String, new: String) -> Result<SessionStart, AppError> {
-        let id = UserId::new(caller.user_id.clone());
-        let user = self.store.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
-        let current = Password::parse(current).map_err(|_| AppError::with_status("error-password-wrong", 401))?;
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        current: String,
+        new: String,
+    ) -> Result<SessionStart, AccountsError> {
+        let id = caller.user_id.clone();
+        let user =
+            self.store.accounts.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
+        let current = Password::parse(current).map_err(|_| AccountsError::WrongPassword)?;
         if !password::verify(&current, Some(&user.password_hash)).await {
-            return Err(AppError::with_status("error-password-wrong", 401));
+            return Err(AccountsError::WrongPassword);
         }
         let new = Password::parse(new)?;
         let hash = password::hash(&new, self.cost).await.map_err(internal)?;
-        self.store.set_password_hash(&id, &hash).await.map_err(internal)?;
+        self.store.accounts.set_password_hash(&id, &hash).await.map_err(internal)?;
         let now = OffsetDateTime::now_utc();
-        self.store.revoke_user_refresh_tokens(&id, now).await.map_err(internal)?;
+        self.store.tokens.revoke_user_refresh_tokens(&id, now).await.map_err(internal)?;
         self.email(&user, Template::PasswordChanged, &[], format!("changed:{}:{}", id, now.unix_timestamp_nanos()))
             .await?;
-        let viewer =
-            self.viewer(&id, Some(&OrgId::new(caller.org_id.clone()))).await?.ok_or_else(|| internal("no viewer"))?;
+        let viewer = self.viewer(&id, Some(&caller.org_id)).await?.ok_or_else(|| internal("no viewer"))?;
         self.start(viewer, None).await
     }
 
-    async fn switch_org(&self, caller: &Caller, org_id: &str) -> Result<SessionStart, AppError> {
-        let id = UserId::new(caller.user_id.clone());
-        let viewer = self.viewer(&id, Some(&OrgId::new(org_id))).await?;
-        let viewer = viewer.ok_or_else(|| AppError::with_status("error-not-found", 404))?;
+    async fn switch_org(&self, caller: &Caller, org_id: &OrgId) -> Result<SessionStart, AccountsError> {
+        let viewer = self.viewer(&caller.user_id, Some(org_id)).await?;
+        let viewer = viewer.ok_or_else(|| AccountsError::NotFound)?;
         self.start(viewer, None).await
     }
 
-    async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AppError> {
+    async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AccountsError> {
         let Some(token) = refresh_token else { return Ok(None) };
-        let Some(record) = self.store.refresh_token(&token_hash(token)).await.map_err(internal)? else {
+        let Some(record) = self.store.tokens.refresh_token(&token_hash(token)).await.map_err(internal)? else {
             return Ok(None);
         };
         let live =
@@ -382,11 +396,11 @@ impl Accounts for AccountService {
 }
 
 async fn record_login(
-    store: &DynStore,
+    store: &Stores,
     user: &UserId,
     client: &ClientInfo,
     at: OffsetDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), AccountsError> {
     let event = LoginEvent {
         id: uuid::Uuid::new_v4().to_string(),
         user_id: user.clone(),
@@ -394,5 +408,5 @@ async fn record_login(
         ip: client.ip.clone(),
         user_agent: client.user_agent.chars().take(300).collect(),
     };
-    store.record_login(&event).await.map_err(internal)
+    store.accounts.record_login(&event).await.map_err(internal)
 }

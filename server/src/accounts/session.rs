@@ -67,8 +67,9 @@ impl Signer {
     }
 }
 
-/// A fresh refresh token and the hash that is stored for it.
-pub fn new_refresh_token() -> (SecretString, String) {
+/// A fresh 256-bit secret (refresh, reset, confirmation and invitation tokens) and the hash that
+/// is stored for it.
+pub fn new_secret_token() -> (SecretString, String) {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -120,8 +121,8 @@ mod tests {
 
     #[test]
     fn refresh_tokens_are_random_and_stored_hashed() {
-        let (a, ha) = new_refresh_token();
-        let (b, _) = new_refresh_token();
+        let (a, ha) = new_secret_token();
+        let (b, _) = new_secret_token();
         assert_ne!(a.expose_secret(), b.expose_secret());
         assert_eq!(ha, token_hash(a.expose_secret()));
         assert_eq!(ha.len(), 64);

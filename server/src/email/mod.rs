@@ -7,7 +7,7 @@ mod templates;
 pub use templates::{Rendered, Template, render};
 
 use crate::jobs::{JobError, JobHandler};
-use crate::storage::Job;
+use crate::storage::jobs::Job;
 use anyhow::Context;
 use app::i18n::Lang;
 use async_trait::async_trait;

@@ -1,4 +1,4 @@
-use crate::startup::AppState;
+use super::AppState;
 use app::error::AppError;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -10,7 +10,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: its store answers.
 pub async fn readyz(State(state): State<AppState>, headers: HeaderMap) -> Result<&'static str, AppError> {
-    state.store.ping().await.map(|()| "ready").map_err(|e| {
+    state.store.health.ping().await.map(|()| "ready").map_err(|e| {
         tracing::warn!(error = %e, "store not ready");
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         AppError { request_id, ..AppError::with_status("error-unavailable", 503) }

@@ -1,6 +1,6 @@
 //! Middleware every response passes through: request logging, HTTPS enforcement, security headers.
 
-use crate::startup::AppState;
+use super::AppState;
 use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -93,4 +93,24 @@ pub async fn api_input(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// server_fn answers every error with 500; the error itself carries its status
+/// (`AppError::status`), which this applies — one place, instead of every server function.
+pub async fn api_status(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, API_BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(error.status)
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -3,13 +3,14 @@
 
 mod health;
 mod middleware;
+mod state;
 
-use crate::startup::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+pub use state::AppState;
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -53,6 +54,9 @@ pub fn router(state: AppState) -> Router {
             .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::https_only))
             .layer(axum::middleware::from_fn_with_state(state, middleware::security_headers))
             .layer(axum::middleware::from_fn(middleware::api_input))
+            .layer(axum::middleware::from_fn(middleware::api_status))
+            // The session cookie is read and written through tower-cookies only.
+            .layer(tower_cookies::CookieManagerLayer::new())
             // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
             .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT)),
     )

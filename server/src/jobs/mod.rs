@@ -8,7 +8,8 @@ mod worker;
 pub use scheduler::{Periodic, Scheduler};
 pub use worker::WorkerPool;
 
-use crate::storage::{DynStore, Job, NewJob, StoreResult};
+use crate::storage::jobs::{Job, JobStore, NewJob};
+use crate::storage::{StoreResult, Stores};
 use async_trait::async_trait;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -49,7 +50,7 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// Adds a job due now.
 pub async fn enqueue(
-    store: &DynStore,
+    store: &dyn JobStore,
     kind: &str,
     payload: serde_json::Value,
     key: Option<String>,
@@ -66,7 +67,7 @@ pub async fn enqueue(
 
 /// The retention policy, run periodically: refresh tokens expired or revoked, reset tokens used or
 /// expired, finished jobs after a week, used or expired sign-ups, and failed sign-ins after a day.
-pub struct Retention(pub DynStore);
+pub struct Retention(pub Stores);
 
 pub const RETENTION: &str = "retention.purge";
 
@@ -74,10 +75,10 @@ pub const RETENTION: &str = "retention.purge";
 impl JobHandler for Retention {
     async fn run(&self, _job: &Job) -> Result<(), JobError> {
         let now = OffsetDateTime::now_utc();
-        let tokens = self.0.purge_tokens(now).await.map_err(JobError::retry)?;
-        let jobs = self.0.purge_done_jobs(now - time::Duration::days(7)).await.map_err(JobError::retry)?;
+        let tokens = self.0.tokens.purge_tokens(now).await.map_err(JobError::retry)?;
+        let jobs = self.0.jobs.purge_done_jobs(now - time::Duration::days(7)).await.map_err(JobError::retry)?;
         let sign_ups =
-            self.0.purge_stale_sign_ups(now, now - time::Duration::days(1)).await.map_err(JobError::retry)?;
+            self.0.accounts.purge_stale_sign_ups(now, now - time::Duration::days(1)).await.map_err(JobError::retry)?;
         tracing::info!(refresh = tokens.refresh_tokens, reset = tokens.reset_tokens, jobs, sign_ups, "retention purge");
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! is in the idempotency key, so several instances scheduling at once still enqueue one job.
 
 use super::DEFAULT_MAX_ATTEMPTS;
-use crate::storage::{DynStore, NewJob};
+use crate::storage::jobs::{JobStore, NewJob};
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -13,7 +14,7 @@ pub struct Periodic {
 }
 
 pub struct Scheduler {
-    pub store: DynStore,
+    pub store: Arc<dyn JobStore>,
     pub every: Duration,
     pub jobs: Vec<Periodic>,
 }

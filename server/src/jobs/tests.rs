@@ -1,14 +1,15 @@
 //! The worker pool against the real embedded store.
 
 use super::*;
-use crate::storage::{JobStatus, SqliteStore};
+use crate::storage::Stores;
+use crate::storage::jobs::JobStatus;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::watch;
 
-async fn store() -> DynStore {
+async fn store() -> Arc<dyn JobStore> {
     let dir = tempfile::tempdir().unwrap().keep();
-    Arc::new(SqliteStore::open(&dir.join("jobs.db")).await.unwrap())
+    Stores::sqlite(&dir.join("jobs.db")).await.unwrap().jobs
 }
 
 /// Fails the first `failures` runs (retryably or not), then succeeds; counts runs.
@@ -38,7 +39,7 @@ impl JobHandler for Forever {
     }
 }
 
-async fn wait_for_status(store: &DynStore, id: &str, status: JobStatus) -> Job {
+async fn wait_for_status(store: &Arc<dyn JobStore>, id: &str, status: JobStatus) -> Job {
     for _ in 0..100 {
         let job = store.job(id).await.unwrap().unwrap();
         if job.status == status {
@@ -55,7 +56,7 @@ async fn a_successful_job_is_done_and_runs_once() {
     let handler = Arc::new(Flaky { failures: 0, retryable: true, runs: AtomicU32::new(0) });
     let (_stop, stopping) = watch::channel(false);
     WorkerPool::new(store.clone()).handle("t", handler.clone()).spawn(2, stopping);
-    let id = enqueue(&store, "t", serde_json::json!({}), None).await.unwrap();
+    let id = enqueue(&*store, "t", serde_json::json!({}), None).await.unwrap();
     wait_for_status(&store, &id, JobStatus::Done).await;
     assert_eq!(handler.runs.load(Ordering::SeqCst), 1);
 }
@@ -66,7 +67,7 @@ async fn a_retryable_failure_is_rescheduled_with_backoff() {
     let handler = Arc::new(Flaky { failures: 1, retryable: true, runs: AtomicU32::new(0) });
     let (_stop, stopping) = watch::channel(false);
     WorkerPool::new(store.clone()).handle("t", handler).spawn(1, stopping);
-    let id = enqueue(&store, "t", serde_json::json!({}), None).await.unwrap();
+    let id = enqueue(&*store, "t", serde_json::json!({}), None).await.unwrap();
     let before = time::OffsetDateTime::now_utc();
     for _ in 0..100 {
         let job = store.job(&id).await.unwrap().unwrap();
@@ -86,8 +87,8 @@ async fn permanent_failures_and_unknown_kinds_are_dead_lettered() {
     let handler = Arc::new(Flaky { failures: 5, retryable: false, runs: AtomicU32::new(0) });
     let (_stop, stopping) = watch::channel(false);
     WorkerPool::new(store.clone()).handle("t", handler).spawn(1, stopping);
-    let a = enqueue(&store, "t", serde_json::json!({}), None).await.unwrap();
-    let b = enqueue(&store, "nobody-handles-this", serde_json::json!({}), None).await.unwrap();
+    let a = enqueue(&*store, "t", serde_json::json!({}), None).await.unwrap();
+    let b = enqueue(&*store, "nobody-handles-this", serde_json::json!({}), None).await.unwrap();
     assert_eq!(wait_for_status(&store, &a, JobStatus::Dead).await.last_error.as_deref(), Some("no"));
     wait_for_status(&store, &b, JobStatus::Dead).await;
     assert_eq!(store.dead_jobs(10).await.unwrap().len(), 2);
@@ -101,7 +102,7 @@ async fn shutdown_releases_unfinished_work_within_the_grace_period() {
         .handle("slow", Arc::new(Forever))
         .grace(std::time::Duration::from_millis(200))
         .spawn(1, stopping);
-    let id = enqueue(&store, "slow", serde_json::json!({}), None).await.unwrap();
+    let id = enqueue(&*store, "slow", serde_json::json!({}), None).await.unwrap();
     wait_for_status(&store, &id, JobStatus::Running).await;
     stop.send(true).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(5), pool).await.expect("workers stop").unwrap();

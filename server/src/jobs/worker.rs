@@ -3,7 +3,7 @@
 //! deadline, then release what is unfinished so another instance takes it over.
 
 use super::{JobError, JobHandler, backoff};
-use crate::storage::{DynStore, Job};
+use crate::storage::jobs::{Job, JobStore};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 #[derive(Clone)]
 pub struct WorkerPool {
-    store: DynStore,
+    store: Arc<dyn JobStore>,
     handlers: Arc<HashMap<String, Arc<dyn JobHandler>>>,
     instance: String,
     lease: Duration,
@@ -22,7 +22,7 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn new(store: DynStore) -> Self {
+    pub fn new(store: Arc<dyn JobStore>) -> Self {
         Self {
             store,
             handlers: Arc::new(HashMap::new()),

@@ -67,7 +67,7 @@ async fn registering_creates_an_owner_signs_them_in_and_stores_only_a_hash() {
     assert_eq!(grant["viewer"]["email"], "ana@tienda.mx");
     assert!(grant["access_token"].as_str().unwrap().split('.').count() == 3);
     assert!(grant.get("refresh_token").is_none(), "the refresh token never appears in a body");
-    let user = app.store.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+    let user = app.store.accounts.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
     assert!(user.password_hash.starts_with("$2b$10$") && !user.password_hash.contains(PASSWORD));
 }
 
@@ -78,7 +78,7 @@ async fn bad_registrations_are_refused_with_their_code_and_store_nothing() {
         app.client.post(app.url("/api/auth/register")).form(&registration("a@b.co", "short")).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "error-password-short");
-    assert!(app.store.user_by_email("a@b.co").await.unwrap().is_none());
+    assert!(app.store.accounts.user_by_email("a@b.co").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -96,7 +96,10 @@ async fn signing_up_with_a_known_address_answers_exactly_like_a_new_one() {
     let note = outbox_mail(&app, "a@b.co", "Subject: Ya tienes una cuenta de Adronx").await;
     assert!(!note.contains("/confirm?token="));
     outbox_mail(&app, "new@b.co", "/confirm?token=").await;
-    assert!(app.store.user_by_email("new@b.co").await.unwrap().is_none(), "nothing exists before confirmation");
+    assert!(
+        app.store.accounts.user_by_email("new@b.co").await.unwrap().is_none(),
+        "nothing exists before confirmation"
+    );
 }
 
 #[tokio::test]
@@ -122,8 +125,8 @@ async fn sign_in_failures_look_the_same_for_unknown_and_known_addresses() {
     assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
     let ok = login(&app, " ANA@tienda.mx ", PASSWORD, "1.1.1.1").await;
     assert_eq!(ok.status(), 200);
-    let user = app.store.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
-    let events = app.store.recent_logins(&user.id, 10).await.unwrap();
+    let user = app.store.accounts.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+    let events = app.store.accounts.recent_logins(&user.id, 10).await.unwrap();
     assert_eq!(events.len(), 2, "registration and sign-in");
     assert_eq!(events[0].ip, "1.1.1.1");
 }

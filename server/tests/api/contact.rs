@@ -18,7 +18,7 @@ async fn a_valid_message_is_stored() {
     let app = spawn_app().await;
     let res = app.client.post(app.url("/api/contact")).form(&GOOD).send().await.unwrap();
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    let stored = app.store.recent_contact_messages(10).await.unwrap();
+    let stored = app.store.enquiries.recent_enquiries(10).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].message.name, "Ana Pérez");
     assert_eq!(stored[0].message.lang.code(), "es");
@@ -37,7 +37,7 @@ async fn invalid_fields_get_their_code_and_nothing_is_stored() {
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["code"], code);
     }
-    assert!(app.store.recent_contact_messages(10).await.unwrap().is_empty());
+    assert!(app.store.enquiries.recent_enquiries(10).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn the_honeypot_drops_bots_silently() {
     let app = spawn_app().await;
     let res = app.client.post(app.url("/api/contact")).form(&with("website", "http://spam")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(app.store.recent_contact_messages(10).await.unwrap().is_empty());
+    assert!(app.store.enquiries.recent_enquiries(10).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -74,7 +74,7 @@ async fn plain_html_posts_are_redirected_back_with_the_outcome() {
     let bad = post(with("email", "nope")).await.unwrap();
     assert_eq!(bad.status(), 302);
     assert_eq!(header(&bad, "location"), "/es?error=error-contact-email&form=contact#contact");
-    assert_eq!(app.store.recent_contact_messages(10).await.unwrap().len(), 1);
+    assert_eq!(app.store.enquiries.recent_enquiries(10).await.unwrap().len(), 1);
 
     // The page it lands on shows the outcome, rendered on the server.
     let page = app.get("/es?sent=contact").await.text().await.unwrap();

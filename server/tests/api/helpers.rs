@@ -1,10 +1,10 @@
 use adronx::config::Config;
 use adronx::startup::Application;
-use adronx::storage::DynStore;
+use adronx::storage::Stores;
 
 pub struct TestApp {
     pub address: String,
-    pub store: DynStore,
+    pub store: Stores,
     pub client: reqwest::Client,
     _data_dir: tempfile::TempDir,
 }

@@ -1,5 +1,6 @@
 use crate::helpers::spawn_app_with;
-use adronx::storage::{RefreshTokenRecord, StoreError};
+use adronx::storage::StoreError;
+use adronx::storage::tokens::RefreshTokenRecord;
 use time::OffsetDateTime;
 
 #[tokio::test]
@@ -15,11 +16,11 @@ async fn the_scheduler_purges_expired_refresh_tokens_in_the_background() {
         revoked_at: None,
         created_at: OffsetDateTime::now_utc() - time::Duration::days(8),
     };
-    app.store.insert_refresh_token(&expired).await.unwrap();
+    app.store.tokens.insert_refresh_token(&expired).await.unwrap();
     // The same hash can be inserted again only once the purge job has deleted the first.
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        match app.store.insert_refresh_token(&expired).await {
+        match app.store.tokens.insert_refresh_token(&expired).await {
             Ok(()) => return,
             Err(StoreError::Duplicate) => continue,
             Err(e) => panic!("{e}"),

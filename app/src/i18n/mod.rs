@@ -1,0 +1,199 @@
+//! Translations: one Fluent file per language under `locales/`, compiled into the binary and the wasm.
+//!
+//! The page language comes from the URL prefix (`/es/…`), else the server's `Accept-Language`
+//! negotiation (which the browser reads back from `<html lang>` when it hydrates), else English.
+
+use fluent_bundle::{FluentArgs, FluentResource, concurrent::FluentBundle};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use std::sync::LazyLock;
+
+/// The localStorage key holding a visitor's explicit language choice.
+pub const STORAGE_KEY: &str = "adronx_lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    En,
+    Es,
+    Ar,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Es, Lang::Ar];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Ar => "ar",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The language's own name, shown in the switcher whatever the page language is.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+            Lang::Ar => "العربية",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        if self == Lang::Ar { "rtl" } else { "ltr" }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header value (RFC 9110 q-values).
+    pub fn negotiate(accept_language: &str) -> Lang {
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (pos, part) in accept_language.split(',').enumerate() {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split(['-', '_']).next().unwrap_or("");
+            let Some(lang) = Lang::from_code(primary) else { continue };
+            if q <= 0.0 {
+                continue;
+            }
+            // Higher q wins; on equal q the earlier entry wins.
+            if best.is_none_or(|(bq, bpos, _)| q > bq || (q == bq && pos < bpos)) {
+                best = Some((q, pos, lang));
+            }
+        }
+        best.map(|(_, _, l)| l).unwrap_or(Lang::En)
+    }
+
+    /// The language named by a path's first segment, if any (`/es/privacy` → Spanish).
+    pub fn from_path(path: &str) -> Option<Lang> {
+        let first = path.trim_start_matches('/').split('/').next()?;
+        Lang::ALL.into_iter().find(|l| l.code() == first)
+    }
+}
+
+/// A path without its language prefix: `/es/privacy` → `/privacy`, `/es` → `/`.
+pub fn strip_lang_prefix(path: &str) -> &str {
+    match Lang::from_path(path) {
+        Some(lang) => {
+            let rest = &path[1 + lang.code().len()..];
+            if rest.is_empty() { "/" } else { rest }
+        }
+        None => path,
+    }
+}
+
+/// `path` (without prefix) as seen in `lang`: `/privacy` in Spanish → `/es/privacy`.
+pub fn localized_path(lang: Lang, path: &str) -> String {
+    let bare = strip_lang_prefix(path);
+    if bare == "/" { format!("/{}", lang.code()) } else { format!("/{}{}", lang.code(), bare) }
+}
+
+pub(crate) const SOURCES: [&str; 3] = [
+    include_str!("../../../locales/en/main.ftl"),
+    include_str!("../../../locales/es/main.ftl"),
+    include_str!("../../../locales/ar/main.ftl"),
+];
+
+static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
+    Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let id = lang.code().parse().expect("valid language id");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Isolation marks (U+2068/U+2069) would leak into attributes and e-mails; our
+            // placeables are plain names and numbers, so we do without them.
+            bundle.set_use_isolating(false);
+            let resource = FluentResource::try_new(SOURCES[lang.index()].to_owned())
+                .expect("locale files are checked by the translation tests");
+            bundle.add_resource(resource).expect("no duplicate keys");
+            bundle
+        })
+        .collect()
+});
+
+/// Translates `key` into `lang`, with optional arguments. A missing key falls back to English,
+/// then to the key itself, so a gap shows up visibly instead of as an empty string.
+pub fn translate(lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
+    for bundle in [&BUNDLES[lang.index()], &BUNDLES[Lang::En.index()]] {
+        if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+            let mut errors = vec![];
+            return bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        }
+    }
+    key.to_owned()
+}
+
+/// The reactive page language, provided once by the app.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: Memo<Lang>,
+}
+
+impl I18n {
+    /// The translation of `key` in the current language; reactive when read inside a closure.
+    pub fn t(&self, key: &str) -> String {
+        translate(self.lang.get(), key, None)
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// Sets up the page language from the URL prefix, falling back to the negotiated language.
+pub fn provide_i18n() -> I18n {
+    let negotiated = negotiated_lang();
+    let location = use_location();
+    let lang = Memo::new(move |_| Lang::from_path(&location.pathname.get()).unwrap_or(negotiated));
+    let i18n = I18n { lang };
+    provide_context(i18n);
+    i18n
+}
+
+#[cfg(feature = "ssr")]
+fn negotiated_lang() -> Lang {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(Lang::negotiate))
+        .unwrap_or(Lang::En)
+}
+
+/// In the browser the server's choice is read back from `<html lang>`, so hydration matches it.
+#[cfg(not(feature = "ssr"))]
+fn negotiated_lang() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        let lang = document().document_element().and_then(|el| el.get_attribute("lang"));
+        if let Some(lang) = lang.as_deref().and_then(Lang::from_code) {
+            return lang;
+        }
+    }
+    Lang::En
+}
+
+/// Remembers an explicit language choice in localStorage (the only thing public pages store).
+pub fn remember_choice(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(STORAGE_KEY, lang.code());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+/// Runs before first paint on unprefixed pages: a stored choice that differs from what the server
+/// negotiated moves the visitor to that language's URL, so the next visit to `/` honours it.
+pub const CHOICE_SCRIPT: &str = "(function(){try{var l=localStorage.getItem('adronx_lang'),\
+p=location.pathname;if(/^(en|es|ar)$/.test(l||'')&&/^\\/(privacy|terms)?$/.test(p)\
+&&l!==document.documentElement.lang){location.replace('/'+l+(p==='/'?'':p)+location.search+location.hash)}}catch(e){}})()";
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,77 @@
+//! What this request is: its id, headers, client address, and whether it came from our own pages.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+fn header(name: &str) -> Option<String> {
+    parts()?.headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+/// The request id the server's middleware put on this request (`X-Request-Id`).
+pub fn request_id() -> Option<String> {
+    header("x-request-id")
+}
+
+/// Whether this server-function call came from a plain HTML form (no JavaScript): the browser
+/// asks for HTML, while the hydrated app's client asks for data.
+pub fn is_plain_form_post() -> bool {
+    header(http::header::ACCEPT.as_str()).is_some_and(|a| a.contains("text/html"))
+}
+
+/// Path (and no query) of the page the form was posted from, falling back to `/`.
+/// Only the path is kept, so a forged Referer cannot send the browser to another site.
+pub fn referring_path() -> String {
+    header(http::header::REFERER.as_str())
+        .and_then(|r| {
+            let after_scheme = r.split_once("://").map(|(_, rest)| rest)?;
+            let path = &after_scheme[after_scheme.find('/')?..];
+            let path = path.split(['?', '#']).next()?;
+            (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// The `Authorization: Bearer` token, if any.
+pub fn bearer_token() -> Option<String> {
+    header(http::header::AUTHORIZATION.as_str())?.strip_prefix("Bearer ").map(str::to_owned)
+}
+
+/// Where a request came from, for the sign-in history and throttling.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The last `X-Forwarded-For` entry — the one our own proxy appended; earlier entries are
+/// whatever the client claimed — or else the socket peer.
+pub fn client_info() -> ClientInfo {
+    let forwarded = header("x-forwarded-for").unwrap_or_default();
+    let forwarded = forwarded.rsplit(',').next().unwrap_or("").trim().to_owned();
+    let peer = parts()
+        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    ClientInfo {
+        ip: if forwarded.is_empty() { peer } else { forwarded },
+        user_agent: header("user-agent").unwrap_or_default(),
+    }
+}
+
+/// Cookie-authenticated calls must come from our own pages: browsers send `Sec-Fetch-Site` (or at
+/// least `Origin`) with every POST, so a cross-site form or fetch is refused here.
+pub fn require_same_origin() -> Result<(), AppError> {
+    if parts().is_none() {
+        return Ok(());
+    }
+    let allowed = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => use_context::<crate::PublicUrl>().is_some_and(|u| u.0 == origin),
+        (None, None) => true,
+    };
+    if allowed { Ok(()) } else { Err(AppError::with_status("error-forbidden", 403)) }
+}

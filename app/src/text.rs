@@ -1,0 +1,22 @@
+//! Text checks shared by every form: one line of text, and a plausible e-mail address.
+
+const EMAIL_MAX: usize = 254;
+
+/// Trims and collapses control characters (a name is one line of text).
+pub fn clean_line(raw: &str) -> String {
+    raw.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// A deliberately simple check (one `@`, a dotted domain, no spaces): the real proof that an
+/// address works is that our reply arrives.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    email.len() <= EMAIL_MAX
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}

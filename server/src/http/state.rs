@@ -1,0 +1,21 @@
+//! What every handler can reach: configuration, the stores, the services server functions call,
+//! Leptos' options and the secrets. Built by `startup`, owned here so `startup` depends on `http`
+//! and never the other way round.
+
+use crate::config::Config;
+use crate::secrets::Secrets;
+use crate::storage::Stores;
+use app::server::Services;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Stores,
+    pub services: Services,
+    pub leptos: LeptosOptions,
+    pub secrets: Arc<Secrets>,
+    pub integrations: Arc<crate::integrations::Integrations>,
+}

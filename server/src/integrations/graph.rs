@@ -1,0 +1,104 @@
+//! Meta's Graph API (WhatsApp Cloud API and Marketing API share it): versioned paths, bearer
+//! tokens, and its error document `{"error": {"message", "type", "code", "error_subcode",
+//! "fbtrace_id"}}`.
+
+use super::api::{ApiClient, ApiConfig, ApiError, transient};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Clone)]
+pub struct GraphClient {
+    api: ApiClient,
+    version: String,
+}
+
+/// A Graph API failure, with Meta's code when it sent one.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("Graph API error {code} (subcode {subcode:?}, HTTP {status}): {message}")]
+    Api { status: u16, code: i64, subcode: Option<i64>, message: String, fbtrace_id: Option<String> },
+    #[error(transparent)]
+    Transport(ApiError),
+}
+
+impl GraphError {
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            GraphError::Api { code, .. } => Some(*code),
+            GraphError::Transport(_) => None,
+        }
+    }
+
+    /// The token is invalid or expired (190): the connection needs re-authorisation.
+    pub fn needs_reauthorisation(&self) -> bool {
+        self.code() == Some(190)
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorDocument {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: String,
+    code: i64,
+    error_subcode: Option<i64>,
+    fbtrace_id: Option<String>,
+}
+
+fn meta_code(body: &str) -> Option<i64> {
+    serde_json::from_str::<ErrorDocument>(body).ok().map(|d| d.error.code)
+}
+
+/// Temporary failures worth another attempt: HTTP 429/5xx, Graph's "unknown"/"temporarily
+/// unavailable" (1, 2), the API and ads rate limits (4, 17, 32, 613, 80000–80014), and WhatsApp's
+/// throughput and pair-rate limits (130429, 131056).
+fn retryable(status: u16, body: &str) -> bool {
+    transient(status, body)
+        || meta_code(body).is_some_and(|c| matches!(c, 1 | 2 | 4 | 17 | 32 | 613 | 80000..=80014 | 130429 | 131056))
+}
+
+impl GraphClient {
+    pub fn new(config: ApiConfig, version: impl Into<String>) -> Self {
+        Self { api: ApiClient::new(config), version: version.into() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.api.url(&format!("/{}/{}", self.version, path.trim_start_matches('/')))
+    }
+
+    pub async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        token: &SecretString,
+    ) -> Result<T, GraphError> {
+        let url = self.url(path);
+        let sent = self.api.send(|http| http.get(&url).query(query).bearer_auth(token.expose_secret()), retryable);
+        sent.await.map_err(graph_error)
+    }
+
+    pub async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        token: &SecretString,
+    ) -> Result<T, GraphError> {
+        let url = self.url(path);
+        let sent = self.api.send(|http| http.post(&url).json(body).bearer_auth(token.expose_secret()), retryable);
+        sent.await.map_err(graph_error)
+    }
+}
+
+fn graph_error(e: ApiError) -> GraphError {
+    if let ApiError::Status { status, body, .. } = &e
+        && let Ok(doc) = serde_json::from_str::<ErrorDocument>(body)
+    {
+        let ErrorBody { message, code, error_subcode, fbtrace_id } = doc.error;
+        return GraphError::Api { status: *status, code, subcode: error_subcode, message, fbtrace_id };
+    }
+    GraphError::Transport(e)
+}

@@ -1,0 +1,37 @@
+//! WhatsApp Cloud API: the calls that connect a number (its details, and subscribing our app to
+//! the business account's webhooks).
+
+use super::graph::{GraphClient, GraphError};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Clone)]
+pub struct WhatsAppClient(pub GraphClient);
+
+/// `GET /{version}/{phone-number-id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PhoneNumber {
+    pub id: String,
+    pub display_phone_number: String,
+    pub verified_name: String,
+    /// GREEN, YELLOW, RED or UNKNOWN.
+    pub quality_rating: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Success {
+    success: bool,
+}
+
+impl WhatsAppClient {
+    pub async fn phone_number(&self, phone_number_id: &str, token: &SecretString) -> Result<PhoneNumber, GraphError> {
+        let fields = [("fields", "id,display_phone_number,verified_name,quality_rating")];
+        self.0.get(phone_number_id, &fields, token).await
+    }
+
+    /// `POST /{version}/{waba-id}/subscribed_apps`: deliveries for this account reach our webhook.
+    pub async fn subscribe_app(&self, waba_id: &str, token: &SecretString) -> Result<bool, GraphError> {
+        let answer: Success = self.0.post(&format!("{waba_id}/subscribed_apps"), &serde_json::json!({}), token).await?;
+        Ok(answer.success)
+    }
+}

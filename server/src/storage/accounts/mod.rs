@@ -1,0 +1,90 @@
+//! People, organisations, memberships, sign-ins and pending sign-ups.
+
+#[cfg(test)]
+pub(crate) mod contract;
+pub(crate) mod mongo;
+pub(crate) mod sqlite;
+
+use super::StoreResult;
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates a user together with the organisation they own. `Duplicate` (and nothing kept)
+    /// when the e-mail address is taken.
+    async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>>;
+    async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()>;
+    async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()>;
+    async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>>;
+    /// The user's organisations, oldest membership first.
+    async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>>;
+    async fn record_login(&self, event: &LoginEvent) -> StoreResult<()>;
+    /// Newest first.
+    async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>>;
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    async fn insert_registration(&self, registration: &PendingRegistration) -> StoreResult<()>;
+    /// Marks a live, unused registration used and returns it (single use, atomic).
+    async fn take_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingRegistration>>;
+    /// Deletes sign-ups that were used or expired, and failed sign-ins older than `failures_before`.
+    async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64>;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    /// Lower-cased.
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub lang: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgRecord {
+    pub id: OrgId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipRecord {
+    pub org: OrgRecord,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginEvent {
+    pub id: String,
+    pub user_id: UserId,
+    pub at: OffsetDateTime,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// A sign-up waiting for its e-mail address to be confirmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRegistration {
+    pub token_hash: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub organisation: String,
+    pub lang: String,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}

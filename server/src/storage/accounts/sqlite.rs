@@ -1,0 +1,273 @@
+use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::accounts::{AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
+
+macro_rules! user_columns {
+    () => {
+        "id, email, first_name, last_name, password_hash, lang, created_at"
+    };
+}
+
+/// The INSERT of a user, for a transaction or the pool.
+pub(crate) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        .bind(user.id.as_str())
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.password_hash)
+        .bind(&user.lang)
+        .bind(to_millis(user.created_at))
+}
+
+pub(crate) fn user_from_row(r: &SqliteRow) -> StoreResult<UserRecord> {
+    Ok(UserRecord {
+        id: UserId::new(r.try_get::<String, _>("id").map_err(backend)?),
+        email: r.try_get("email").map_err(backend)?,
+        first_name: r.try_get("first_name").map_err(backend)?,
+        last_name: r.try_get("last_name").map_err(backend)?,
+        password_hash: r.try_get("password_hash").map_err(backend)?,
+        lang: r.try_get("lang").map_err(backend)?,
+        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+fn role(s: &str) -> StoreResult<Role> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()> {
+        // One transaction: a taken e-mail leaves no orphan organisation behind.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(org.id.as_str())
+            .bind(&org.name)
+            .bind(to_millis(org.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_user(user).execute(&mut *tx).await.map_err(backend)?;
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
+            .bind(org.id.as_str())
+            .bind(user.id.as_str())
+            .bind(to_millis(user.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE email = ?"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET first_name = ?, last_name = ?, lang = ? WHERE id = ?")
+            .bind(first_name)
+            .bind(last_name)
+            .bind(lang)
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>> {
+        let found: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = ? AND user_id = ?")
+            .bind(org.as_str())
+            .bind(user.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        found.as_deref().map(role).transpose()
+    }
+
+    async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.created_at, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id \
+             WHERE m.user_id = ? ORDER BY m.created_at, o.id",
+        )
+        .bind(user.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MembershipRecord {
+                    org: OrgRecord {
+                        id: OrgId::new(r.try_get::<String, _>("id").map_err(backend)?),
+                        name: r.try_get("name").map_err(backend)?,
+                        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+                    },
+                    role: role(&r.try_get::<String, _>("role").map_err(backend)?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_login(&self, e: &LoginEvent) -> StoreResult<()> {
+        sqlx::query("INSERT INTO login_events (id, user_id, at, ip, user_agent) VALUES (?, ?, ?, ?, ?)")
+            .bind(&e.id)
+            .bind(e.user_id.as_str())
+            .bind(to_millis(e.at))
+            .bind(&e.ip)
+            .bind(&e.user_agent)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, at, ip, user_agent FROM login_events WHERE user_id = ? ORDER BY at DESC, id LIMIT ?",
+        )
+        .bind(user.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(LoginEvent {
+                    id: r.try_get("id").map_err(backend)?,
+                    user_id: UserId::new(r.try_get::<String, _>("user_id").map_err(backend)?),
+                    at: from_millis(r.try_get("at").map_err(backend)?),
+                    ip: r.try_get("ip").map_err(backend)?,
+                    user_agent: r.try_get("user_agent").map_err(backend)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
+            .bind(key)
+            .bind(to_millis(at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?")
+            .bind(key)
+            .bind(to_millis(since))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u32)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO registrations (token_hash, email, first_name, last_name, password_hash, organisation, lang, \
+             expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.token_hash)
+        .bind(&r.email)
+        .bind(&r.first_name)
+        .bind(&r.last_name)
+        .bind(&r.password_hash)
+        .bind(&r.organisation)
+        .bind(&r.lang)
+        .bind(to_millis(r.expires_at))
+        .bind(r.used_at.map(to_millis))
+        .bind(to_millis(r.created_at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn take_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingRegistration>> {
+        let now = to_millis(now);
+        let row = sqlx::query(
+            "UPDATE registrations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+             RETURNING token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
+             created_at",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| {
+            Ok(PendingRegistration {
+                token_hash: r.try_get("token_hash").map_err(backend)?,
+                email: r.try_get("email").map_err(backend)?,
+                first_name: r.try_get("first_name").map_err(backend)?,
+                last_name: r.try_get("last_name").map_err(backend)?,
+                password_hash: r.try_get("password_hash").map_err(backend)?,
+                organisation: r.try_get("organisation").map_err(backend)?,
+                lang: r.try_get("lang").map_err(backend)?,
+                expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
+                used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
+                created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64> {
+        let sign_ups = sqlx::query("DELETE FROM registrations WHERE used_at IS NOT NULL OR expires_at <= ?")
+            .bind(to_millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let failures = sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(to_millis(failures_before))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(sign_ups.rows_affected() + failures.rows_affected())
+    }
+}

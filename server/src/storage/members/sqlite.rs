@@ -1,0 +1,187 @@
+use crate::storage::accounts::sqlite::{insert_user, user_from_row};
+use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::accounts::UserRecord;
+use crate::storage::members::{InvitationRecord, MemberStore};
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
+
+macro_rules! invitation_columns {
+    () => {
+        "id, org_id, email, role, token_hash, invited_by, expires_at, accepted_at, revoked_at, created_at"
+    };
+}
+
+fn role(s: &str) -> StoreResult<Role> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
+}
+
+fn invitation_from_row(r: &SqliteRow) -> StoreResult<InvitationRecord> {
+    Ok(InvitationRecord {
+        id: r.try_get("id").map_err(backend)?,
+        org_id: OrgId::new(r.try_get::<String, _>("org_id").map_err(backend)?),
+        email: r.try_get("email").map_err(backend)?,
+        role: role(&r.try_get::<String, _>("role").map_err(backend)?)?,
+        token_hash: r.try_get("token_hash").map_err(backend)?,
+        invited_by: UserId::new(r.try_get::<String, _>("invited_by").map_err(backend)?),
+        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
+        accepted_at: r.try_get::<Option<i64>, _>("accepted_at").map_err(backend)?.map(from_millis),
+        revoked_at: r.try_get::<Option<i64>, _>("revoked_at").map_err(backend)?.map(from_millis),
+        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+#[async_trait]
+impl MemberStore for SqliteStore {
+    async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.first_name, u.last_name, u.password_hash, u.lang, u.created_at, m.role \
+             FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY m.created_at, u.id",
+        )
+        .bind(org.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|r| Ok((user_from_row(r)?, role(&r.try_get::<String, _>("role").map_err(backend)?)?))).collect()
+    }
+
+    async fn add_member(&self, org: &OrgId, user: &UserId, role: Role, at: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)")
+            .bind(org.as_str())
+            .bind(user.as_str())
+            .bind(role.as_str())
+            .bind(to_millis(at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn set_role(&self, org: &OrgId, user: &UserId, role: Role) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?")
+            .bind(role.as_str())
+            .bind(org.as_str())
+            .bind(user.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn remove_member(&self, org: &OrgId, user: &UserId) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM memberships WHERE org_id = ? AND user_id = ?")
+            .bind(org.as_str())
+            .bind(user.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<()> {
+        insert_user(user).execute(&self.pool).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn create_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
+        sqlx::query(concat!(
+            "INSERT INTO invitations (",
+            invitation_columns!(),
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&i.id)
+        .bind(i.org_id.as_str())
+        .bind(&i.email)
+        .bind(i.role.as_str())
+        .bind(&i.token_hash)
+        .bind(i.invited_by.as_str())
+        .bind(to_millis(i.expires_at))
+        .bind(i.accepted_at.map(to_millis))
+        .bind(i.revoked_at.map(to_millis))
+        .bind(to_millis(i.created_at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn pending_invitations(&self, org: &OrgId, now: OffsetDateTime) -> StoreResult<Vec<InvitationRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            invitation_columns!(),
+            " FROM invitations WHERE org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? \
+             ORDER BY created_at DESC, id"
+        ))
+        .bind(org.as_str())
+        .bind(to_millis(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(invitation_from_row).collect()
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>> {
+        let row = sqlx::query(concat!("SELECT ", invitation_columns!(), " FROM invitations WHERE token_hash = ?"))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(invitation_from_row).transpose()
+    }
+
+    async fn accept_invitation(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<InvitationRecord>> {
+        let now = to_millis(now);
+        let row = sqlx::query(concat!(
+            "UPDATE invitations SET accepted_at = ? WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL \
+             AND expires_at > ? RETURNING ",
+            invitation_columns!()
+        ))
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(invitation_from_row).transpose()
+    }
+
+    async fn revoke_invitation(&self, org: &OrgId, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE invitations SET revoked_at = ? WHERE org_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(to_millis(now))
+        .bind(org.as_str())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn renew_invitation(
+        &self,
+        org: &OrgId,
+        id: &str,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<InvitationRecord>> {
+        let row = sqlx::query(concat!(
+            "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE org_id = ? AND id = ? AND accepted_at IS NULL \
+             AND revoked_at IS NULL AND expires_at > ? RETURNING ",
+            invitation_columns!()
+        ))
+        .bind(token_hash)
+        .bind(to_millis(expires_at))
+        .bind(org.as_str())
+        .bind(id)
+        .bind(to_millis(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(invitation_from_row).transpose()
+    }
+}

@@ -1,0 +1,119 @@
+//! The tokens contract: every adapter must pass these (see `storage/contract.rs`).
+
+use super::*;
+use crate::storage::contract::secs;
+use crate::storage::{StoreError, Stores, millis_precision};
+use app::accounts::model::Role;
+use app::ids::OrgId;
+use time::OffsetDateTime;
+
+pub async fn purging_removes_dead_tokens_and_keeps_live_ones(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let refresh = |hash: &str, expires: time::Duration, revoked: bool| RefreshTokenRecord {
+        revoked_at: revoked.then_some(now),
+        ..refresh_token(hash, "f", now + expires, now)
+    };
+    let reset = |hash: &str, expires: time::Duration, used: bool| ResetTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u".into(),
+        expires_at: now + expires,
+        used_at: used.then_some(now),
+        created_at: now,
+    };
+    s.tokens.insert_refresh_token(&refresh("live", secs(3600), false)).await.unwrap();
+    s.tokens.insert_refresh_token(&refresh("expired", secs(-1), false)).await.unwrap();
+    s.tokens.insert_refresh_token(&refresh("revoked", secs(3600), true)).await.unwrap();
+    s.tokens.insert_reset_token(&reset("live", secs(600), false)).await.unwrap();
+    s.tokens.insert_reset_token(&reset("used", secs(600), true)).await.unwrap();
+    s.tokens.insert_reset_token(&reset("expired", secs(-1), false)).await.unwrap();
+    assert!(matches!(s.tokens.insert_reset_token(&reset("live", secs(1), false)).await, Err(StoreError::Duplicate)));
+    assert_eq!(s.tokens.purge_tokens(now).await.unwrap(), PurgeCounts { refresh_tokens: 2, reset_tokens: 2 });
+    assert_eq!(s.tokens.purge_tokens(now).await.unwrap(), PurgeCounts::default());
+}
+
+pub(crate) fn refresh_token(hash: &str, family: &str, expires_at: OffsetDateTime, now: OffsetDateTime) -> RefreshTokenRecord {
+    RefreshTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u1".into(),
+        family_id: family.into(),
+        org_id: Some(app::ids::OrgId::new("o1")),
+        expires_at,
+        used_at: None,
+        revoked_at: None,
+        created_at: now,
+    }
+}
+
+pub async fn refresh_tokens_are_used_once_and_families_revoke_together(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    s.tokens.insert_refresh_token(&refresh_token("a", "fam", now + secs(3600), now)).await.unwrap();
+    s.tokens.insert_refresh_token(&refresh_token("b", "fam", now + secs(3600), now)).await.unwrap();
+    s.tokens.insert_refresh_token(&refresh_token("old", "fam2", now + secs(10), now)).await.unwrap();
+    let used = s.tokens.use_refresh_token("a", now).await.unwrap().expect("a live token");
+    assert_eq!((used.used_at, used.org_id.as_ref().map(|o| o.as_str())), (Some(now), Some("o1")));
+    assert!(s.tokens.use_refresh_token("a", now).await.unwrap().is_none(), "a second use fails");
+    assert_eq!(s.tokens.refresh_token("a").await.unwrap().unwrap().used_at, Some(now), "kept to recognise replays");
+    assert!(s.tokens.use_refresh_token("old", now + secs(10)).await.unwrap().is_none(), "expired");
+    assert!(s.tokens.use_refresh_token("nope", now).await.unwrap().is_none());
+    assert_eq!(s.tokens.revoke_refresh_family("fam", now).await.unwrap(), 2);
+    assert!(s.tokens.use_refresh_token("b", now).await.unwrap().is_none(), "revoked with its family");
+    s.tokens.insert_refresh_token(&refresh_token("c", "fam3", now + secs(3600), now)).await.unwrap();
+    assert_eq!(s.tokens.revoke_user_refresh_tokens(&app::ids::UserId::new("u1"), now).await.unwrap(), 2);
+}
+
+pub async fn concurrent_uses_of_one_refresh_token_have_one_winner(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    s.tokens.insert_refresh_token(&refresh_token("t", "f", now + secs(3600), now)).await.unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { s.tokens.use_refresh_token("t", now).await.unwrap().is_some() })
+        })
+        .collect();
+    let mut winners = 0;
+    for t in tasks {
+        winners += t.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+}
+
+pub async fn reset_tokens_are_single_use_and_a_newer_request_voids_older(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let reset = |hash: &str, expires: i64| ResetTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u1".into(),
+        expires_at: now + secs(expires),
+        used_at: None,
+        created_at: now,
+    };
+    s.tokens.insert_reset_token(&reset("r1", 3600)).await.unwrap();
+    assert!(s.tokens.use_reset_token("r1", now).await.unwrap().is_some());
+    assert!(s.tokens.use_reset_token("r1", now).await.unwrap().is_none());
+    s.tokens.insert_reset_token(&reset("r2", 3600)).await.unwrap();
+    s.tokens.void_reset_tokens(&app::ids::UserId::new("u1"), now).await.unwrap();
+    s.tokens.insert_reset_token(&reset("r3", 3600)).await.unwrap();
+    assert!(s.tokens.use_reset_token("r2", now).await.unwrap().is_none(), "voided by the newer request");
+    assert!(s.tokens.use_reset_token("r3", now + secs(3600)).await.unwrap().is_none(), "expired after an hour");
+    assert!(s.tokens.use_reset_token("r3", now + secs(3599)).await.unwrap().is_some());
+}
+
+pub async fn a_live_session_names_its_member_and_role_in_one_call(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (user, org) = crate::storage::accounts::contract::user("u1", "u1@example.com", now);
+    s.accounts.create_owner(&user, &org).await.unwrap();
+    let mut live = refresh_token("live", "f1", now + secs(60), now);
+    live.user_id = user.id.to_string();
+    live.org_id = Some(org.id.clone());
+    s.tokens.insert_refresh_token(&live).await.unwrap();
+    let expected = SessionMember { user_id: user.id.clone(), org_id: org.id.clone(), role: Role::Owner };
+    assert_eq!(s.tokens.session_member("live", now).await.unwrap(), Some(expected));
+    assert_eq!(s.tokens.session_member("live", now + secs(61)).await.unwrap(), None, "expired");
+    assert_eq!(s.tokens.session_member("unknown", now).await.unwrap(), None);
+    let mut elsewhere = refresh_token("elsewhere", "f2", now + secs(60), now);
+    elsewhere.user_id = user.id.to_string();
+    elsewhere.org_id = Some(OrgId::new("another-org"));
+    s.tokens.insert_refresh_token(&elsewhere).await.unwrap();
+    assert_eq!(s.tokens.session_member("elsewhere", now).await.unwrap(), None, "not a member there");
+    s.tokens.use_refresh_token("live", now).await.unwrap();
+    assert_eq!(s.tokens.session_member("live", now).await.unwrap(), None, "rotated");
+}

@@ -1,0 +1,80 @@
+//! Session refresh tokens and password-reset tokens, stored only as SHA-256 hashes.
+
+#[cfg(test)]
+pub(crate) mod contract;
+pub(crate) mod mongo;
+pub(crate) mod sqlite;
+
+use super::StoreResult;
+use app::accounts::model::Role;
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
+    /// Marks a live, unused refresh token used and returns it; `None` when it is unknown, used,
+    /// revoked or expired. Atomic: of two concurrent calls with one token, one wins.
+    async fn use_refresh_token(&self, token_hash: &str, now: OffsetDateTime)
+    -> StoreResult<Option<RefreshTokenRecord>>;
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
+    /// Who a live session belongs to — its user, organisation and current role — in one round
+    /// trip. `None` when the token is unknown, used, revoked or expired, or the user is no longer a
+    /// member of the session's organisation.
+    async fn session_member(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>>;
+    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64>;
+    async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64>;
+    async fn insert_reset_token(&self, token: &ResetTokenRecord) -> StoreResult<()>;
+    /// Marks a live, unused reset token used and returns it (single use, atomic).
+    async fn use_reset_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>>;
+    /// Marks every unused reset token of the user used (a newer request voids older links).
+    async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
+    /// Deletes refresh tokens that expired or were revoked, and reset tokens used or expired.
+    async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts>;
+}
+
+/// A refresh token as stored: only its SHA-256 hash. `expires_at` is the family's absolute end:
+/// rotation copies it, never extends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub family_id: String,
+    /// The organisation the session is signed in to.
+    pub org_id: Option<OrgId>,
+    pub expires_at: OffsetDateTime,
+    /// Set when rotated: a second use is a replay.
+    pub used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResetTokenRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PurgeCounts {
+    pub refresh_tokens: u64,
+    pub reset_tokens: u64,
+}
+
+/// The member behind a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionMember {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub role: Role,
+}
+
+/// Builds a [`SessionMember`] from stored strings (both adapters).
+pub(crate) fn session_member(user: String, org: String, role: &str) -> StoreResult<SessionMember> {
+    let role = Role::parse(role).ok_or_else(|| super::StoreError::Corrupt(format!("role {role}")))?;
+    Ok(SessionMember { user_id: UserId::new(user), org_id: OrgId::new(org), role })
+}

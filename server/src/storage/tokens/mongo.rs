@@ -1,0 +1,195 @@
+use crate::storage::mongo::{MongoStore, backend};
+use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore, session_member};
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use mongodb::bson::{Bson, doc};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// This area's indexes (see `MongoStore::index`).
+pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
+    m.index("refresh_tokens", doc! { "expires_at": 1 }, None).await?;
+    m.index("refresh_tokens", doc! { "family_id": 1 }, None).await?;
+    m.index("refresh_tokens", doc! { "user_id": 1 }, None).await?;
+    m.index("password_reset_tokens", doc! { "expires_at": 1 }, None).await?;
+    m.index("password_reset_tokens", doc! { "user_id": 1 }, None).await
+}
+
+#[derive(Serialize, Deserialize)]
+struct RefreshDoc {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    user_id: String,
+    family_id: String,
+    org_id: Option<String>,
+    expires_at: i64,
+    used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<RefreshDoc> for RefreshTokenRecord {
+    fn from(d: RefreshDoc) -> Self {
+        RefreshTokenRecord {
+            token_hash: d.token_hash,
+            user_id: d.user_id,
+            family_id: d.family_id,
+            org_id: d.org_id.map(OrgId::new),
+            expires_at: from_millis(d.expires_at),
+            used_at: d.used_at.map(from_millis),
+            revoked_at: d.revoked_at.map(from_millis),
+            created_at: from_millis(d.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ResetDoc {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    user_id: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<ResetDoc> for ResetTokenRecord {
+    fn from(d: ResetDoc) -> Self {
+        ResetTokenRecord {
+            token_hash: d.token_hash,
+            user_id: d.user_id,
+            expires_at: from_millis(d.expires_at),
+            used_at: d.used_at.map(from_millis),
+            created_at: from_millis(d.created_at),
+        }
+    }
+}
+
+impl MongoStore {
+    fn refresh_tokens(&self) -> mongodb::Collection<RefreshDoc> {
+        self.typed("refresh_tokens")
+    }
+
+    fn reset_tokens(&self) -> mongodb::Collection<ResetDoc> {
+        self.typed("password_reset_tokens")
+    }
+}
+
+#[async_trait]
+impl TokenStore for MongoStore {
+    async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        let doc = RefreshDoc {
+            token_hash: t.token_hash.clone(),
+            user_id: t.user_id.clone(),
+            family_id: t.family_id.clone(),
+            org_id: t.org_id.as_ref().map(|o| o.as_str().to_owned()),
+            expires_at: to_millis(t.expires_at),
+            used_at: t.used_at.map(to_millis),
+            revoked_at: t.revoked_at.map(to_millis),
+            created_at: to_millis(t.created_at),
+        };
+        self.refresh_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
+        let now = to_millis(now);
+        let filter =
+            doc! { "_id": hash, "used_at": Bson::Null, "revoked_at": Bson::Null, "expires_at": { "$gt": now } };
+        let found = self
+            .refresh_tokens()
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+            .return_document(ReturnDocument::After)
+            .await
+            .map_err(backend)?;
+        Ok(found.map(Into::into))
+    }
+
+    async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
+        Ok(self.refresh_tokens().find_one(doc! { "_id": hash }).await.map_err(backend)?.map(Into::into))
+    }
+
+    async fn session_member(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>> {
+        // One aggregation: the live token joined with the membership of its user in its organisation.
+        let pipeline = vec![
+            doc! { "$match": { "_id": hash, "used_at": Bson::Null, "revoked_at": Bson::Null, "expires_at": { "$gt": to_millis(now) } } },
+            doc! { "$lookup": {
+                "from": "memberships",
+                "let": { "org": "$org_id", "user": "$user_id" },
+                "pipeline": [ { "$match": { "$expr": { "$and": [
+                    { "$eq": ["$org_id", "$$org"] }, { "$eq": ["$user_id", "$$user"] },
+                ] } } } ],
+                "as": "membership",
+            } },
+            doc! { "$unwind": "$membership" },
+            doc! { "$project": { "_id": 0, "user_id": 1, "org_id": 1, "role": "$membership.role" } },
+        ];
+        let mut found = self.raw("refresh_tokens").aggregate(pipeline).await.map_err(backend)?;
+        let Some(d) = found.try_next().await.map_err(backend)? else { return Ok(None) };
+        let field = |k: &str| d.get_str(k).map(str::to_owned).map_err(|e| StoreError::Corrupt(e.to_string()));
+        session_member(field("user_id")?, field("org_id")?, &field("role")?).map(Some)
+    }
+
+    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+        let filter = doc! { "family_id": family_id, "revoked_at": Bson::Null };
+        let tokens = self.refresh_tokens();
+        let done = tokens.update_many(filter, doc! { "$set": { "revoked_at": to_millis(now) } }).await;
+        Ok(done.map_err(backend)?.modified_count)
+    }
+
+    async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64> {
+        let filter = doc! { "user_id": user.as_str(), "revoked_at": Bson::Null };
+        let tokens = self.refresh_tokens();
+        let done = tokens.update_many(filter, doc! { "$set": { "revoked_at": to_millis(now) } }).await;
+        Ok(done.map_err(backend)?.modified_count)
+    }
+
+    async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
+        let doc = ResetDoc {
+            token_hash: t.token_hash.clone(),
+            user_id: t.user_id.clone(),
+            expires_at: to_millis(t.expires_at),
+            used_at: t.used_at.map(to_millis),
+            created_at: to_millis(t.created_at),
+        };
+        self.reset_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
+        let now = to_millis(now);
+        let filter = doc! { "_id": hash, "used_at": Bson::Null, "expires_at": { "$gt": now } };
+        let found = self
+            .reset_tokens()
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+            .return_document(ReturnDocument::After)
+            .await
+            .map_err(backend)?;
+        Ok(found.map(Into::into))
+    }
+
+    async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+        let filter = doc! { "user_id": user.as_str(), "used_at": Bson::Null };
+        self.reset_tokens()
+            .update_many(filter, doc! { "$set": { "used_at": to_millis(now) } })
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts> {
+        let now = to_millis(now);
+        let refresh = self
+            .refresh_tokens()
+            .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "revoked_at": { "$ne": Bson::Null } } ] })
+            .await
+            .map_err(backend)?;
+        let reset = self
+            .reset_tokens()
+            .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "used_at": { "$ne": Bson::Null } } ] })
+            .await
+            .map_err(backend)?;
+        Ok(PurgeCounts { refresh_tokens: refresh.deleted_count, reset_tokens: reset.deleted_count })
+    }
+}

@@ -1,0 +1,175 @@
+use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::{StoreResult, from_millis, to_millis};
+use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore, session_member};
+use app::ids::{OrgId, UserId};
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
+
+macro_rules! refresh_columns {
+    () => {
+        "token_hash, user_id, family_id, org_id, expires_at, used_at, revoked_at, created_at"
+    };
+}
+
+macro_rules! reset_columns {
+    () => {
+        "token_hash, user_id, expires_at, used_at, created_at"
+    };
+}
+
+fn refresh_from_row(r: &SqliteRow) -> StoreResult<RefreshTokenRecord> {
+    Ok(RefreshTokenRecord {
+        token_hash: r.try_get("token_hash").map_err(backend)?,
+        user_id: r.try_get("user_id").map_err(backend)?,
+        family_id: r.try_get("family_id").map_err(backend)?,
+        org_id: r.try_get::<Option<String>, _>("org_id").map_err(backend)?.map(OrgId::new),
+        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
+        used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
+        revoked_at: r.try_get::<Option<i64>, _>("revoked_at").map_err(backend)?.map(from_millis),
+        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+fn reset_from_row(r: &SqliteRow) -> StoreResult<ResetTokenRecord> {
+    Ok(ResetTokenRecord {
+        token_hash: r.try_get("token_hash").map_err(backend)?,
+        user_id: r.try_get("user_id").map_err(backend)?,
+        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
+        used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
+        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        sqlx::query(concat!("INSERT INTO refresh_tokens (", refresh_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+            .bind(&t.token_hash)
+            .bind(&t.user_id)
+            .bind(&t.family_id)
+            .bind(t.org_id.as_ref().map(|o| o.as_str()))
+            .bind(to_millis(t.expires_at))
+            .bind(t.used_at.map(to_millis))
+            .bind(t.revoked_at.map(to_millis))
+            .bind(to_millis(t.created_at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
+        let now = to_millis(now);
+        let row = sqlx::query(concat!(
+            "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL \
+             AND expires_at > ? RETURNING ",
+            refresh_columns!()
+        ))
+        .bind(now)
+        .bind(hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(refresh_from_row).transpose()
+    }
+
+    async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
+        let row = sqlx::query(concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?"))
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(refresh_from_row).transpose()
+    }
+
+    async fn session_member(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT t.user_id, t.org_id, m.role FROM refresh_tokens t \
+             JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id \
+             WHERE t.token_hash = ? AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ?",
+        )
+        .bind(hash)
+        .bind(to_millis(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|(user, org, role)| session_member(user, org, &role)).transpose()
+    }
+
+    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+        let done = sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
+            .bind(to_millis(now))
+            .bind(family_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64> {
+        let done = sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(to_millis(now))
+            .bind(user.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
+        sqlx::query(concat!("INSERT INTO password_reset_tokens (", reset_columns!(), ") VALUES (?, ?, ?, ?, ?)"))
+            .bind(&t.token_hash)
+            .bind(&t.user_id)
+            .bind(to_millis(t.expires_at))
+            .bind(t.used_at.map(to_millis))
+            .bind(to_millis(t.created_at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
+        let now = to_millis(now);
+        let row = sqlx::query(concat!(
+            "UPDATE password_reset_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+             RETURNING ",
+            reset_columns!()
+        ))
+        .bind(now)
+        .bind(hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(reset_from_row).transpose()
+    }
+
+    async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+            .bind(to_millis(now))
+            .bind(user.as_str())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts> {
+        let now = to_millis(now);
+        let refresh = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= ? OR revoked_at IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let reset = sqlx::query("DELETE FROM password_reset_tokens WHERE expires_at <= ? OR used_at IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(PurgeCounts { refresh_tokens: refresh.rows_affected(), reset_tokens: reset.rows_affected() })
+    }
+}
