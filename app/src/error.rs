@@ -1,6 +1,6 @@
 //! The one application error: a stable code (which is also its i18n key), an HTTP status, and the
 //! request id so a user can quote it. Plain data: internal causes are logged where they happen
-//! (`server::respond::internal`) and never sent. The server's HTTP layer gives an error response
+//! (`server::request::internal`) and never sent. The server's HTTP layer gives an error response
 //! the status the error carries.
 
 use leptos::server_fn::codec::JsonEncoding;

@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inbox") view=pages::Inbox/>
                     <Route path=path!("contacts") view=pages::Contacts/>
                     <Route path=path!("campaigns") view=pages::Campaigns/>
-                    <Route path=path!("settings") view=pages::Settings/>
+                    <Route path=path!("settings") view=accounts::views::Settings/>
                 </ParentRoute>
                 // The same public pages under a language prefix: /es, /es/privacy, /ar/terms…
                 // Static segments, not a `/:lang` parameter, so `/favicon.svg` and other files

@@ -3,19 +3,28 @@
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::jobs;
 use crate::storage::Stores;
+use crate::storage::enquiries::EnquiryStore;
 use crate::storage::enquiries::StoredEnquiry;
+use crate::storage::jobs::JobStore;
 use app::enquiries::model::Enquiry;
 use app::enquiries::port::{Enquiries, EnquiryError};
 use async_trait::async_trait;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub struct EnquiryService {
-    store: Stores,
+    store: EnquiryStores,
+}
+
+/// The stores enquiries use: their own, and the job queue for the acknowledgement.
+struct EnquiryStores {
+    enquiries: Arc<dyn EnquiryStore>,
+    jobs: Arc<dyn JobStore>,
 }
 
 impl EnquiryService {
-    pub fn new(store: Stores) -> Self {
-        Self { store }
+    pub fn new(store: &Stores) -> Self {
+        Self { store: EnquiryStores { enquiries: store.enquiries.clone(), jobs: store.jobs.clone() } }
     }
 }
 

@@ -39,13 +39,13 @@ impl Application {
             .site_addr(listener.local_addr()?)
             .build();
         let accounts = Arc::new(crate::accounts::AccountService::new(
-            store.clone(),
+            (&store).into(),
             crate::accounts::session::Signer::new(&secrets.signing_key),
             config.bcrypt_cost,
             config.public_url.clone(),
         ));
         let members = crate::accounts::MemberService::new(
-            store.clone(),
+            (&store).into(),
             accounts.clone(),
             config.public_url.clone(),
             config.bcrypt_cost,
@@ -63,7 +63,7 @@ impl Application {
             jobs: vec![Periodic { kind: RETENTION }],
         }
         .spawn(stopping);
-        let enquiries = Arc::new(EnquiryService::new(store.clone()));
+        let enquiries = Arc::new(EnquiryService::new(&store));
         let services = Services { enquiries, accounts, members: Arc::new(members) };
         let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
         let state =

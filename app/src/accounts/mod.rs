@@ -6,6 +6,7 @@ pub mod members_api;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod views;
 
 /// Name of the HttpOnly cookie that carries the refresh token.
 pub const REFRESH_COOKIE: &str = "adronx_refresh";

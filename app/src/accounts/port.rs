@@ -3,8 +3,14 @@
 use super::model::{AccessGrant, Caller, InvitationPreview, MembersOverview, Profile, Registration, Role, Viewer};
 use crate::error::AppError;
 use crate::ids::{OrgId, UserId};
-pub use crate::server::auth::Credential;
 pub use crate::server::request::ClientInfo;
+
+/// What a caller presents.
+pub enum Credential {
+    Bearer(String),
+    /// The refresh token from the HttpOnly cookie (empty when there is none).
+    Session(String),
+}
 
 /// A session change: what the browser gets, and the refresh token the HTTP layer puts in the
 /// HttpOnly cookie (never in the body) with how long it lives.
@@ -127,7 +133,7 @@ impl From<AccountsError> for AppError {
             Forbidden => ("error-forbidden", 403),
             LastOwner => ("error-last-owner", 409),
             AlreadyMember => ("error-already-member", 409),
-            Internal(cause) => return crate::server::respond::internal(cause),
+            Internal(cause) => return crate::server::request::internal(cause),
         };
         AppError::with_status(code, status)
     }

@@ -19,7 +19,7 @@ pub enum EnquiryError {
 impl From<EnquiryError> for AppError {
     fn from(e: EnquiryError) -> Self {
         match e {
-            EnquiryError::Internal(cause) => crate::server::respond::internal(cause),
+            EnquiryError::Internal(cause) => crate::server::request::internal(cause),
         }
     }
 }

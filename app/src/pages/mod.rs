@@ -1,4 +1,5 @@
-//! Public pages. Each is a component under the shared public layout.
+//! Public pages, each a component under the shared public layout, and the signed-in app's frame
+//! (`app_shell`); a feature's own pages live in its room (`accounts/views/`, …).
 
 mod app_shell;
 mod auth;
@@ -7,7 +8,6 @@ mod landing;
 mod legal;
 mod misc;
 mod password;
-mod settings;
 
 pub use app_shell::{AppShell, Campaigns, Contacts, Inbox};
 pub use auth::{ConfirmPage, LoginPage, RegisterPage};
@@ -16,7 +16,6 @@ pub use landing::Landing;
 pub use legal::{Privacy, Terms};
 pub use misc::NotFound;
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
-pub use settings::Settings;
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

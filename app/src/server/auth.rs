@@ -1,6 +1,7 @@
 //! Who is calling a protected server function.
 
 use crate::accounts::model::Caller;
+use crate::accounts::port::Credential;
 use crate::error::AppError;
 use crate::server::request::{bearer_token, require_same_origin};
 use crate::server::respond::session_cookie;
@@ -17,11 +18,4 @@ pub async fn caller() -> Result<Caller, AppError> {
         }
     };
     Ok(services()?.accounts.authenticate(credential).await?)
-}
-
-/// What a caller presents.
-pub enum Credential {
-    Bearer(String),
-    /// The refresh token from the HttpOnly cookie (empty when there is none).
-    Session(String),
 }

@@ -16,6 +16,13 @@ pub fn request_id() -> Option<String> {
     header("x-request-id")
 }
 
+/// Logs `cause` with the request id and returns an error that reveals only the id.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let request_id = request_id();
+    tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = %cause, "internal error");
+    AppError { request_id, ..AppError::with_status(AppError::INTERNAL, 500) }
+}
+
 /// Whether this server-function call came from a plain HTML form (no JavaScript): the browser
 /// asks for HTML, while the hydrated app's client asks for data.
 pub fn is_plain_form_post() -> bool {
@@ -65,13 +72,18 @@ pub fn client_info() -> ClientInfo {
 /// Cookie-authenticated calls must come from our own pages: browsers send `Sec-Fetch-Site` (or at
 /// least `Origin`) with every POST, so a cross-site form or fetch is refused here.
 pub fn require_same_origin() -> Result<(), AppError> {
-    if parts().is_none() {
-        return Ok(());
-    }
-    let allowed = match (header("sec-fetch-site"), header("origin")) {
+    let Some(parts) = parts() else { return Ok(()) };
+    let public_url = use_context::<crate::PublicUrl>().map(|u| u.0).unwrap_or_default();
+    if same_origin(&parts.headers, &public_url) { Ok(()) } else { Err(AppError::with_status("error-forbidden", 403)) }
+}
+
+/// Whether a request's `Sec-Fetch-Site` (or, from older browsers, `Origin`) says it came from our
+/// own pages; requests with neither are not from a browser.
+pub fn same_origin(headers: &http::HeaderMap, public_url: &str) -> bool {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    match (header("sec-fetch-site"), header("origin")) {
         (Some(site), _) => site == "same-origin" || site == "none",
-        (None, Some(origin)) => use_context::<crate::PublicUrl>().is_some_and(|u| u.0 == origin),
+        (None, Some(origin)) => origin == public_url,
         (None, None) => true,
-    };
-    if allowed { Ok(()) } else { Err(AppError::with_status("error-forbidden", 403)) }
+    }
 }

@@ -6,17 +6,10 @@ use crate::accounts::REFRESH_COOKIE;
 use crate::accounts::model::AccessGrant;
 use crate::accounts::port::SessionStart;
 use crate::error::AppError;
-use crate::server::request::{is_plain_form_post, referring_path, request_id};
+use crate::server::request::{internal, is_plain_form_post, referring_path};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_cookies::{Cookie, Cookies};
-
-/// Logs `cause` with the request id and returns an error that reveals only the id.
-pub fn internal(cause: impl std::fmt::Display) -> AppError {
-    let request_id = request_id();
-    tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = %cause, "internal error");
-    AppError { request_id, ..AppError::with_status(AppError::INTERNAL, 500) }
-}
 
 /// Sets the status of a server-rendered page (e.g. 404).
 pub fn set_status(status: u16) {

@@ -2,7 +2,7 @@
 //! provided as context to every render and server-function call.
 
 use crate::error::AppError;
-use crate::server::respond::internal;
+use crate::server::request::internal;
 use std::sync::Arc;
 
 #[derive(Clone)]

@@ -1,6 +1,7 @@
 //! Organisation members and invitations: the service behind Settings → Members and the
 //! invitation link.
 
+use super::AccountStores;
 use super::password::{self, Password};
 use super::rules;
 use super::service::AccountService;
@@ -8,7 +9,7 @@ use super::session::{new_secret_token, token_hash};
 use crate::email::Template;
 use crate::storage::accounts::UserRecord;
 use crate::storage::members::InvitationRecord;
-use crate::storage::{StoreError, Stores, millis_precision};
+use crate::storage::{StoreError, millis_precision};
 use app::accounts::model::{Caller, InvitationPreview, InvitationView, MemberView, MembersOverview, Role};
 use app::accounts::port::AccountsError;
 use app::accounts::port::{ClientInfo, Members, SessionStart};
@@ -22,7 +23,7 @@ use time::{Duration, OffsetDateTime};
 pub const INVITATION_TTL: Duration = Duration::days(7);
 
 pub struct MemberService {
-    store: Stores,
+    store: AccountStores,
     accounts: Arc<AccountService>,
     public_url: String,
     cost: u32,
@@ -42,7 +43,7 @@ fn invalid_invitation() -> AccountsError {
 }
 
 impl MemberService {
-    pub fn new(store: Stores, accounts: Arc<AccountService>, public_url: String, cost: u32) -> Self {
+    pub fn new(store: AccountStores, accounts: Arc<AccountService>, public_url: String, cost: u32) -> Self {
         Self { store, accounts, public_url, cost }
     }
 

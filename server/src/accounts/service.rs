@@ -1,11 +1,12 @@
 //! The accounts service behind the sign-up, sign-in and session server functions.
 
+use super::AccountStores;
 use super::password::{self, Password};
 use super::session::{REFRESH_TTL, Signer, new_secret_token, token_hash};
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::accounts::{LoginEvent, OrgRecord, PendingRegistration, UserRecord};
 use crate::storage::tokens::{RefreshTokenRecord, ResetTokenRecord};
-use crate::storage::{StoreError, Stores, millis_precision};
+use crate::storage::{StoreError, millis_precision};
 use app::accounts::model::{AccessGrant, Caller, Profile, Registration, SignInView, Viewer};
 use app::accounts::port::AccountsError;
 use app::accounts::port::{Accounts, ClientInfo, Credential, SessionStart};
@@ -22,7 +23,7 @@ const IP_LIMIT: u32 = 50;
 const WINDOW: Duration = Duration::minutes(15);
 
 pub struct AccountService {
-    store: Stores,
+    store: AccountStores,
     signer: Signer,
     cost: u32,
     /// Links in e-mails are built from this, never from the request's Host header.
@@ -44,7 +45,7 @@ fn normalise_email(email: &str) -> String {
 }
 
 impl AccountService {
-    pub fn new(store: Stores, signer: Signer, cost: u32, public_url: String) -> Self {
+    pub fn new(store: AccountStores, signer: Signer, cost: u32, public_url: String) -> Self {
         Self { store, signer, cost, public_url }
     }
 
@@ -377,7 +378,7 @@ impl Accounts for AccountService {
 
     async fn switch_org(&self, caller: &Caller, org_id: &OrgId) -> Result<SessionStart, AccountsError> {
         let viewer = self.viewer(&caller.user_id, Some(org_id)).await?;
-        let viewer = viewer.ok_or_else(|| AccountsError::NotFound)?;
+        let viewer = viewer.ok_or(AccountsError::NotFound)?;
         self.start(viewer, None).await
     }
 
@@ -396,7 +397,7 @@ impl Accounts for AccountService {
 }
 
 async fn record_login(
-    store: &Stores,
+    store: &AccountStores,
     user: &UserId,
     client: &ClientInfo,
     at: OffsetDateTime,

@@ -8,7 +8,7 @@ const NAME_MAX: usize = 100;
 const ORG_MAX: usize = 120;
 
 fn line(raw: &str, max: usize, code: &'static str) -> Result<String, AccountsError> {
-    let cleaned: String = raw.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned = app::text::clean_line(raw);
     if cleaned.is_empty() || cleaned.chars().count() > max {
         return Err(AccountsError::Invalid(code));
     }

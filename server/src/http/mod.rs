@@ -1,13 +1,16 @@
 //! The HTTP surface: the Leptos site and server functions, health probes, static files, and the
 //! middleware every response passes through.
 
+mod extract;
 mod health;
+mod me;
 mod middleware;
 mod state;
 
+pub use extract::Authenticated;
+
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 pub use state::AppState;
@@ -34,8 +37,8 @@ pub fn router(state: AppState) -> Router {
     let pkg = ServeDir::new(state.config.site_root.join("pkg")).precompressed_br().precompressed_gzip();
     let site = Router::new()
         .nest_service("/pkg", pkg)
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+        .merge(health::router())
+        .merge(me::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

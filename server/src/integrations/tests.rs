@@ -11,16 +11,20 @@ use secrecy::SecretString;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// An answer: status, extra headers, body.
+type Answer = (u16, Vec<(&'static str, &'static str)>, &'static str);
+/// A request seen: path and query, headers, body.
+type Seen = (String, HeaderMap, String);
+
 /// What the fake API saw, and the answers it gives in turn (the last one repeats).
 #[derive(Clone, Default)]
 struct Fake {
-    seen: Arc<Mutex<Vec<(String, HeaderMap, String)>>>,
-    answers: Arc<Mutex<Vec<(u16, Vec<(&'static str, &'static str)>, String)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
 
 impl Fake {
-    fn answering(answers: Vec<(u16, Vec<(&'static str, &'static str)>, &str)>) -> Self {
-        let answers = answers.into_iter().map(|(s, h, b)| (s, h, b.to_owned())).collect();
+    fn answering(answers: Vec<Answer>) -> Self {
         Self { answers: Arc::new(Mutex::new(answers)), ..Self::default() }
     }
 
@@ -32,7 +36,7 @@ impl Fake {
                 fake.seen.lock().unwrap().push((uri.to_string(), headers, body));
                 let mut answers = fake.answers.lock().unwrap();
                 let (status, extra, body) = if answers.len() > 1 { answers.remove(0) } else { answers[0].clone() };
-                let mut res: Response = (StatusCode::from_u16(status).unwrap(), body).into_response();
+                let mut res: Response = (StatusCode::from_u16(status).unwrap(), body.to_owned()).into_response();
                 for (k, v) in extra {
                     res.headers_mut().insert(k, v.parse().unwrap());
                 }

@@ -313,3 +313,39 @@ async fn a_plain_post_error_shows_under_its_own_form_only() {
     let body = page("?error=<script>&form=password").await.unwrap().text().await.unwrap();
     assert!(!body.contains("form-status err"), "only our own codes are shown");
 }
+
+#[tokio::test]
+async fn a_plain_route_knows_its_caller_by_bearer_token_or_same_origin_cookie() {
+    let app = spawn_app().await;
+    let res = register(&app, "me@tienda.mx").await;
+    let cookie = refresh_cookie(&res);
+    let grant: Value = res.json().await.unwrap();
+    let token = grant["access_token"].as_str().unwrap();
+
+    let by_token = app.client.get(app.url("/api/me")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(by_token.status(), 200);
+    let me: Value = by_token.json().await.unwrap();
+    assert_eq!(
+        (&me["user_id"], &me["org_id"], &me["role"]),
+        (&grant["viewer"]["user_id"], &grant["viewer"]["org_id"], &Value::from("owner"))
+    );
+
+    let by_cookie = with_cookie(&app, reqwest::Method::GET, app.url("/api/me"), &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_cookie.status(), 200);
+    let cross_site = with_cookie(&app, reqwest::Method::GET, app.url("/api/me"), &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let nobody = app.client.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(nobody.status(), 401);
+    let body: Value = nobody.json().await.unwrap();
+    assert_eq!(body["code"], "error-session-expired");
+    let forged = app.client.get(app.url("/api/me")).bearer_auth("not.a.token").send().await.unwrap();
+    assert_eq!(forged.status(), 401);
+}

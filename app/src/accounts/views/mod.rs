@@ -1,0 +1,5 @@
+//! The accounts feature's signed-in pages.
+
+mod settings;
+
+pub use settings::Settings;
