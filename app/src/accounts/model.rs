@@ -39,6 +39,19 @@ impl Role {
     }
 }
 
+/// A stored role that is none of ours.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown role {0:?}")]
+pub struct UnknownRole(pub String);
+
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(s: String) -> Result<Self, UnknownRole> {
+        Role::parse(&s).ok_or(UnknownRole(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

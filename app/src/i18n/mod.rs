@@ -11,10 +11,15 @@ use std::sync::LazyLock;
 /// The localStorage key holding a visitor's explicit language choice.
 pub const STORAGE_KEY: &str = "adronx_lang";
 
+/// Serialised as its code (`"en"`), as stored records and job payloads keep it; the variant
+/// names that older job payloads carry are still read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
+    #[serde(rename = "en", alias = "En")]
     En,
+    #[serde(rename = "es", alias = "Es")]
     Es,
+    #[serde(rename = "ar", alias = "Ar")]
     Ar,
 }
 

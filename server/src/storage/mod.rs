@@ -4,13 +4,14 @@
 //! adapters, its MongoDB indexes, and its contract tests. `open` returns [`Stores`], one handle per
 //! area; a service is given only the areas it uses. Nothing outside `storage` knows which adapter runs.
 
+mod codec;
 mod mongo;
 mod sqlite;
-mod time_codec;
 
+pub(crate) use codec::{Millis, OptionMillis, OptionOrgId, json_text, millis, option_millis};
+pub use codec::{from_millis, millis_precision, to_millis};
 pub use mongo::MongoStore;
 pub use sqlite::SqliteStore;
-pub use time_codec::{from_millis, millis_precision, to_millis};
 
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -5,10 +5,11 @@ pub(crate) mod contract;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
 
-use super::StoreResult;
+use super::{Millis, OptionMillis, StoreResult, millis, option_millis};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -40,8 +41,13 @@ pub trait AccountStore: Send + Sync {
     async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64>;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+// Records are read and written with one mechanism per adapter: sqlx `FromRow` (SQLite) and serde
+// documents (MongoDB). They are storage records only: no endpoint answers with one.
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct UserRecord {
+    #[sqlx(try_from = "String")]
+    #[serde(rename = "_id")]
     pub id: UserId,
     /// Lower-cased.
     pub email: String,
@@ -49,34 +55,47 @@ pub struct UserRecord {
     pub last_name: String,
     pub password_hash: String,
     pub lang: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct OrgRecord {
+    #[sqlx(try_from = "String")]
+    #[serde(rename = "_id")]
     pub id: OrgId,
     pub name: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct MembershipRecord {
+    #[sqlx(flatten)]
     pub org: OrgRecord,
+    #[sqlx(try_from = "String")]
     pub role: Role,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct LoginEvent {
+    #[serde(rename = "_id")]
     pub id: String,
+    #[sqlx(try_from = "String")]
     pub user_id: UserId,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub at: OffsetDateTime,
     pub ip: String,
     pub user_agent: String,
 }
 
 /// A sign-up waiting for its e-mail address to be confirmed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct PendingRegistration {
+    #[serde(rename = "_id")]
     pub token_hash: String,
     pub email: String,
     pub first_name: String,
@@ -84,7 +103,13 @@ pub struct PendingRegistration {
     pub password_hash: String,
     pub organisation: String,
     pub lang: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub expires_at: OffsetDateTime,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub used_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
 }

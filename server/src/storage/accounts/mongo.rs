@@ -1,5 +1,5 @@
 use crate::storage::mongo::{MongoStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::{StoreResult, millis, to_millis};
 use crate::storage::accounts::{AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
@@ -18,100 +18,25 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("login_failures", doc! { "key": 1, "at": 1 }, None).await
 }
 
-#[derive(Serialize, Deserialize)]
-pub(crate) struct UserDoc {
-    #[serde(rename = "_id")]
-    pub(crate) id: String,
-    pub(crate) email: String,
-    pub(crate) first_name: String,
-    pub(crate) last_name: String,
-    pub(crate) password_hash: String,
-    pub(crate) lang: String,
-    pub(crate) created_at: i64,
-}
-
-impl From<UserDoc> for UserRecord {
-    fn from(d: UserDoc) -> Self {
-        UserRecord {
-            id: UserId::new(d.id),
-            email: d.email,
-            first_name: d.first_name,
-            last_name: d.last_name,
-            password_hash: d.password_hash,
-            lang: d.lang,
-            created_at: from_millis(d.created_at),
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct OrgDoc {
-    #[serde(rename = "_id")]
-    id: String,
-    name: String,
-    created_at: i64,
-}
-
+/// A membership as stored (the record joins it with its organisation).
 #[derive(Serialize, Deserialize)]
 pub(crate) struct MembershipDoc {
-    pub(crate) org_id: String,
-    pub(crate) user_id: String,
-    pub(crate) role: String,
-    pub(crate) created_at: i64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct LoginDoc {
-    #[serde(rename = "_id")]
-    id: String,
-    user_id: String,
-    at: i64,
-    ip: String,
-    user_agent: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RegistrationDoc {
-    #[serde(rename = "_id")]
-    token_hash: String,
-    email: String,
-    first_name: String,
-    last_name: String,
-    password_hash: String,
-    organisation: String,
-    lang: String,
-    expires_at: i64,
-    used_at: Option<i64>,
-    created_at: i64,
-}
-
-fn role(s: &str) -> StoreResult<Role> {
-    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
+    pub(crate) org_id: OrgId,
+    pub(crate) user_id: UserId,
+    pub(crate) role: Role,
+    #[serde(with = "millis")]
+    pub(crate) created_at: OffsetDateTime,
 }
 
 impl MongoStore {
-    pub(crate) fn users(&self) -> mongodb::Collection<UserDoc> {
+    pub(crate) fn users(&self) -> mongodb::Collection<UserRecord> {
         self.typed("users")
     }
-    fn orgs(&self) -> mongodb::Collection<OrgDoc> {
+    fn orgs(&self) -> mongodb::Collection<OrgRecord> {
         self.typed("organisations")
     }
     pub(crate) fn members(&self) -> mongodb::Collection<MembershipDoc> {
         self.typed("memberships")
-    }
-}
-
-impl From<&UserRecord> for UserDoc {
-    fn from(user: &UserRecord) -> Self {
-        UserDoc {
-            id: user.id.as_str().to_owned(),
-            email: user.email.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            password_hash: user.password_hash.clone(),
-            lang: user.lang.clone(),
-            created_at: to_millis(user.created_at),
-        }
     }
 }
 
@@ -120,19 +45,14 @@ impl AccountStore for MongoStore {
     async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()> {
         // No multi-document transaction: the user goes first (its unique e-mail index decides),
         // and a later failure removes what was written.
-        self.users().insert_one(UserDoc::from(user)).await.map_err(backend)?;
+        self.users().insert_one(user).await.map_err(backend)?;
         let rest = async {
-            let o = OrgDoc {
-                id: org.id.as_str().to_owned(),
-                name: org.name.clone(),
-                created_at: to_millis(org.created_at),
-            };
-            self.orgs().insert_one(o).await?;
+            self.orgs().insert_one(org).await?;
             let m = MembershipDoc {
-                org_id: org.id.as_str().to_owned(),
-                user_id: user.id.as_str().to_owned(),
-                role: Role::Owner.as_str().to_owned(),
-                created_at: to_millis(user.created_at),
+                org_id: org.id.clone(),
+                user_id: user.id.clone(),
+                role: Role::Owner,
+                created_at: user.created_at,
             };
             self.members().insert_one(m).await.map(|_| ())
         };
@@ -145,11 +65,11 @@ impl AccountStore for MongoStore {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        Ok(self.users().find_one(doc! { "email": email }).await.map_err(backend)?.map(Into::into))
+        Ok(self.users().find_one(doc! { "email": email }).await.map_err(backend)?)
     }
 
     async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
-        Ok(self.users().find_one(doc! { "_id": id.as_str() }).await.map_err(backend)?.map(Into::into))
+        Ok(self.users().find_one(doc! { "_id": id.as_str() }).await.map_err(backend)?)
     }
 
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
@@ -172,43 +92,28 @@ impl AccountStore for MongoStore {
             .find_one(doc! { "org_id": org.as_str(), "user_id": user.as_str() })
             .await
             .map_err(backend)?;
-        found.map(|m| role(&m.role)).transpose()
+        Ok(found.map(|m| m.role))
     }
 
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {
-        let members: Vec<MembershipDoc> = self
-            .members()
-            .find(doc! { "user_id": user.as_str() })
-            .sort(doc! { "created_at": 1, "org_id": 1 })
-            .await
-            .map_err(backend)?
-            .try_collect()
-            .await
-            .map_err(backend)?;
-        let mut out = Vec::with_capacity(members.len());
-        for m in members {
-            if let Some(o) = self.orgs().find_one(doc! { "_id": &m.org_id }).await.map_err(backend)? {
-                let org = OrgRecord { id: OrgId::new(o.id), name: o.name, created_at: from_millis(o.created_at) };
-                out.push(MembershipRecord { org, role: role(&m.role)? });
-            }
-        }
-        Ok(out)
+        // One aggregation: the user's memberships, oldest first, each joined with its organisation.
+        let pipeline = vec![
+            doc! { "$match": { "user_id": user.as_str() } },
+            doc! { "$sort": { "created_at": 1, "org_id": 1 } },
+            doc! { "$lookup": { "from": "organisations", "localField": "org_id", "foreignField": "_id", "as": "org" } },
+            doc! { "$unwind": "$org" },
+            doc! { "$project": { "_id": 0, "org": 1, "role": 1 } },
+        ];
+        let found = self.members().aggregate(pipeline).with_type::<MembershipRecord>().await.map_err(backend)?;
+        found.try_collect().await.map_err(backend)
     }
 
     async fn record_login(&self, e: &LoginEvent) -> StoreResult<()> {
-        let doc = LoginDoc {
-            id: e.id.clone(),
-            user_id: e.user_id.as_str().to_owned(),
-            at: to_millis(e.at),
-            ip: e.ip.clone(),
-            user_agent: e.user_agent.clone(),
-        };
-        self.typed::<LoginDoc>("login_events").insert_one(doc).await.map(|_| ()).map_err(backend)
+        self.typed::<LoginEvent>("login_events").insert_one(e).await.map(|_| ()).map_err(backend)
     }
 
     async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>> {
-        let docs: Vec<LoginDoc> = self
-            .typed::<LoginDoc>("login_events")
+        self.typed::<LoginEvent>("login_events")
             .find(doc! { "user_id": user.as_str() })
             .sort(doc! { "at": -1, "_id": 1 })
             .limit(limit as i64)
@@ -216,17 +121,7 @@ impl AccountStore for MongoStore {
             .map_err(backend)?
             .try_collect()
             .await
-            .map_err(backend)?;
-        Ok(docs
-            .into_iter()
-            .map(|d| LoginEvent {
-                id: d.id,
-                user_id: UserId::new(d.user_id),
-                at: from_millis(d.at),
-                ip: d.ip,
-                user_agent: d.user_agent,
-            })
-            .collect())
+            .map_err(backend)
     }
 
     async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
@@ -248,19 +143,7 @@ impl AccountStore for MongoStore {
     }
 
     async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
-        let doc = RegistrationDoc {
-            token_hash: r.token_hash.clone(),
-            email: r.email.clone(),
-            first_name: r.first_name.clone(),
-            last_name: r.last_name.clone(),
-            password_hash: r.password_hash.clone(),
-            organisation: r.organisation.clone(),
-            lang: r.lang.clone(),
-            expires_at: to_millis(r.expires_at),
-            used_at: r.used_at.map(to_millis),
-            created_at: to_millis(r.created_at),
-        };
-        self.typed::<RegistrationDoc>("registrations").insert_one(doc).await.map(|_| ()).map_err(backend)
+self.typed::<PendingRegistration>("registrations").insert_one(r).await.map(|_| ()).map_err(backend)
     }
 
     async fn take_registration(
@@ -270,24 +153,11 @@ impl AccountStore for MongoStore {
     ) -> StoreResult<Option<PendingRegistration>> {
         let now = to_millis(now);
         let filter = doc! { "_id": token_hash, "used_at": mongodb::bson::Bson::Null, "expires_at": { "$gt": now } };
-        let found = self
-            .typed::<RegistrationDoc>("registrations")
+        self.typed::<PendingRegistration>("registrations")
             .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
             .return_document(mongodb::options::ReturnDocument::After)
             .await
-            .map_err(backend)?;
-        Ok(found.map(|d| PendingRegistration {
-            token_hash: d.token_hash,
-            email: d.email,
-            first_name: d.first_name,
-            last_name: d.last_name,
-            password_hash: d.password_hash,
-            organisation: d.organisation,
-            lang: d.lang,
-            expires_at: from_millis(d.expires_at),
-            used_at: d.used_at.map(from_millis),
-            created_at: from_millis(d.created_at),
-        }))
+            .map_err(backend)
     }
 
     async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64> {

@@ -1,11 +1,9 @@
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::{StoreError, StoreResult, to_millis};
 use crate::storage::accounts::{AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
 macro_rules! user_columns {
@@ -26,21 +24,6 @@ pub(crate) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sql
         .bind(to_millis(user.created_at))
 }
 
-pub(crate) fn user_from_row(r: &SqliteRow) -> StoreResult<UserRecord> {
-    Ok(UserRecord {
-        id: UserId::new(r.try_get::<String, _>("id").map_err(backend)?),
-        email: r.try_get("email").map_err(backend)?,
-        first_name: r.try_get("first_name").map_err(backend)?,
-        last_name: r.try_get("last_name").map_err(backend)?,
-        password_hash: r.try_get("password_hash").map_err(backend)?,
-        lang: r.try_get("lang").map_err(backend)?,
-        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-    })
-}
-
-fn role(s: &str) -> StoreResult<Role> {
-    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
-}
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -66,21 +49,19 @@ impl AccountStore for SqliteStore {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE email = ?"))
+        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = ?"))
             .bind(email)
             .fetch_optional(&self.pool)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(user_from_row).transpose()
+            .map_err(backend)
     }
 
     async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
+        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(user_from_row).transpose()
+            .map_err(backend)
     }
 
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
@@ -112,30 +93,18 @@ impl AccountStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        found.as_deref().map(role).transpose()
+        found.map(Role::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT o.id, o.name, o.created_at, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id \
              WHERE m.user_id = ? ORDER BY m.created_at, o.id",
         )
         .bind(user.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok(MembershipRecord {
-                    org: OrgRecord {
-                        id: OrgId::new(r.try_get::<String, _>("id").map_err(backend)?),
-                        name: r.try_get("name").map_err(backend)?,
-                        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-                    },
-                    role: role(&r.try_get::<String, _>("role").map_err(backend)?)?,
-                })
-            })
-            .collect()
+        .map_err(backend)
     }
 
     async fn record_login(&self, e: &LoginEvent) -> StoreResult<()> {
@@ -152,25 +121,14 @@ impl AccountStore for SqliteStore {
     }
 
     async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT id, user_id, at, ip, user_agent FROM login_events WHERE user_id = ? ORDER BY at DESC, id LIMIT ?",
         )
         .bind(user.as_str())
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok(LoginEvent {
-                    id: r.try_get("id").map_err(backend)?,
-                    user_id: UserId::new(r.try_get::<String, _>("user_id").map_err(backend)?),
-                    at: from_millis(r.try_get("at").map_err(backend)?),
-                    ip: r.try_get("ip").map_err(backend)?,
-                    user_agent: r.try_get("user_agent").map_err(backend)?,
-                })
-            })
-            .collect()
+        .map_err(backend)
     }
 
     async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
@@ -229,7 +187,7 @@ impl AccountStore for SqliteStore {
         now: OffsetDateTime,
     ) -> StoreResult<Option<PendingRegistration>> {
         let now = to_millis(now);
-        let row = sqlx::query(
+        sqlx::query_as(
             "UPDATE registrations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
              RETURNING token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
              created_at",
@@ -239,22 +197,7 @@ impl AccountStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.map(|r| {
-            Ok(PendingRegistration {
-                token_hash: r.try_get("token_hash").map_err(backend)?,
-                email: r.try_get("email").map_err(backend)?,
-                first_name: r.try_get("first_name").map_err(backend)?,
-                last_name: r.try_get("last_name").map_err(backend)?,
-                password_hash: r.try_get("password_hash").map_err(backend)?,
-                organisation: r.try_get("organisation").map_err(backend)?,
-                lang: r.try_get("lang").map_err(backend)?,
-                expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
-                used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
-                created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-            })
-        })
-        .transpose()
+        .map_err(backend)
     }
 
     async fn purge_stale_sign_ups(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> StoreResult<u64> {

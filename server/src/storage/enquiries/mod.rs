@@ -5,9 +5,10 @@ pub(crate) mod contract;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
 
-use super::StoreResult;
+use super::{StoreResult, millis};
 use app::enquiries::model::Enquiry;
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -18,9 +19,12 @@ pub trait EnquiryStore: Send + Sync {
 }
 
 /// A stored contact-form message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredEnquiry {
+    #[serde(rename = "_id")]
     pub id: String,
+    #[serde(flatten)]
     pub message: Enquiry,
+    #[serde(with = "millis")]
     pub received_at: OffsetDateTime,
 }

@@ -4,6 +4,9 @@ use crate::storage::enquiries::{EnquiryStore, StoredEnquiry};
 use app::enquiries::model::Enquiry;
 use app::i18n::Lang;
 use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 #[async_trait]
@@ -28,30 +31,33 @@ impl EnquiryStore for SqliteStore {
     }
 
     async fn recent_enquiries(&self, limit: u32) -> StoreResult<Vec<StoredEnquiry>> {
-        type Row = (String, String, String, Option<String>, String, String, String);
-        let rows: Vec<Row> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, name, email, company, message, lang, received_at FROM contact_messages \
              ORDER BY received_at DESC, id DESC LIMIT ?",
         )
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
-        rows.into_iter()
-            .map(|(id, name, email, company, message, lang, received_at)| {
-                Ok(StoredEnquiry {
-                    id,
-                    message: Enquiry {
-                        name,
-                        email,
-                        company,
-                        message,
-                        lang: Lang::from_code(&lang).ok_or_else(|| StoreError::Corrupt(format!("lang {lang}")))?,
-                    },
-                    received_at: time::OffsetDateTime::parse(&received_at, &Rfc3339)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                })
-            })
-            .collect()
+        .map_err(backend)
+    }
+}
+
+/// This table predates millisecond columns: `received_at` is RFC 3339 text and `lang` a code.
+impl sqlx::FromRow<'_, SqliteRow> for StoredEnquiry {
+    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+        let corrupt = |index: &str, e: String| sqlx::Error::ColumnDecode { index: index.into(), source: e.into() };
+        let lang: String = r.try_get("lang")?;
+        let received_at: String = r.try_get("received_at")?;
+        Ok(StoredEnquiry {
+            id: r.try_get("id")?,
+            message: Enquiry {
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                company: r.try_get("company")?,
+                message: r.try_get("message")?,
+                lang: Lang::from_code(&lang).ok_or_else(|| corrupt("lang", lang.clone()))?,
+            },
+            received_at: OffsetDateTime::parse(&received_at, &Rfc3339).map_err(|e| corrupt("received_at", e.to_string()))?,
+        })
     }
 }

@@ -5,8 +5,9 @@ pub(crate) mod contract;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
 
-use super::StoreResult;
+use super::{Millis, OptionMillis, StoreError, StoreResult, json_text, millis, option_millis};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A durable queue shared by every instance: at-least-once delivery through leases.
@@ -53,7 +54,8 @@ pub struct NewJob {
     pub max_attempts: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum JobStatus {
     Queued,
     Running,
@@ -77,16 +79,32 @@ impl JobStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+impl TryFrom<String> for JobStatus {
+    type Error = StoreError;
+
+    fn try_from(s: String) -> StoreResult<Self> {
+        JobStatus::parse(&s).ok_or(StoreError::Corrupt(format!("job status {s}")))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow, Deserialize)]
 pub struct Job {
+    #[serde(rename = "_id")]
     pub id: String,
     pub kind: String,
+    #[sqlx(json)]
+    #[serde(deserialize_with = "json_text")]
     pub payload: serde_json::Value,
+    #[sqlx(try_from = "String")]
     pub status: JobStatus,
     /// Attempts started so far, including the current one.
     pub attempts: u32,
     pub max_attempts: u32,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub run_at: OffsetDateTime,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub lease_until: Option<OffsetDateTime>,
     pub locked_by: Option<String>,
     pub last_error: Option<String>,

@@ -1,11 +1,10 @@
 use crate::storage::mongo::{MongoStore, backend, is_duplicate};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::{StoreError, StoreResult, to_millis};
 use crate::storage::jobs::{Job, JobStatus, JobStore, NewJob};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, doc};
 use mongodb::options::ReturnDocument;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// This area's indexes (see `MongoStore::index`).
@@ -15,47 +14,8 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("jobs", doc! { "idempotency_key": 1 }, Some("idempotency_key")).await
 }
 
-#[derive(Serialize, Deserialize)]
-struct JobDoc {
-    #[serde(rename = "_id")]
-    id: String,
-    kind: String,
-    /// JSON text: payloads round-trip exactly, whatever their numbers.
-    payload: String,
-    status: String,
-    attempts: i64,
-    max_attempts: i64,
-    run_at: i64,
-    lease_until: Option<i64>,
-    locked_by: Option<String>,
-    last_error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    idempotency_key: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl TryFrom<JobDoc> for Job {
-    type Error = StoreError;
-
-    fn try_from(d: JobDoc) -> StoreResult<Job> {
-        Ok(Job {
-            status: JobStatus::parse(&d.status).ok_or_else(|| StoreError::Corrupt(d.status.clone()))?,
-            payload: serde_json::from_str(&d.payload).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            id: d.id,
-            kind: d.kind,
-            attempts: d.attempts as u32,
-            max_attempts: d.max_attempts as u32,
-            run_at: from_millis(d.run_at),
-            lease_until: d.lease_until.map(from_millis),
-            locked_by: d.locked_by,
-            last_error: d.last_error,
-        })
-    }
-}
-
 impl MongoStore {
-    fn jobs(&self) -> mongodb::Collection<JobDoc> {
+    fn jobs(&self) -> mongodb::Collection<Job> {
         self.typed("jobs")
     }
 
@@ -71,23 +31,18 @@ impl MongoStore {
 impl JobStore for MongoStore {
     async fn enqueue_job(&self, job: &NewJob) -> StoreResult<String> {
         let now = to_millis(OffsetDateTime::now_utc());
-        let doc = JobDoc {
-            id: uuid::Uuid::new_v4().to_string(),
-            kind: job.kind.clone(),
-            payload: job.payload.to_string(),
-            status: "queued".into(),
-            attempts: 0,
-            max_attempts: job.max_attempts as i64,
-            run_at: to_millis(job.run_at),
-            lease_until: None,
-            locked_by: None,
-            last_error: None,
-            idempotency_key: job.idempotency_key.clone(),
-            created_at: now,
-            updated_at: now,
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut doc = doc! {
+            "_id": &id, "kind": &job.kind, "payload": job.payload.to_string(), "status": JobStatus::Queued.as_str(),
+            "attempts": 0_i64, "max_attempts": job.max_attempts as i64, "run_at": to_millis(job.run_at),
+            "lease_until": Bson::Null, "locked_by": Bson::Null, "last_error": Bson::Null,
+            "created_at": now, "updated_at": now,
         };
-        let id = doc.id.clone();
-        match self.jobs().insert_one(doc).await {
+        if let Some(key) = &job.idempotency_key {
+            // Only jobs that have a key take part in the (partial) unique index.
+            doc.insert("idempotency_key", key);
+        }
+        match self.raw("jobs").insert_one(doc).await {
             Ok(_) => Ok(id),
             Err(e) if is_duplicate(&e) => {
                 let key = job.idempotency_key.as_deref().ok_or(StoreError::Duplicate)?;
@@ -113,14 +68,12 @@ impl JobStore for MongoStore {
             "$set": { "status": "running", "lease_until": to_millis(lease_until), "locked_by": worker, "updated_at": now },
             "$inc": { "attempts": 1 },
         };
-        let claimed = self
-            .jobs()
+        self.jobs()
             .find_one_and_update(filter, update)
             .sort(doc! { "run_at": 1, "created_at": 1 })
             .return_document(ReturnDocument::After)
             .await
-            .map_err(backend)?;
-        claimed.map(Job::try_from).transpose()
+            .map_err(backend)
     }
 
     async fn heartbeat_job(&self, id: &str, worker: &str, lease_until: OffsetDateTime) -> StoreResult<bool> {
@@ -163,12 +116,11 @@ impl JobStore for MongoStore {
     }
 
     async fn job(&self, id: &str) -> StoreResult<Option<Job>> {
-        self.jobs().find_one(doc! { "_id": id }).await.map_err(backend)?.map(Job::try_from).transpose()
+        self.jobs().find_one(doc! { "_id": id }).await.map_err(backend)
     }
 
     async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
-        let docs: Vec<JobDoc> = self
-            .jobs()
+        self.jobs()
             .find(doc! { "status": "dead" })
             .sort(doc! { "updated_at": -1, "_id": 1 })
             .limit(limit as i64)
@@ -176,8 +128,7 @@ impl JobStore for MongoStore {
             .map_err(backend)?
             .try_collect()
             .await
-            .map_err(backend)?;
-        docs.into_iter().map(Job::try_from).collect()
+            .map_err(backend)
     }
 
     async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64> {

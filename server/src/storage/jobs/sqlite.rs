@@ -1,8 +1,7 @@
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
-use crate::storage::jobs::{Job, JobStatus, JobStore, NewJob};
+use crate::storage::{StoreResult, to_millis};
+use crate::storage::jobs::{Job, JobStore, NewJob};
 use async_trait::async_trait;
-use sqlx::Row;
 use time::OffsetDateTime;
 
 /// The columns of a [`Job`], as a literal so queries stay `&'static str` (sqlx refuses built strings).
@@ -10,24 +9,6 @@ macro_rules! job_columns {
     () => {
         "id, kind, payload, status, attempts, max_attempts, run_at, lease_until, locked_by, last_error"
     };
-}
-
-fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Job> {
-    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
-    let status: String = row.try_get("status").map_err(backend)?;
-    let payload: String = row.try_get("payload").map_err(backend)?;
-    Ok(Job {
-        id: row.try_get("id").map_err(backend)?,
-        kind: row.try_get("kind").map_err(backend)?,
-        payload: serde_json::from_str(&payload).map_err(|e| corrupt(&e))?,
-        status: JobStatus::parse(&status).ok_or_else(|| corrupt(&status))?,
-        attempts: row.try_get::<i64, _>("attempts").map_err(backend)? as u32,
-        max_attempts: row.try_get::<i64, _>("max_attempts").map_err(backend)? as u32,
-        run_at: from_millis(row.try_get("run_at").map_err(backend)?),
-        lease_until: row.try_get::<Option<i64>, _>("lease_until").map_err(backend)?.map(from_millis),
-        locked_by: row.try_get("locked_by").map_err(backend)?,
-        last_error: row.try_get("last_error").map_err(backend)?,
-    })
 }
 
 #[async_trait]
@@ -70,7 +51,7 @@ impl JobStore for SqliteStore {
     ) -> StoreResult<Option<Job>> {
         let now = to_millis(now);
         // One statement: SQLite runs it under the write lock, so two workers never claim one job.
-        let row = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, locked_by = ?, \
              updated_at = ? WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= ?) \
              OR (status = 'running' AND lease_until < ?) ORDER BY run_at, created_at LIMIT 1) RETURNING ",
@@ -83,8 +64,7 @@ impl JobStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.as_ref().map(job_from_row).transpose()
+        .map_err(backend)
     }
 
     async fn heartbeat_job(&self, id: &str, worker: &str, lease_until: OffsetDateTime) -> StoreResult<bool> {
@@ -156,16 +136,15 @@ impl JobStore for SqliteStore {
     }
 
     async fn job(&self, id: &str) -> StoreResult<Option<Job>> {
-        let row = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = ?"))
+        sqlx::query_as(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(job_from_row).transpose()
+            .map_err(backend)
     }
 
     async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
-        let rows = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "SELECT ",
             job_columns!(),
             " FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC, id LIMIT ?"
@@ -173,8 +152,7 @@ impl JobStore for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
-        rows.iter().map(job_from_row).collect()
+        .map_err(backend)
     }
 
     async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64> {

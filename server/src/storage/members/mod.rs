@@ -5,11 +5,12 @@ pub(crate) mod contract;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
 
-use super::StoreResult;
+use super::{Millis, OptionMillis, StoreResult, millis, option_millis};
 use super::accounts::UserRecord;
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// Members of an organisation and invitations to join it. Every method takes the organisation,
@@ -43,17 +44,38 @@ pub trait MemberStore: Send + Sync {
     ) -> StoreResult<Option<InvitationRecord>>;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct InvitationRecord {
+    #[serde(rename = "_id")]
     pub id: String,
+    #[sqlx(try_from = "String")]
     pub org_id: OrgId,
     /// Lower-cased; only this address can accept.
     pub email: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub token_hash: String,
+    #[sqlx(try_from = "String")]
     pub invited_by: UserId,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub expires_at: OffsetDateTime,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub accepted_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub revoked_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
+}
+
+/// A member as both adapters read one: the user and their role in the organisation.
+#[derive(sqlx::FromRow, Deserialize)]
+pub(crate) struct MemberRow {
+    #[sqlx(flatten)]
+    pub(crate) user: UserRecord,
+    #[sqlx(try_from = "String")]
+    pub(crate) role: Role,
 }

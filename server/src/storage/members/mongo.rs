@@ -1,15 +1,15 @@
-use crate::storage::accounts::mongo::{MembershipDoc, UserDoc};
-use crate::storage::mongo::{MongoStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::StoreResult;
 use crate::storage::accounts::UserRecord;
-use crate::storage::members::{InvitationRecord, MemberStore};
+use crate::storage::accounts::mongo::MembershipDoc;
+use crate::storage::members::{InvitationRecord, MemberRow, MemberStore};
+use crate::storage::mongo::{MongoStore, backend};
+use crate::storage::to_millis;
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, doc};
 use mongodb::options::ReturnDocument;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// This area's indexes (see `MongoStore::index`).
@@ -18,45 +18,8 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("invitations", doc! { "org_id": 1, "created_at": -1 }, None).await
 }
 
-#[derive(Serialize, Deserialize)]
-struct InvitationDoc {
-    #[serde(rename = "_id")]
-    id: String,
-    org_id: String,
-    email: String,
-    role: String,
-    token_hash: String,
-    invited_by: String,
-    expires_at: i64,
-    accepted_at: Option<i64>,
-    revoked_at: Option<i64>,
-    created_at: i64,
-}
-
-fn role(s: &str) -> StoreResult<Role> {
-    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
-}
-
-impl TryFrom<InvitationDoc> for InvitationRecord {
-    type Error = StoreError;
-    fn try_from(d: InvitationDoc) -> StoreResult<Self> {
-        Ok(InvitationRecord {
-            role: role(&d.role)?,
-            id: d.id,
-            org_id: OrgId::new(d.org_id),
-            email: d.email,
-            token_hash: d.token_hash,
-            invited_by: UserId::new(d.invited_by),
-            expires_at: from_millis(d.expires_at),
-            accepted_at: d.accepted_at.map(from_millis),
-            revoked_at: d.revoked_at.map(from_millis),
-            created_at: from_millis(d.created_at),
-        })
-    }
-}
-
 impl MongoStore {
-    fn invitations(&self) -> mongodb::Collection<InvitationDoc> {
+    fn invitations(&self) -> mongodb::Collection<InvitationRecord> {
         self.typed("invitations")
     }
 
@@ -65,62 +28,32 @@ impl MongoStore {
         filter: mongodb::bson::Document,
         set: mongodb::bson::Document,
     ) -> StoreResult<Option<InvitationRecord>> {
-        let found = self
-            .invitations()
+        self.invitations()
             .find_one_and_update(filter, doc! { "$set": set })
             .return_document(ReturnDocument::After)
             .await
-            .map_err(backend)?;
-        found.map(InvitationRecord::try_from).transpose()
+            .map_err(backend)
     }
 }
 
 #[async_trait]
 impl MemberStore for MongoStore {
     async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>> {
-        let memberships: Vec<MembershipDoc> = self
-            .members()
-            .find(doc! { "org_id": org.as_str() })
-            .sort(doc! { "created_at": 1, "user_id": 1 })
-            .await
-            .map_err(backend)?
-            .try_collect()
-            .await
-            .map_err(backend)?;
-        let ids: Vec<&str> = memberships.iter().map(|m| m.user_id.as_str()).collect();
-        let users: Vec<UserDoc> = self
-            .users()
-            .find(doc! { "_id": { "$in": ids } })
-            .await
-            .map_err(backend)?
-            .try_collect()
-            .await
-            .map_err(backend)?;
-        let mut out = vec![];
-        for m in memberships {
-            if let Some(u) = users.iter().find(|u| u.id == m.user_id) {
-                let user = UserRecord {
-                    id: UserId::new(u.id.clone()),
-                    email: u.email.clone(),
-                    first_name: u.first_name.clone(),
-                    last_name: u.last_name.clone(),
-                    password_hash: u.password_hash.clone(),
-                    lang: u.lang.clone(),
-                    created_at: from_millis(u.created_at),
-                };
-                out.push((user, role(&m.role)?));
-            }
-        }
-        Ok(out)
+        // One aggregation: the organisation's memberships, oldest first, each joined with its user.
+        let pipeline = vec![
+            doc! { "$match": { "org_id": org.as_str() } },
+            doc! { "$sort": { "created_at": 1, "user_id": 1 } },
+            doc! { "$lookup": { "from": "users", "localField": "user_id", "foreignField": "_id", "as": "user" } },
+            doc! { "$unwind": "$user" },
+            doc! { "$project": { "_id": 0, "user": 1, "role": 1 } },
+        ];
+        let found = self.members().aggregate(pipeline).with_type::<MemberRow>().await.map_err(backend)?;
+        let rows: Vec<MemberRow> = found.try_collect().await.map_err(backend)?;
+        Ok(rows.into_iter().map(|m| (m.user, m.role)).collect())
     }
 
     async fn add_member(&self, org: &OrgId, user: &UserId, role: Role, at: OffsetDateTime) -> StoreResult<()> {
-        let m = MembershipDoc {
-            org_id: org.as_str().to_owned(),
-            user_id: user.as_str().to_owned(),
-            role: role.as_str().to_owned(),
-            created_at: to_millis(at),
-        };
+        let m = MembershipDoc { org_id: org.clone(), user_id: user.clone(), role, created_at: at };
         self.members().insert_one(m).await.map(|_| ()).map_err(backend)
     }
 
@@ -141,23 +74,11 @@ impl MemberStore for MongoStore {
     }
 
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()> {
-        self.users().insert_one(UserDoc::from(user)).await.map(|_| ()).map_err(backend)
+        self.users().insert_one(user).await.map(|_| ()).map_err(backend)
     }
 
     async fn create_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
-        let doc = InvitationDoc {
-            id: i.id.clone(),
-            org_id: i.org_id.as_str().to_owned(),
-            email: i.email.clone(),
-            role: i.role.as_str().to_owned(),
-            token_hash: i.token_hash.clone(),
-            invited_by: i.invited_by.as_str().to_owned(),
-            expires_at: to_millis(i.expires_at),
-            accepted_at: i.accepted_at.map(to_millis),
-            revoked_at: i.revoked_at.map(to_millis),
-            created_at: to_millis(i.created_at),
-        };
-        self.invitations().insert_one(doc).await.map(|_| ()).map_err(backend)
+self.invitations().insert_one(i).await.map(|_| ()).map_err(backend)
     }
 
     async fn pending_invitations(&self, org: &OrgId, now: OffsetDateTime) -> StoreResult<Vec<InvitationRecord>> {
@@ -165,21 +86,18 @@ impl MemberStore for MongoStore {
             "org_id": org.as_str(), "accepted_at": Bson::Null, "revoked_at": Bson::Null,
             "expires_at": { "$gt": to_millis(now) },
         };
-        let docs: Vec<InvitationDoc> = self
-            .invitations()
+        self.invitations()
             .find(filter)
             .sort(doc! { "created_at": -1, "_id": 1 })
             .await
             .map_err(backend)?
             .try_collect()
             .await
-            .map_err(backend)?;
-        docs.into_iter().map(InvitationRecord::try_from).collect()
+            .map_err(backend)
     }
 
     async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>> {
-        let found = self.invitations().find_one(doc! { "token_hash": token_hash }).await.map_err(backend)?;
-        found.map(InvitationRecord::try_from).transpose()
+        self.invitations().find_one(doc! { "token_hash": token_hash }).await.map_err(backend)
     }
 
     async fn accept_invitation(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<InvitationRecord>> {

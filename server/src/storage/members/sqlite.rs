@@ -1,13 +1,11 @@
-use crate::storage::accounts::sqlite::{insert_user, user_from_row};
+use crate::storage::accounts::sqlite::insert_user;
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
+use crate::storage::{StoreResult, to_millis};
 use crate::storage::accounts::UserRecord;
-use crate::storage::members::{InvitationRecord, MemberStore};
+use crate::storage::members::{InvitationRecord, MemberRow, MemberStore};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
 macro_rules! invitation_columns {
@@ -16,29 +14,10 @@ macro_rules! invitation_columns {
     };
 }
 
-fn role(s: &str) -> StoreResult<Role> {
-    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
-}
-
-fn invitation_from_row(r: &SqliteRow) -> StoreResult<InvitationRecord> {
-    Ok(InvitationRecord {
-        id: r.try_get("id").map_err(backend)?,
-        org_id: OrgId::new(r.try_get::<String, _>("org_id").map_err(backend)?),
-        email: r.try_get("email").map_err(backend)?,
-        role: role(&r.try_get::<String, _>("role").map_err(backend)?)?,
-        token_hash: r.try_get("token_hash").map_err(backend)?,
-        invited_by: UserId::new(r.try_get::<String, _>("invited_by").map_err(backend)?),
-        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
-        accepted_at: r.try_get::<Option<i64>, _>("accepted_at").map_err(backend)?.map(from_millis),
-        revoked_at: r.try_get::<Option<i64>, _>("revoked_at").map_err(backend)?.map(from_millis),
-        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-    })
-}
-
 #[async_trait]
 impl MemberStore for SqliteStore {
     async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>> {
-        let rows = sqlx::query(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT u.id, u.email, u.first_name, u.last_name, u.password_hash, u.lang, u.created_at, m.role \
              FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY m.created_at, u.id",
         )
@@ -46,7 +25,7 @@ impl MemberStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.iter().map(|r| Ok((user_from_row(r)?, role(&r.try_get::<String, _>("role").map_err(backend)?)?))).collect()
+        Ok(rows.into_iter().map(|m| (m.user, m.role)).collect())
     }
 
     async fn add_member(&self, org: &OrgId, user: &UserId, role: Role, at: OffsetDateTime) -> StoreResult<()> {
@@ -109,7 +88,7 @@ impl MemberStore for SqliteStore {
     }
 
     async fn pending_invitations(&self, org: &OrgId, now: OffsetDateTime) -> StoreResult<Vec<InvitationRecord>> {
-        let rows = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "SELECT ",
             invitation_columns!(),
             " FROM invitations WHERE org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? \
@@ -119,22 +98,20 @@ impl MemberStore for SqliteStore {
         .bind(to_millis(now))
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
-        rows.iter().map(invitation_from_row).collect()
+        .map_err(backend)
     }
 
     async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<InvitationRecord>> {
-        let row = sqlx::query(concat!("SELECT ", invitation_columns!(), " FROM invitations WHERE token_hash = ?"))
+        sqlx::query_as(concat!("SELECT ", invitation_columns!(), " FROM invitations WHERE token_hash = ?"))
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(invitation_from_row).transpose()
+            .map_err(backend)
     }
 
     async fn accept_invitation(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<InvitationRecord>> {
         let now = to_millis(now);
-        let row = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "UPDATE invitations SET accepted_at = ? WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL \
              AND expires_at > ? RETURNING ",
             invitation_columns!()
@@ -144,8 +121,7 @@ impl MemberStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.as_ref().map(invitation_from_row).transpose()
+        .map_err(backend)
     }
 
     async fn revoke_invitation(&self, org: &OrgId, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
@@ -169,7 +145,7 @@ impl MemberStore for SqliteStore {
         expires_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> StoreResult<Option<InvitationRecord>> {
-        let row = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE org_id = ? AND id = ? AND accepted_at IS NULL \
              AND revoked_at IS NULL AND expires_at > ? RETURNING ",
             invitation_columns!()
@@ -181,7 +157,6 @@ impl MemberStore for SqliteStore {
         .bind(to_millis(now))
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.as_ref().map(invitation_from_row).transpose()
+        .map_err(backend)
     }
 }

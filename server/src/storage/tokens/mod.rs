@@ -5,10 +5,11 @@ pub(crate) mod contract;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
 
-use super::StoreResult;
+use super::{Millis, OptionMillis, OptionOrgId, StoreResult, millis, option_millis};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -36,26 +37,44 @@ pub trait TokenStore: Send + Sync {
 
 /// A refresh token as stored: only its SHA-256 hash. `expires_at` is the family's absolute end:
 /// rotation copies it, never extends it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct RefreshTokenRecord {
+    #[serde(rename = "_id")]
     pub token_hash: String,
     pub user_id: String,
     pub family_id: String,
     /// The organisation the session is signed in to.
+    #[sqlx(try_from = "OptionOrgId")]
+    #[serde(default)]
     pub org_id: Option<OrgId>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub expires_at: OffsetDateTime,
     /// Set when rotated: a second use is a replay.
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub used_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub revoked_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct ResetTokenRecord {
+    #[serde(rename = "_id")]
     pub token_hash: String,
     pub user_id: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub expires_at: OffsetDateTime,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
     pub used_at: Option<OffsetDateTime>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
 }
 
@@ -66,15 +85,13 @@ pub struct PurgeCounts {
 }
 
 /// The member behind a session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Deserialize)]
 pub struct SessionMember {
+    #[sqlx(try_from = "String")]
     pub user_id: UserId,
+    #[sqlx(try_from = "String")]
     pub org_id: OrgId,
+    #[sqlx(try_from = "String")]
     pub role: Role,
 }
 
-/// Builds a [`SessionMember`] from stored strings (both adapters).
-pub(crate) fn session_member(user: String, org: String, role: &str) -> StoreResult<SessionMember> {
-    let role = Role::parse(role).ok_or_else(|| super::StoreError::Corrupt(format!("role {role}")))?;
-    Ok(SessionMember { user_id: UserId::new(user), org_id: OrgId::new(org), role })
-}

@@ -1,12 +1,11 @@
 use crate::storage::mongo::{MongoStore, backend};
-use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
-use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore, session_member};
-use app::ids::{OrgId, UserId};
+use crate::storage::{StoreResult, to_millis};
+use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore};
+use app::ids::UserId;
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, doc};
 use mongodb::options::ReturnDocument;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// This area's indexes (see `MongoStore::index`).
@@ -18,62 +17,12 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("password_reset_tokens", doc! { "user_id": 1 }, None).await
 }
 
-#[derive(Serialize, Deserialize)]
-struct RefreshDoc {
-    #[serde(rename = "_id")]
-    token_hash: String,
-    user_id: String,
-    family_id: String,
-    org_id: Option<String>,
-    expires_at: i64,
-    used_at: Option<i64>,
-    revoked_at: Option<i64>,
-    created_at: i64,
-}
-
-impl From<RefreshDoc> for RefreshTokenRecord {
-    fn from(d: RefreshDoc) -> Self {
-        RefreshTokenRecord {
-            token_hash: d.token_hash,
-            user_id: d.user_id,
-            family_id: d.family_id,
-            org_id: d.org_id.map(OrgId::new),
-            expires_at: from_millis(d.expires_at),
-            used_at: d.used_at.map(from_millis),
-            revoked_at: d.revoked_at.map(from_millis),
-            created_at: from_millis(d.created_at),
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct ResetDoc {
-    #[serde(rename = "_id")]
-    token_hash: String,
-    user_id: String,
-    expires_at: i64,
-    used_at: Option<i64>,
-    created_at: i64,
-}
-
-impl From<ResetDoc> for ResetTokenRecord {
-    fn from(d: ResetDoc) -> Self {
-        ResetTokenRecord {
-            token_hash: d.token_hash,
-            user_id: d.user_id,
-            expires_at: from_millis(d.expires_at),
-            used_at: d.used_at.map(from_millis),
-            created_at: from_millis(d.created_at),
-        }
-    }
-}
-
 impl MongoStore {
-    fn refresh_tokens(&self) -> mongodb::Collection<RefreshDoc> {
+    fn refresh_tokens(&self) -> mongodb::Collection<RefreshTokenRecord> {
         self.typed("refresh_tokens")
     }
 
-    fn reset_tokens(&self) -> mongodb::Collection<ResetDoc> {
+    fn reset_tokens(&self) -> mongodb::Collection<ResetTokenRecord> {
         self.typed("password_reset_tokens")
     }
 }
@@ -81,34 +30,22 @@ impl MongoStore {
 #[async_trait]
 impl TokenStore for MongoStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        let doc = RefreshDoc {
-            token_hash: t.token_hash.clone(),
-            user_id: t.user_id.clone(),
-            family_id: t.family_id.clone(),
-            org_id: t.org_id.as_ref().map(|o| o.as_str().to_owned()),
-            expires_at: to_millis(t.expires_at),
-            used_at: t.used_at.map(to_millis),
-            revoked_at: t.revoked_at.map(to_millis),
-            created_at: to_millis(t.created_at),
-        };
-        self.refresh_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+self.refresh_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
     async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
         let now = to_millis(now);
         let filter =
             doc! { "_id": hash, "used_at": Bson::Null, "revoked_at": Bson::Null, "expires_at": { "$gt": now } };
-        let found = self
-            .refresh_tokens()
+        self.refresh_tokens()
             .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
             .return_document(ReturnDocument::After)
             .await
-            .map_err(backend)?;
-        Ok(found.map(Into::into))
+            .map_err(backend)
     }
 
     async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
-        Ok(self.refresh_tokens().find_one(doc! { "_id": hash }).await.map_err(backend)?.map(Into::into))
+        self.refresh_tokens().find_one(doc! { "_id": hash }).await.map_err(backend)
     }
 
     async fn session_member(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>> {
@@ -126,10 +63,8 @@ impl TokenStore for MongoStore {
             doc! { "$unwind": "$membership" },
             doc! { "$project": { "_id": 0, "user_id": 1, "org_id": 1, "role": "$membership.role" } },
         ];
-        let mut found = self.raw("refresh_tokens").aggregate(pipeline).await.map_err(backend)?;
-        let Some(d) = found.try_next().await.map_err(backend)? else { return Ok(None) };
-        let field = |k: &str| d.get_str(k).map(str::to_owned).map_err(|e| StoreError::Corrupt(e.to_string()));
-        session_member(field("user_id")?, field("org_id")?, &field("role")?).map(Some)
+        let mut found = self.refresh_tokens().aggregate(pipeline).with_type::<SessionMember>().await.map_err(backend)?;
+        found.try_next().await.map_err(backend)
     }
 
     async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
@@ -147,26 +82,17 @@ impl TokenStore for MongoStore {
     }
 
     async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
-        let doc = ResetDoc {
-            token_hash: t.token_hash.clone(),
-            user_id: t.user_id.clone(),
-            expires_at: to_millis(t.expires_at),
-            used_at: t.used_at.map(to_millis),
-            created_at: to_millis(t.created_at),
-        };
-        self.reset_tokens().insert_one(doc).await.map(|_| ()).map_err(backend)
+self.reset_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
     async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
         let now = to_millis(now);
         let filter = doc! { "_id": hash, "used_at": Bson::Null, "expires_at": { "$gt": now } };
-        let found = self
-            .reset_tokens()
+        self.reset_tokens()
             .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
             .return_document(ReturnDocument::After)
             .await
-            .map_err(backend)?;
-        Ok(found.map(Into::into))
+            .map_err(backend)
     }
 
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {

@@ -1,10 +1,8 @@
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::{StoreResult, from_millis, to_millis};
-use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore, session_member};
-use app::ids::{OrgId, UserId};
+use crate::storage::{StoreResult, to_millis};
+use crate::storage::tokens::{PurgeCounts, RefreshTokenRecord, ResetTokenRecord, SessionMember, TokenStore};
+use app::ids::UserId;
 use async_trait::async_trait;
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
 macro_rules! refresh_columns {
@@ -17,29 +15,6 @@ macro_rules! reset_columns {
     () => {
         "token_hash, user_id, expires_at, used_at, created_at"
     };
-}
-
-fn refresh_from_row(r: &SqliteRow) -> StoreResult<RefreshTokenRecord> {
-    Ok(RefreshTokenRecord {
-        token_hash: r.try_get("token_hash").map_err(backend)?,
-        user_id: r.try_get("user_id").map_err(backend)?,
-        family_id: r.try_get("family_id").map_err(backend)?,
-        org_id: r.try_get::<Option<String>, _>("org_id").map_err(backend)?.map(OrgId::new),
-        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
-        used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
-        revoked_at: r.try_get::<Option<i64>, _>("revoked_at").map_err(backend)?.map(from_millis),
-        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-    })
-}
-
-fn reset_from_row(r: &SqliteRow) -> StoreResult<ResetTokenRecord> {
-    Ok(ResetTokenRecord {
-        token_hash: r.try_get("token_hash").map_err(backend)?,
-        user_id: r.try_get("user_id").map_err(backend)?,
-        expires_at: from_millis(r.try_get("expires_at").map_err(backend)?),
-        used_at: r.try_get::<Option<i64>, _>("used_at").map_err(backend)?.map(from_millis),
-        created_at: from_millis(r.try_get("created_at").map_err(backend)?),
-    })
 }
 
 #[async_trait]
@@ -62,7 +37,7 @@ impl TokenStore for SqliteStore {
 
     async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
         let now = to_millis(now);
-        let row = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL \
              AND expires_at > ? RETURNING ",
             refresh_columns!()
@@ -72,21 +47,19 @@ impl TokenStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.as_ref().map(refresh_from_row).transpose()
+        .map_err(backend)
     }
 
     async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
-        let row = sqlx::query(concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?"))
+        sqlx::query_as(concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?"))
             .bind(hash)
             .fetch_optional(&self.pool)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(refresh_from_row).transpose()
+            .map_err(backend)
     }
 
     async fn session_member(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>> {
-        let row: Option<(String, String, String)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT t.user_id, t.org_id, m.role FROM refresh_tokens t \
              JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id \
              WHERE t.token_hash = ? AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ?",
@@ -95,8 +68,7 @@ impl TokenStore for SqliteStore {
         .bind(to_millis(now))
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.map(|(user, org, role)| session_member(user, org, &role)).transpose()
+        .map_err(backend)
     }
 
     async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
@@ -134,7 +106,7 @@ impl TokenStore for SqliteStore {
 
     async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
         let now = to_millis(now);
-        let row = sqlx::query(concat!(
+        sqlx::query_as(concat!(
             "UPDATE password_reset_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
              RETURNING ",
             reset_columns!()
@@ -144,8 +116,7 @@ impl TokenStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(backend)?;
-        row.as_ref().map(reset_from_row).transpose()
+        .map_err(backend)
     }
 
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
