@@ -81,7 +81,7 @@ impl Config {
         if !(public_url.is_empty() || public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("ADRONX_PUBLIC_URL must start with http:// or https://");
         }
-        Ok(Self {
+        let config = Self {
             addr,
             data_dir: get("ADRONX_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             public_url,
@@ -120,7 +120,17 @@ impl Config {
                 whatsapp_verify_token: get("ADRONX_WHATSAPP_VERIFY_TOKEN").map(SecretString::from),
                 anthropic_api_key: get("ADRONX_ANTHROPIC_API_KEY").map(SecretString::from),
             },
-        })
+        };
+        if config.environment == Environment::Production {
+            // Cookies are `Secure` only behind an https public URL, and log collectors read JSON.
+            if !config.is_https() {
+                bail!("ADRONX_ENV=production needs an https:// ADRONX_PUBLIC_URL (session cookies must be Secure)");
+            }
+            if !config.log_json {
+                bail!("ADRONX_ENV=production needs ADRONX_LOG_FORMAT=json");
+            }
+        }
+        Ok(config)
     }
 
     pub fn is_https(&self) -> bool {
@@ -162,5 +172,18 @@ mod tests {
         let c = with(&[("ADRONX_PUBLIC_URL", "https://app.adronx.com/")]).unwrap();
         assert_eq!(c.public_url, "https://app.adronx.com");
         assert!(c.is_https());
+    }
+
+    #[test]
+    fn production_refuses_plain_http_and_unstructured_logs() {
+        let err = with(&[("ADRONX_ENV", "production")]).unwrap_err().to_string();
+        assert!(err.contains("https"), "{err}");
+        let err = with(&[("ADRONX_ENV", "production"), ("ADRONX_PUBLIC_URL", "http://app.example")]).unwrap_err();
+        assert!(err.to_string().contains("https"));
+        let err = with(&[("ADRONX_ENV", "production"), ("ADRONX_PUBLIC_URL", "https://app.example")]).unwrap_err();
+        assert!(err.to_string().contains("ADRONX_LOG_FORMAT=json"));
+        let ok =
+            [("ADRONX_ENV", "production"), ("ADRONX_PUBLIC_URL", "https://app.example"), ("ADRONX_LOG_FORMAT", "json")];
+        assert!(with(&ok).is_ok());
     }
 }

@@ -26,12 +26,16 @@ pub async fn register(
 
 #[server(name = ConfirmRegistration, prefix = "/api", endpoint = "auth/confirm")]
 pub async fn confirm_registration(token: String) -> Result<AccessGrant, AppError> {
+    // Every call that starts a session is refused cross-site, so another site cannot sign a
+    // visitor in to an account of its choosing (login CSRF).
+    require_same_origin()?;
     let result = services()?.accounts.confirm_registration(&token, client_info()).await;
     finish_session(result, "/app", "confirm").await
 }
 
 #[server(name = SignIn, prefix = "/api", endpoint = "auth/login")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<AccessGrant, AppError> {
+    require_same_origin()?;
     let result = services()?.accounts.login(&email, password, client_info()).await;
     finish_session(result, &super::safe_next(next.as_deref().unwrap_or("/app")), "login").await
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {
     super::model::Role,
     crate::ids::UserId,
-    crate::server::request::client_info,
+    crate::server::request::{client_info, require_same_origin},
     crate::server::respond::{finish_form, finish_session},
     crate::server::{caller, services},
 };
@@ -71,6 +71,7 @@ pub async fn accept_invitation(
     last_name: Option<String>,
     password: String,
 ) -> Result<AccessGrant, AppError> {
+    require_same_origin()?;
     let names = (first_name.unwrap_or_default(), last_name.unwrap_or_default());
     let result = services()?.members.accept(&token, names, password, client_info()).await;
     finish_session(result, "/app", "invite").await

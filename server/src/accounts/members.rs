@@ -214,7 +214,7 @@ impl Members for MemberService {
         let password = Password::parse(password)?;
         let newcomer = match &existing {
             Some(user) => {
-                if !password::verify(&password, Some(&user.password_hash)).await {
+                if !password::verify(&password, Some(&user.password_hash), self.cost).await {
                     return Err(AccountsError::BadCredentials);
                 }
                 None

@@ -5,7 +5,8 @@
 use app::accounts::port::AccountsError;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 pub const MIN_CHARS: usize = 12;
 /// Longer inputs are refused rather than hashed: a cheap guard against hashing megabytes.
@@ -38,21 +39,31 @@ pub async fn hash(password: &Password, cost: u32) -> anyhow::Result<String> {
     Ok(tokio::task::spawn_blocking(move || bcrypt::hash(pre, cost)).await??)
 }
 
-/// Checks `password` against `hash`; with `None` (no such user) it checks against a dummy hash
-/// so the answer takes as long as for a real account.
-pub async fn verify(password: &Password, hash: Option<&str>) -> bool {
+/// Checks `password` against `hash`; with `None` (no such user) it checks against a dummy hash of
+/// the configured `cost`, so the answer takes as long as for a real account.
+pub async fn verify(password: &Password, hash: Option<&str>, cost: u32) -> bool {
     let pre = password.prehash();
     let (hash, real) = match hash {
         Some(h) => (h.to_owned(), true),
-        None => (dummy_hash().to_owned(), false),
+        None => (dummy_hash(cost).await, false),
     };
     let ok = tokio::task::spawn_blocking(move || bcrypt::verify(pre, &hash).unwrap_or(false)).await.unwrap_or(false);
     ok && real
 }
 
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| bcrypt::hash("adronx-dummy-password-for-timing", COST).expect("bcrypt works"))
+/// One dummy hash per cost, made once (off the async threads) and kept.
+async fn dummy_hash(cost: u32) -> String {
+    static DUMMIES: OnceLock<Mutex<HashMap<u32, String>>> = OnceLock::new();
+    let dummies = DUMMIES.get_or_init(Default::default);
+    if let Some(h) = dummies.lock().expect("dummy hashes").get(&cost) {
+        return h.clone();
+    }
+    let made = tokio::task::spawn_blocking(move || bcrypt::hash("adronx-dummy-password-for-timing", cost))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    dummies.lock().expect("dummy hashes").entry(cost).or_insert(made).clone()
 }
 
 #[cfg(test)]
@@ -75,16 +86,38 @@ mod tests {
         // Two passwords that share their first 72 bytes must not be interchangeable.
         let base = "x".repeat(80);
         let h = hash(&pw(&format!("{base}-one")), 4).await.unwrap();
-        assert!(verify(&pw(&format!("{base}-one")), Some(&h)).await);
-        assert!(!verify(&pw(&format!("{base}-two")), Some(&h)).await);
+        assert!(verify(&pw(&format!("{base}-one")), Some(&h), 4).await);
+        assert!(!verify(&pw(&format!("{base}-two")), Some(&h), 4).await);
         let arabic = "كلمة مرور طويلة جدا";
         let h = hash(&pw(arabic), 4).await.unwrap();
-        assert!(verify(&pw(arabic), Some(&h)).await);
+        assert!(verify(&pw(arabic), Some(&h), 4).await);
         assert!(h.starts_with("$2b$04$"));
     }
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies() {
-        assert!(!verify(&pw("adronx-dummy-password-for-timing"), None).await);
+        assert!(!verify(&pw("adronx-dummy-password-for-timing"), None, 4).await);
+    }
+
+    /// A dummy of another cost than real accounts' would tell a guesser which addresses exist.
+    #[tokio::test]
+    async fn the_unknown_address_path_takes_as_long_as_a_real_check() {
+        let cost = 10;
+        let real = hash(&pw("a-real-password-123"), cost).await.unwrap();
+        let guess = pw("a-wrong-guess-4567");
+        verify(&guess, None, cost).await;
+        let (mut known, mut unknown) = (vec![], vec![]);
+        for _ in 0..9 {
+            let t = std::time::Instant::now();
+            verify(&guess, Some(&real), cost).await;
+            known.push(t.elapsed());
+            let t = std::time::Instant::now();
+            verify(&guess, None, cost).await;
+            unknown.push(t.elapsed());
+        }
+        known.sort();
+        unknown.sort();
+        let (k, u) = (known[4].as_secs_f64(), unknown[4].as_secs_f64());
+        assert!((u / k - 1.0).abs() < 0.35, "median known {k:.4}s, unknown {u:.4}s");
     }
 }

@@ -240,7 +240,7 @@ impl Accounts for AccountService {
         let user = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
         // Unknown addresses and short passwords still pay for one bcrypt check: same timing.
         let candidate = Password::parse(password).unwrap_or_else(|_| Password::parse("x".repeat(12)).expect("valid"));
-        let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str())).await;
+        let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()), self.cost).await;
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
@@ -362,7 +362,7 @@ impl Accounts for AccountService {
         let user =
             self.store.accounts.user(&id).await.map_err(internal)?.ok_or_else(|| internal("caller without user"))?;
         let current = Password::parse(current).map_err(|_| AccountsError::WrongPassword)?;
-        if !password::verify(&current, Some(&user.password_hash)).await {
+        if !password::verify(&current, Some(&user.password_hash), self.cost).await {
             return Err(AccountsError::WrongPassword);
         }
         let new = Password::parse(new)?;

@@ -9,6 +9,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::time::Instant;
 use tracing::Instrument;
 
+/// A client may pass its own `X-Request-Id` (to correlate its logs with ours) only as a short token
+/// of safe characters; anything else is dropped here and the next layer makes a fresh id, so no
+/// client text reaches our log lines or headers as an id.
+pub async fn sanitize_request_id(mut req: Request, next: Next) -> Response {
+    let acceptable = req.headers().get("x-request-id").is_none_or(|v| {
+        let v = v.as_bytes();
+        !v.is_empty() && v.len() <= 64 && v.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+    });
+    if !acceptable {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
+}
+
 /// One span per request carrying its id; the path is logged, never the query (it may hold tokens).
 pub async fn trace_request(req: Request, next: Next) -> Response {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     site.layer(
         ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(middleware::sanitize_request_id))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(axum::middleware::from_fn(middleware::trace_request))
             .layer(PropagateRequestIdLayer::new(request_id))

@@ -90,3 +90,47 @@ async fn the_api_takes_forms_only_and_refuses_oversized_bodies() {
     let no_type = app.client.post(app.url("/api/contact")).body("name=a").send().await.unwrap();
     assert_eq!(no_type.status(), 415);
 }
+
+/// Login CSRF: another site must not be able to sign a visitor in to an account of its choosing.
+/// Every call that starts a session refuses cross-site requests before doing anything.
+#[tokio::test]
+async fn session_starting_calls_refuse_cross_site_forms() {
+    let app = spawn_app().await;
+    let calls: [(&str, &[(&str, &str)]); 3] = [
+        ("/api/auth/login", &[("email", "a@b.co"), ("password", "correct horse battery staple")]),
+        ("/api/auth/confirm", &[("token", "whatever")]),
+        ("/api/invitations/accept", &[("token", "whatever"), ("password", "correct horse battery staple")]),
+    ];
+    for (path, form) in calls {
+        for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+            let res = app.client.post(app.url(path)).header(name, value).form(form).send().await.unwrap();
+            assert_eq!(res.status(), 403, "{path} with {name}: {value}");
+            assert!(res.headers().get("set-cookie").is_none(), "{path}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["code"], "error-forbidden");
+        }
+        // From our own pages the same call goes through to its own answer.
+        let ours = app.client.post(app.url(path)).header("sec-fetch-site", "same-origin").form(form).send().await;
+        assert_ne!(ours.unwrap().status(), 403, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_request_id_is_kept_only_when_it_is_a_short_safe_token() {
+    let app = spawn_app().await;
+    let echoed = |id: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.client.get(app.url("/healthz")).header("x-request-id", id).send().await.unwrap();
+            header(&res, "x-request-id").to_owned()
+        }
+    };
+    assert_eq!(echoed("req-2026_11.27").await, "req-2026_11.27");
+    for bad in ["<script>alert(1)</script>", "a b", "id\"with\"quotes", "{\"$ne\":null}"] {
+        let got = echoed(bad).await;
+        assert_ne!(got, bad);
+        assert_eq!(got.len(), 36, "a fresh UUID instead of {bad:?}: {got}");
+    }
+    let long: &'static str = Box::leak("x".repeat(65).into_boxed_str());
+    assert_eq!(echoed(long).await.len(), 36);
+}
