@@ -71,18 +71,29 @@ impl Keyring {
         Aes256Gcm::new_from_slice(key.expose_secret()).map_err(|_| CryptoError::BadKey)
     }
 
+    /// Seals a secret of organisation `org`: its ciphertext opens only for that organisation.
     pub fn encrypt(&self, org: &OrgId, plaintext: &SecretString) -> String {
+        self.seal(org.as_str(), plaintext)
+    }
+
+    pub fn decrypt(&self, org: &OrgId, envelope: &str) -> Result<SecretString, CryptoError> {
+        self.open(org.as_str(), envelope)
+    }
+
+    /// Seals `plaintext` bound to `context` (the associated data): organisation ids for tenants'
+    /// secrets, `job:<kind>` for secrets a background job carries.
+    pub fn seal(&self, context: &str, plaintext: &SecretString) -> String {
         let cipher = self.cipher(&self.current).expect("the current key is in the ring");
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
-        let payload = Payload { msg: plaintext.expose_secret().as_bytes(), aad: org.as_str().as_bytes() };
+        let payload = Payload { msg: plaintext.expose_secret().as_bytes(), aad: context.as_bytes() };
         let sealed = cipher.encrypt(&nonce.into(), payload).expect("AES-GCM encrypts any short message");
         let mut body = nonce.to_vec();
         body.extend_from_slice(&sealed);
         format!("v1.{}.{}", self.current, B64.encode(body))
     }
 
-    pub fn decrypt(&self, org: &OrgId, envelope: &str) -> Result<SecretString, CryptoError> {
+    pub fn open(&self, context: &str, envelope: &str) -> Result<SecretString, CryptoError> {
         let mut parts = envelope.splitn(3, '.');
         let (Some("v1"), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(CryptoError::Malformed);
@@ -95,7 +106,7 @@ impl Keyring {
         let nonce: [u8; 12] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
         let plain = self
             .cipher(id)?
-            .decrypt(&nonce.into(), Payload { msg: sealed, aad: org.as_str().as_bytes() })
+            .decrypt(&nonce.into(), Payload { msg: sealed, aad: context.as_bytes() })
             .map_err(|_| CryptoError::Failed)?;
         String::from_utf8(plain).map(SecretString::from).map_err(|_| CryptoError::Failed)
     }

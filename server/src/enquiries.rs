@@ -44,6 +44,7 @@ impl Enquiries for EnquiryService {
             template: Template::ContactAck,
             lang: stored.message.lang,
             vars: BTreeMap::from([("name".to_owned(), stored.message.name.clone())]),
+            sealed: None,
         };
         let payload = serde_json::to_value(&ack).map_err(|e| EnquiryError::Internal(e.to_string()))?;
         // The message is kept even if queueing the acknowledgement fails: log it, do not lose it.

@@ -13,7 +13,7 @@ use std::path::Path;
 
 pub struct Secrets {
     pub signing_key: SecretString,
-    pub keyring: Keyring,
+    pub keyring: std::sync::Arc<Keyring>,
     pub whatsapp_app_secret: SecretString,
     pub whatsapp_verify_token: SecretString,
     pub smtp_url: Option<SecretString>,
@@ -55,7 +55,7 @@ pub fn resolve(config: &Config) -> anyhow::Result<Secrets> {
     }
     Ok(Secrets {
         signing_key,
-        keyring: Keyring::parse(&keyring_spec).context("ADRONX_ENCRYPTION_KEYS")?,
+        keyring: std::sync::Arc::new(Keyring::parse(&keyring_spec).context("ADRONX_ENCRYPTION_KEYS")?),
         whatsapp_app_secret: pick(&raw.whatsapp_app_secret, &local.whatsapp_app_secret),
         whatsapp_verify_token: pick(&raw.whatsapp_verify_token, &local.whatsapp_verify_token),
         smtp_url: raw.smtp_url.clone(),
@@ -145,10 +145,13 @@ mod tests {
     fn production_refuses_to_start_without_keys_and_names_only_what_is_missing() {
         let dir = tempfile::tempdir().unwrap();
         let key = random_b64(32);
-        let err = resolve(&config(dir.path(), &[("ADRONX_ENV", "production"), ("ADRONX_SIGNING_KEY", &key)]))
-            .err()
-            .unwrap()
-            .to_string();
+        let production = [
+            ("ADRONX_ENV", "production"),
+            ("ADRONX_PUBLIC_URL", "https://app.example"),
+            ("ADRONX_LOG_FORMAT", "json"),
+            ("ADRONX_SIGNING_KEY", &key),
+        ];
+        let err = resolve(&config(dir.path(), &production)).err().unwrap().to_string();
         assert!(err.contains("ADRONX_ENCRYPTION_KEYS") && !err.contains("ADRONX_SIGNING_KEY"), "{err}");
         assert!(!err.contains(&key));
         assert!(!dir.path().join("secrets.json").exists());

@@ -42,6 +42,7 @@ impl Application {
             (&store).into(),
             crate::accounts::session::Signer::new(&secrets.signing_key),
             config.bcrypt_cost,
+            secrets.keyring.clone(),
             config.public_url.clone(),
         ));
         let members = crate::accounts::MemberService::new(
@@ -53,7 +54,7 @@ impl Application {
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
-            .handle(SEND_EMAIL, Arc::new(SendEmail(mailer)))
+            .handle(SEND_EMAIL, Arc::new(SendEmail(mailer, secrets.keyring.clone())))
             .handle(RETENTION, Arc::new(Retention(store.clone())))
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .spawn(config.workers, stopping.clone());

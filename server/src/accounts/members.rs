@@ -76,9 +76,9 @@ impl MemberService {
         let recipient = UserRecord { email: invitation.email.clone(), first_name: String::new(), ..inviter.clone() };
         let link = format!("{}/invite?token={token}", self.public_url);
         let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
-        let vars = [("inviter", inviter_name), ("org", org_name), ("link", link)];
+        let vars = [("inviter", inviter_name), ("org", org_name)];
         let key = format!("invite:{}", invitation.token_hash);
-        self.accounts.email(&recipient, Template::Invitation, &vars, key).await
+        self.accounts.email(&recipient, Template::Invitation, &vars, &[("link", link)], key).await
     }
 }
 

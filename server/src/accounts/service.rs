@@ -3,6 +3,7 @@
 use super::AccountStores;
 use super::password::{self, Password};
 use super::session::{REFRESH_TTL, Signer, new_secret_token, token_hash};
+use crate::crypto::Keyring;
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::accounts::{LoginEvent, OrgRecord, PendingRegistration, UserRecord};
 use crate::storage::tokens::{RefreshTokenRecord, ResetTokenRecord};
@@ -14,6 +15,7 @@ use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 /// Failed sign-ins allowed per (account, IP address) and per IP address in the window. Keyed by
@@ -26,6 +28,8 @@ pub struct AccountService {
     store: AccountStores,
     signer: Signer,
     cost: u32,
+    /// Seals the secret links that e-mail jobs carry.
+    keyring: Arc<Keyring>,
     /// Links in e-mails are built from this, never from the request's Host header.
     public_url: String,
 }
@@ -45,8 +49,8 @@ fn normalise_email(email: &str) -> String {
 }
 
 impl AccountService {
-    pub fn new(store: AccountStores, signer: Signer, cost: u32, public_url: String) -> Self {
-        Self { store, signer, cost, public_url }
+    pub fn new(store: AccountStores, signer: Signer, cost: u32, keyring: Arc<Keyring>, public_url: String) -> Self {
+        Self { store, signer, cost, keyring, public_url }
     }
 
     pub(crate) async fn email(
@@ -54,12 +58,14 @@ impl AccountService {
         user: &UserRecord,
         template: Template,
         extra: &[(&str, String)],
+        secret: &[(&str, String)],
         key: String,
     ) -> Result<(), AccountsError> {
         let mut vars = BTreeMap::from([("name".to_owned(), user.first_name.clone())]);
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
-        let job = EmailJob { to: user.email.clone(), template, lang, vars };
+        let job = EmailJob { to: user.email.clone(), template, lang, vars, sealed: None };
+        let job = job.with_secrets(&self.keyring, secret);
         let payload = serde_json::to_value(&job).map_err(internal)?;
         crate::jobs::enqueue(&*self.store.jobs, SEND_EMAIL, payload, Some(key)).await.map_err(internal)?;
         Ok(())
@@ -131,7 +137,7 @@ impl AccountService {
         };
         self.store.tokens.insert_reset_token(&record).await.map_err(internal)?;
         let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
-        self.email(&user, Template::PasswordReset, &[("link", link)], format!("reset:{hash}")).await
+        self.email(&user, Template::PasswordReset, &[], &[("link", link)], format!("reset:{hash}")).await
     }
 
     pub(crate) async fn record_sign_in(
@@ -191,10 +197,12 @@ impl Accounts for AccountService {
             let link = format!("{}/login", self.public_url);
             let recipient =
                 UserRecord { first_name: existing.first_name.clone(), lang: existing.lang.clone(), ..recipient };
-            return self.email(&recipient, Template::AccountExists, &[("link", link)], format!("exists:{hash}")).await;
+            return self
+                .email(&recipient, Template::AccountExists, &[("link", link)], &[], format!("exists:{hash}"))
+                .await;
         }
         let link = format!("{}/confirm?token={}", self.public_url, token.expose_secret());
-        self.email(&recipient, Template::ConfirmEmail, &[("link", link)], format!("confirm:{hash}")).await
+        self.email(&recipient, Template::ConfirmEmail, &[], &[("link", link)], format!("confirm:{hash}")).await
     }
 
     async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError> {
@@ -307,7 +315,7 @@ impl Accounts for AccountService {
         let hash = password::hash(&password, self.cost).await.map_err(internal)?;
         self.store.accounts.set_password_hash(&user_id, &hash).await.map_err(internal)?;
         self.store.tokens.revoke_user_refresh_tokens(&user_id, now).await.map_err(internal)?;
-        self.email(&user, Template::PasswordChanged, &[], format!("changed:{}", record.token_hash)).await
+        self.email(&user, Template::PasswordChanged, &[], &[], format!("changed:{}", record.token_hash)).await
     }
 
     async fn authenticate(&self, credential: Credential) -> Result<Caller, AccountsError> {
@@ -370,8 +378,14 @@ impl Accounts for AccountService {
         self.store.accounts.set_password_hash(&id, &hash).await.map_err(internal)?;
         let now = OffsetDateTime::now_utc();
         self.store.tokens.revoke_user_refresh_tokens(&id, now).await.map_err(internal)?;
-        self.email(&user, Template::PasswordChanged, &[], format!("changed:{}:{}", id, now.unix_timestamp_nanos()))
-            .await?;
+        self.email(
+            &user,
+            Template::PasswordChanged,
+            &[],
+            &[],
+            format!("changed:{}:{}", id, now.unix_timestamp_nanos()),
+        )
+        .await?;
         let viewer = self.viewer(&id, Some(&caller.org_id)).await?.ok_or_else(|| internal("no viewer"))?;
         self.start(viewer, None).await
     }

@@ -6,6 +6,7 @@ mod templates;
 
 pub use templates::{Rendered, Template, render};
 
+use crate::crypto::Keyring;
 use crate::jobs::{JobError, JobHandler};
 use crate::storage::jobs::Job;
 use anyhow::Context;
@@ -28,6 +29,38 @@ pub struct EmailJob {
     pub lang: Lang,
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
+    /// Variables that carry a secret (reset, confirmation and invitation links), sealed with the
+    /// keyring: the job queue keeps payloads for a week (dead ones for ever), so it never holds a
+    /// usable token. Opened only when the e-mail is rendered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
+}
+
+/// The associated data that binds sealed e-mail variables to this job kind.
+const SEALED_CONTEXT: &str = "job:email.send";
+
+impl EmailJob {
+    /// An e-mail whose `secret` variables are sealed with `keyring`.
+    pub fn with_secrets(mut self, keyring: &Keyring, secret: &[(&str, String)]) -> Self {
+        if !secret.is_empty() {
+            let vars: BTreeMap<&str, &str> = secret.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let json = serde_json::to_string(&vars).expect("strings serialise");
+            self.sealed = Some(keyring.seal(SEALED_CONTEXT, &SecretString::from(json)));
+        }
+        self
+    }
+
+    /// Every variable, the sealed ones opened.
+    fn all_vars(&self, keyring: &Keyring) -> Result<BTreeMap<String, String>, JobError> {
+        let mut vars = self.vars.clone();
+        if let Some(sealed) = &self.sealed {
+            let json = keyring.open(SEALED_CONTEXT, sealed).map_err(JobError::permanent)?;
+            let secret: BTreeMap<String, String> =
+                serde_json::from_str(json.expose_secret()).map_err(JobError::permanent)?;
+            vars.extend(secret);
+        }
+        Ok(vars)
+    }
 }
 
 enum Transport {
@@ -85,13 +118,13 @@ impl Mailer {
 }
 
 /// Renders and sends an [`EmailJob`].
-pub struct SendEmail(pub std::sync::Arc<Mailer>);
+pub struct SendEmail(pub std::sync::Arc<Mailer>, pub std::sync::Arc<Keyring>);
 
 #[async_trait]
 impl JobHandler for SendEmail {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         let email: EmailJob = serde_json::from_value(job.payload.clone()).map_err(JobError::permanent)?;
-        let rendered = render(email.template, email.lang, &email.vars);
+        let rendered = render(email.template, email.lang, &email.all_vars(&self.1)?);
         self.0.send(&email.to, &rendered).await
     }
 }

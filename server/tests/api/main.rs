@@ -9,6 +9,7 @@ mod jobs;
 mod members;
 mod pages;
 mod password_reset;
+mod secrets_at_rest;
 mod security;
 mod smtp;
 mod static_files;
