@@ -98,6 +98,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(name = SwitchOrg, prefix = "/api", endpoint = "auth/switch")]
 pub async fn switch_org(org_id: String) -> Result<AccessGrant, AppError> {
     let caller = caller().await?;
-    let result = services()?.accounts.switch_org(&caller, &crate::ids::OrgId::new(org_id)).await;
+    let cookie = session_cookie().await?;
+    let result = services()?.accounts.switch_org(&caller, &crate::ids::OrgId::new(org_id), cookie.as_deref()).await;
     finish_session(result, "/app", "switch").await
 }

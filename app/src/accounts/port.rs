@@ -54,7 +54,13 @@ pub trait Accounts: Send + Sync {
         new: String,
     ) -> Result<SessionStart, AccountsError>;
     /// Makes another of the caller's organisations the active one.
-    async fn switch_org(&self, caller: &Caller, org_id: &OrgId) -> Result<SessionStart, AccountsError>;
+    /// Needs the session's refresh token: the same session continues, rotated within its family.
+    async fn switch_org(
+        &self,
+        caller: &Caller,
+        org_id: &OrgId,
+        refresh_token: Option<&str>,
+    ) -> Result<SessionStart, AccountsError>;
 }
 
 /// Organisation members and invitations. Every method takes the caller first.

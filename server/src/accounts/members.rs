@@ -230,6 +230,7 @@ impl Members for MemberService {
                     password_hash: password::hash(&password, self.cost).await.map_err(internal)?,
                     lang: "en".into(),
                     created_at: now,
+                    session_epoch: 0,
                 })
             }
         };
@@ -249,7 +250,7 @@ impl Members for MemberService {
             Err(e) => return Err(internal(e)),
         }
         self.accounts.record_sign_in(&user_id, &client, now).await?;
-        let viewer = self.accounts.viewer(&user_id, Some(&invitation.org_id)).await?.ok_or_else(invalid_invitation)?;
+        let viewer = self.accounts.member(&user_id, Some(&invitation.org_id)).await?.ok_or_else(invalid_invitation)?;
         self.accounts.start(viewer, None).await
     }
 }

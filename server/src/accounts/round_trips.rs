@@ -27,13 +27,14 @@ async fn a_profile_update_costs_one_trip_to_authenticate_and_one_to_write() {
         password_hash: String::new(),
         lang: "en".into(),
         created_at: now,
+        session_epoch: 0,
     };
     let org = OrgRecord { id: OrgId::new("o1"), name: "Tienda".into(), created_at: now };
     store.accounts.create_owner(&user, &org).await.unwrap();
     let key = SecretString::from(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
     let keyring = Arc::new(crate::crypto::Keyring::parse(&crate::crypto::Keyring::generate_spec("k")).unwrap());
     let service = AccountService::new((&store).into(), Signer::new(&key), 10, keyring, "http://127.0.0.1".into());
-    let viewer = service.viewer(&user.id, Some(&org.id)).await.unwrap().unwrap();
+    let viewer = service.member(&user.id, Some(&org.id)).await.unwrap().unwrap();
     let session = service.start(viewer, None).await.unwrap();
 
     for credential in

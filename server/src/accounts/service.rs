@@ -24,6 +24,12 @@ const PAIR_LIMIT: u32 = 5;
 const IP_LIMIT: u32 = 50;
 const WINDOW: Duration = Duration::minutes(15);
 
+/// A signed-in member: what the browser is shown, and the session epoch its tokens carry.
+pub(crate) struct Member {
+    pub(crate) viewer: Viewer,
+    pub(crate) epoch: i64,
+}
+
 pub struct AccountService {
     store: AccountStores,
     signer: Signer,
@@ -71,16 +77,17 @@ impl AccountService {
         Ok(())
     }
 
-    /// The viewer for `user` in `org`, re-reading membership from the store (so removal or
-    /// demotion takes effect at once). `None` when the user is gone or no longer a member.
-    pub(crate) async fn viewer(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Viewer>, AccountsError> {
+    /// The member `user` is in `org` (else their first organisation), re-reading membership from
+    /// the store (so removal or demotion takes effect at once). `None` when the user is gone or no
+    /// longer a member.
+    pub(crate) async fn member(&self, user: &UserId, org: Option<&OrgId>) -> Result<Option<Member>, AccountsError> {
         let Some(u) = self.store.accounts.user(user).await.map_err(internal)? else { return Ok(None) };
         let memberships = self.store.accounts.memberships(user).await.map_err(internal)?;
         let active = match org {
             Some(org) => memberships.iter().find(|m| &m.org.id == org),
             None => memberships.first(),
         };
-        Ok(active.map(|m| Viewer {
+        let viewer = active.map(|m| Viewer {
             user_id: u.id.to_string(),
             first_name: u.first_name.clone(),
             last_name: u.last_name.clone(),
@@ -89,16 +96,18 @@ impl AccountService {
             org_name: m.org.name.clone(),
             role: m.role,
             orgs: memberships.iter().map(|m| (m.org.id.to_string(), m.org.name.clone(), m.role)).collect(),
-        }))
+        });
+        Ok(viewer.map(|viewer| Member { viewer, epoch: u.session_epoch }))
     }
 
-    /// Grants access for `viewer` and stores a refresh token in `family` (a new family on sign-in,
-    /// the same one — and the same absolute end — on rotation).
+    /// Grants access for `member` and stores a refresh token in `family` (a new family on sign-in,
+    /// the same one — and the same absolute end — on rotation and organisation switch).
     pub(crate) async fn start(
         &self,
-        viewer: Viewer,
+        member: Member,
         family: Option<(String, OffsetDateTime)>,
     ) -> Result<SessionStart, AccountsError> {
+        let Member { viewer, epoch } = member;
         let now = millis_precision(OffsetDateTime::now_utc());
         let (family_id, expires_at) = family.unwrap_or_else(|| (uuid::Uuid::new_v4().to_string(), now + REFRESH_TTL));
         let (token, hash) = new_secret_token();
@@ -114,7 +123,7 @@ impl AccountService {
             created_at: now,
         };
         self.store.tokens.insert_refresh_token(&record).await.map_err(internal)?;
-        let access = self.signer.issue(&UserId::new(viewer.user_id.clone()), &org, now);
+        let access = self.signer.issue(&UserId::new(viewer.user_id.clone()), &org, epoch, now);
         let grant = AccessGrant { access_token: access.token, expires_at: access.expires_at.unix_timestamp(), viewer };
         let refresh_max_age = (expires_at - now).whole_seconds();
         Ok(SessionStart { grant, refresh_token: token.expose_secret().to_owned(), refresh_max_age })
@@ -176,6 +185,7 @@ impl Accounts for AccountService {
             password_hash: String::new(),
             lang: form.lang.clone(),
             created_at: now,
+            session_epoch: 0,
         };
         let existing = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
         // Stored in both cases (same work, same timing); for a known address its token is never
@@ -223,6 +233,7 @@ impl Accounts for AccountService {
             password_hash: pending.password_hash,
             lang: pending.lang,
             created_at: now,
+            session_epoch: 0,
         };
         let org =
             OrgRecord { id: OrgId::new(uuid::Uuid::new_v4().to_string()), name: pending.organisation, created_at: now };
@@ -234,7 +245,7 @@ impl Accounts for AccountService {
         }
         record_login(&self.store, &user.id, &client, now).await?;
         let viewer =
-            self.viewer(&user.id, Some(&org.id)).await?.ok_or_else(|| internal("new owner has no membership"))?;
+            self.member(&user.id, Some(&org.id)).await?.ok_or_else(|| internal("new owner has no membership"))?;
         self.start(viewer, None).await
     }
 
@@ -260,7 +271,7 @@ impl Accounts for AccountService {
         };
         self.store.accounts.clear_login_failures(&format!("pair:{email}|{}", client.ip)).await.map_err(internal)?;
         record_login(&self.store, &user.id, &client, now).await?;
-        let viewer = self.viewer(&user.id, None).await?.ok_or_else(invalid)?;
+        let viewer = self.member(&user.id, None).await?.ok_or_else(invalid)?;
         self.start(viewer, None).await
     }
 
@@ -279,7 +290,7 @@ impl Accounts for AccountService {
             return Err(expired());
         };
         let user = UserId::new(used.user_id.clone());
-        let viewer = self.viewer(&user, used.org_id.as_ref()).await?.ok_or_else(expired)?;
+        let viewer = self.member(&user, used.org_id.as_ref()).await?.ok_or_else(expired)?;
         self.start(viewer, Some((used.family_id, used.expires_at))).await
     }
 
@@ -324,9 +335,10 @@ impl Accounts for AccountService {
             Credential::Bearer(token) => {
                 let claims = self.signer.verify(&token).ok_or_else(expired)?;
                 let (user_id, org_id) = (UserId::new(claims.sub), OrgId::new(claims.org));
-                let role =
-                    self.store.accounts.role_in(&org_id, &user_id).await.map_err(internal)?.ok_or_else(expired)?;
-                Ok(Caller { user_id, org_id, role })
+                let access = self.store.accounts.access(&org_id, &user_id).await.map_err(internal)?;
+                // A token from before the last password reset or change no longer counts.
+                let access = access.filter(|a| a.session_epoch == claims.ep).ok_or_else(expired)?;
+                Ok(Caller { user_id, org_id, role: access.role })
             }
             Credential::Session(token) => {
                 let now = OffsetDateTime::now_utc();
@@ -386,14 +398,24 @@ impl Accounts for AccountService {
             format!("changed:{}:{}", id, now.unix_timestamp_nanos()),
         )
         .await?;
-        let viewer = self.viewer(&id, Some(&caller.org_id)).await?.ok_or_else(|| internal("no viewer"))?;
+        let viewer = self.member(&id, Some(&caller.org_id)).await?.ok_or_else(|| internal("no viewer"))?;
         self.start(viewer, None).await
     }
 
-    async fn switch_org(&self, caller: &Caller, org_id: &OrgId) -> Result<SessionStart, AccountsError> {
-        let viewer = self.viewer(&caller.user_id, Some(org_id)).await?;
-        let viewer = viewer.ok_or(AccountsError::NotFound)?;
-        self.start(viewer, None).await
+    async fn switch_org(
+        &self,
+        caller: &Caller,
+        org_id: &OrgId,
+        refresh_token: Option<&str>,
+    ) -> Result<SessionStart, AccountsError> {
+        // Only a browser session switches, and it stays the same session: the cookie's token is
+        // rotated within its family, keeping the family's absolute end (a bearer token alone
+        // could otherwise mint a fresh 7-day session).
+        let member = self.member(&caller.user_id, Some(org_id)).await?.ok_or(AccountsError::NotFound)?;
+        let hash = token_hash(refresh_token.ok_or(AccountsError::SessionExpired)?);
+        let used = self.store.tokens.use_refresh_token(&hash, OffsetDateTime::now_utc()).await.map_err(internal)?;
+        let used = used.filter(|t| t.user_id == caller.user_id.as_str()).ok_or(AccountsError::SessionExpired)?;
+        self.start(member, Some((used.family_id, used.expires_at))).await
     }
 
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AccountsError> {
@@ -406,7 +428,7 @@ impl Accounts for AccountService {
         if !live {
             return Ok(None);
         }
-        self.viewer(&UserId::new(record.user_id), record.org_id.as_ref()).await
+        Ok(self.member(&UserId::new(record.user_id), record.org_id.as_ref()).await?.map(|m| m.viewer))
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// The user's session epoch when issued; a password reset or change moves it on.
+    #[serde(default)]
+    pub ep: i64,
 }
 
 pub struct AccessToken {
@@ -42,7 +45,7 @@ impl Signer {
         Signer { encoding: EncodingKey::from_secret(&bytes), decoding: DecodingKey::from_secret(&bytes) }
     }
 
-    pub fn issue(&self, user: &UserId, org: &OrgId, now: OffsetDateTime) -> AccessToken {
+    pub fn issue(&self, user: &UserId, org: &OrgId, epoch: i64, now: OffsetDateTime) -> AccessToken {
         let expires_at = now + ACCESS_TTL;
         let claims = Claims {
             sub: user.to_string(),
@@ -51,6 +54,7 @@ impl Signer {
             exp: expires_at.unix_timestamp(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
+            ep: epoch,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signs any claims");
         AccessToken { token, expires_at }
@@ -93,18 +97,18 @@ mod tests {
     fn issues_tokens_that_verify_for_thirty_minutes() {
         let s = signer();
         let now = OffsetDateTime::now_utc();
-        let t = s.issue(&UserId::new("u1"), &OrgId::new("o1"), now);
+        let t = s.issue(&UserId::new("u1"), &OrgId::new("o1"), 0, now);
         assert_eq!(t.expires_at, now + Duration::minutes(30));
         let c = s.verify(&t.token).unwrap();
         assert_eq!((c.sub.as_str(), c.org.as_str()), ("u1", "o1"));
-        let stale = s.issue(&UserId::new("u1"), &OrgId::new("o1"), now - Duration::minutes(31));
+        let stale = s.issue(&UserId::new("u1"), &OrgId::new("o1"), 0, now - Duration::minutes(31));
         assert!(s.verify(&stale.token).is_none(), "expired");
     }
 
     #[test]
     fn rejects_forged_edited_and_unsigned_tokens() {
         let s = signer();
-        let t = s.issue(&UserId::new("u1"), &OrgId::new("o1"), OffsetDateTime::now_utc()).token;
+        let t = s.issue(&UserId::new("u1"), &OrgId::new("o1"), 0, OffsetDateTime::now_utc()).token;
         let other = Signer::new(&SecretString::from(base64::engine::general_purpose::STANDARD.encode([8u8; 32])));
         assert!(other.verify(&t).is_none(), "another key");
         let parts: Vec<&str> = t.split('.').collect();

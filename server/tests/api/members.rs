@@ -46,6 +46,14 @@ async fn call(app: &TestApp, who: &Session, endpoint: &str, form: &[(&str, &str)
         .unwrap()
 }
 
+/// The stored record of the refresh token in a `adronx_refresh=…` cookie.
+async fn refresh_record(app: &TestApp, cookie: &str) -> adronx::storage::tokens::RefreshTokenRecord {
+    use sha2::Digest;
+    let token = cookie.trim_start_matches("adronx_refresh=");
+    let hash = hex::encode(sha2::Sha256::digest(token.as_bytes()));
+    app.store.tokens.refresh_token(&hash).await.unwrap().expect("a stored refresh token")
+}
+
 fn invite_token(mail: &str) -> String {
     let unfolded = mail.replace("=\n", "").replace("=3D", "=");
     let at = unfolded.find("/invite?token=").expect("an invitation link");
@@ -167,27 +175,39 @@ async fn an_existing_account_joins_with_its_own_password_and_a_revoked_link_is_d
     assert_eq!(code(res).await, (401, "error-login-invalid".into()), "bound to the invited account");
     let right = [("token", token.as_str()), ("password", PASSWORD)];
     let res = app.client.post(app.url("/api/invitations/accept")).form(&right).send().await.unwrap();
+    let accepted_cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let grant: Value = res.json().await.unwrap();
     assert_eq!(
         (grant["viewer"]["org_name"].as_str(), grant["viewer"]["role"].as_str()),
         (Some("Tienda"), Some("admin"))
     );
     assert_eq!(grant["viewer"]["orgs"].as_array().unwrap().len(), 2, "an agency user belongs to several");
-    let luis = Session { cookie: String::new(), access: grant["access_token"].as_str().unwrap().to_owned() };
+    let luis = Session { cookie: accepted_cookie, access: grant["access_token"].as_str().unwrap().to_owned() };
     let own_org = grant["viewer"]["orgs"].as_array().unwrap().iter().find(|o| o[1] == "Luis Co").unwrap()[0].clone();
-    let switched = app
+    let own_org = own_org.as_str().unwrap();
+    // A bearer token alone cannot switch: that would mint a cookie session from a token.
+    let bearer_only = app
         .client
         .post(app.url("/api/auth/switch"))
         .header("authorization", format!("Bearer {}", luis.access))
-        .form(&[("org_id", own_org.as_str().unwrap())])
+        .form(&[("org_id", own_org)])
         .send()
         .await
         .unwrap();
-    let switched: Value = switched.json().await.unwrap();
+    assert!(bearer_only.headers().get("set-cookie").is_none());
+    assert_eq!(code(bearer_only).await, (401, "error-session-expired".into()));
+    // The browser session switches, and stays the same session: same family, same absolute end.
+    let before = refresh_record(&app, &luis.cookie).await;
+    let res = call(&app, &luis, "auth/switch", &[("org_id", own_org)]).await;
+    let switched_cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let switched: Value = res.json().await.unwrap();
     assert_eq!(
         (switched["viewer"]["org_name"].as_str(), switched["viewer"]["role"].as_str()),
         (Some("Luis Co"), Some("owner"))
     );
+    let after = refresh_record(&app, &switched_cookie).await;
+    assert_eq!((&after.family_id, after.expires_at), (&before.family_id, before.expires_at));
+    assert_eq!(code(call(&app, &luis, "profile", &[]).await).await.0, 401, "the switched-from cookie was rotated");
 
     call(&app, &ana, "members/invite", &[("email", "rosa@tienda.mx"), ("role_name", "member")]).await;
     let token = invite_token(&smtp.wait_for(2).await[1].data);
@@ -224,6 +244,10 @@ async fn profile_rectification_password_change_and_switching_organisations() {
     let right = [("current_password", PASSWORD), ("new_password", "a fresh new passphrase")];
     let renewed = session_of(call(&app, &ana, "profile/password", &right).await).await;
     assert_eq!(code(call(&app, &other, "profile", &[]).await).await.0, 401, "other sessions ended");
+    for stale in [&ana.access, &other.access] {
+        let res = app.client.post(app.url("/api/profile")).bearer_auth(stale).send().await.unwrap();
+        assert_eq!(code(res).await, (401, "error-session-expired".into()), "access tokens from before the change");
+    }
     assert_eq!(call(&app, &renewed, "profile", &[]).await.status(), 200, "this browser stays signed in");
     let notice = smtp.wait_for(1).await;
     assert!(

@@ -15,6 +15,7 @@ pub(crate) fn user(id: &str, email: &str, now: OffsetDateTime) -> (UserRecord, O
         password_hash: "$2b$12$hash".into(),
         lang: "es".into(),
         created_at: now,
+        session_epoch: 0,
     };
     let org = OrgRecord { id: app::ids::OrgId::new(format!("org-{id}")), name: "Tienda Ñ".into(), created_at: now };
     (user, org)
@@ -125,4 +126,17 @@ pub async fn retention_removes_finished_jobs_and_stale_sign_ups(s: Stores) {
     assert_eq!(s.accounts.purge_stale_sign_ups(now, now - secs(86_400)).await.unwrap(), 3);
     assert!(s.accounts.take_registration("live", now).await.unwrap().is_some());
     assert_eq!(s.accounts.login_failures_since("ip:1", now - secs(100_000)).await.unwrap(), 1);
+}
+
+pub async fn a_password_change_moves_the_session_epoch_that_access_reads(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (user, org) = user("epoch", "epoch@example.com", now);
+    s.accounts.create_owner(&user, &org).await.unwrap();
+    let access = s.accounts.access(&org.id, &user.id).await.unwrap().unwrap();
+    assert_eq!((access.role, access.session_epoch), (app::accounts::model::Role::Owner, 0));
+    s.accounts.set_password_hash(&user.id, "$2b$10$new").await.unwrap();
+    s.accounts.set_password_hash(&user.id, "$2b$10$newer").await.unwrap();
+    assert_eq!(s.accounts.access(&org.id, &user.id).await.unwrap().unwrap().session_epoch, 2);
+    assert_eq!(s.accounts.user(&user.id).await.unwrap().unwrap().session_epoch, 2);
+    assert!(s.accounts.access(&app::ids::OrgId::new("elsewhere"), &user.id).await.unwrap().is_none());
 }

@@ -19,9 +19,12 @@ pub trait AccountStore: Send + Sync {
     async fn create_owner(&self, user: &UserRecord, org: &OrgRecord) -> StoreResult<()>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     async fn user(&self, id: &UserId) -> StoreResult<Option<UserRecord>>;
+    /// Sets the password and bumps the session epoch (access tokens issued before stop working).
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()>;
     async fn update_profile(&self, id: &UserId, first_name: &str, last_name: &str, lang: &str) -> StoreResult<()>;
     async fn role_in(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<Role>>;
+    /// The member's role and the user's session epoch, in one round trip (bearer tokens).
+    async fn access(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<MemberAccess>>;
     /// The user's organisations, oldest membership first.
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>>;
     async fn record_login(&self, event: &LoginEvent) -> StoreResult<()>;
@@ -58,6 +61,9 @@ pub struct UserRecord {
     #[sqlx(try_from = "Millis")]
     #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
+    /// Bumped by every password reset or change; access tokens from an earlier epoch are void.
+    #[serde(default)]
+    pub session_epoch: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
@@ -112,4 +118,12 @@ pub struct PendingRegistration {
     #[sqlx(try_from = "Millis")]
     #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
+}
+
+/// What a bearer token's holder may do now.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Deserialize)]
+pub struct MemberAccess {
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub session_epoch: i64,
 }

@@ -1,6 +1,6 @@
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::{StoreResult, millis, to_millis};
-use crate::storage::accounts::{AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
+use crate::storage::accounts::{AccountStore, LoginEvent, MemberAccess, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
@@ -74,7 +74,7 @@ impl AccountStore for MongoStore {
 
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
         self.users()
-            .update_one(doc! { "_id": id.as_str() }, doc! { "$set": { "password_hash": hash } })
+            .update_one(doc! { "_id": id.as_str() }, doc! { "$set": { "password_hash": hash }, "$inc": { "session_epoch": 1 } })
             .await
             .map_err(backend)?;
         Ok(())
@@ -93,6 +93,17 @@ impl AccountStore for MongoStore {
             .await
             .map_err(backend)?;
         Ok(found.map(|m| m.role))
+    }
+
+    async fn access(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<MemberAccess>> {
+        let pipeline = vec![
+            doc! { "$match": { "org_id": org.as_str(), "user_id": user.as_str() } },
+            doc! { "$lookup": { "from": "users", "localField": "user_id", "foreignField": "_id", "as": "user" } },
+            doc! { "$unwind": "$user" },
+            doc! { "$project": { "_id": 0, "role": 1, "session_epoch": { "$ifNull": ["$user.session_epoch", 0] } } },
+        ];
+        let mut found = self.members().aggregate(pipeline).with_type::<MemberAccess>().await.map_err(backend)?;
+        found.try_next().await.map_err(backend)
     }
 
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {

@@ -1,6 +1,8 @@
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreError, StoreResult, to_millis};
-use crate::storage::accounts::{AccountStore, LoginEvent, MembershipRecord, OrgRecord, PendingRegistration, UserRecord};
+use crate::storage::accounts::{
+    AccountStore, LoginEvent, MemberAccess, MembershipRecord, OrgRecord, PendingRegistration, UserRecord,
+};
 use app::accounts::model::Role;
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
@@ -8,13 +10,13 @@ use time::OffsetDateTime;
 
 macro_rules! user_columns {
     () => {
-        "id, email, first_name, last_name, password_hash, lang, created_at"
+        "id, email, first_name, last_name, password_hash, lang, created_at, session_epoch"
     };
 }
 
 /// The INSERT of a user, for a transaction or the pool.
 pub(crate) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?)"))
+    sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         .bind(user.id.as_str())
         .bind(&user.email)
         .bind(&user.first_name)
@@ -22,6 +24,7 @@ pub(crate) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sql
         .bind(&user.password_hash)
         .bind(&user.lang)
         .bind(to_millis(user.created_at))
+        .bind(user.session_epoch)
 }
 
 
@@ -65,7 +68,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?")
             .bind(hash)
             .bind(id.as_str())
             .execute(&self.pool)
@@ -94,6 +97,18 @@ impl AccountStore for SqliteStore {
             .await
             .map_err(backend)?;
         found.map(Role::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    async fn access(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<MemberAccess>> {
+        sqlx::query_as(
+            "SELECT m.role, u.session_epoch FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.org_id = ? AND m.user_id = ?",
+        )
+        .bind(org.as_str())
+        .bind(user.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)
     }
 
     async fn memberships(&self, user: &UserId) -> StoreResult<Vec<MembershipRecord>> {

@@ -18,7 +18,7 @@ macro_rules! invitation_columns {
 impl MemberStore for SqliteStore {
     async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>> {
         let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT u.id, u.email, u.first_name, u.last_name, u.password_hash, u.lang, u.created_at, m.role \
+            "SELECT u.id, u.email, u.first_name, u.last_name, u.password_hash, u.lang, u.created_at, u.session_epoch, m.role \
              FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY m.created_at, u.id",
         )
         .bind(org.as_str())
