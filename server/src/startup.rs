@@ -84,7 +84,16 @@ impl Application {
     /// Serves until SIGINT/SIGTERM: stops accepting, finishes in-flight requests, then stops the
     /// workers (they finish or release their jobs within their grace period).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` resolves. Then, at once, the workers stop claiming jobs (in-flight
+    /// ones finish or are released within their grace period) while HTTP stops accepting and
+    /// finishes in-flight requests — for at most `DRAIN`, so a long-lived connection cannot hold
+    /// the shutdown up.
+    pub async fn run_until(self, signal: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         use axum::serve::ListenerExt;
+        const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
         // Without TCP_NODELAY a response written in two parts (headers, then a file's body) waits
         // for the client's delayed ACK, ~40 ms: static files crawled at ~850 requests/s.
@@ -93,11 +102,23 @@ impl Application {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
         });
-        let served = axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving HTTP");
-        let _ = self.shutdown.send(true);
+        let stop = std::sync::Arc::new(self.shutdown);
+        let mut stopping = stop.subscribe();
+        let stop_workers = stop.clone();
+        let signal = async move {
+            signal.await;
+            let _ = stop_workers.send(true);
+        };
+        let serve = axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(signal);
+        let served = tokio::select! {
+            served = serve => served.context("serving HTTP"),
+            _ = async { let _ = stopping.wait_for(|s| *s).await; tokio::time::sleep(DRAIN).await } => {
+                tracing::warn!("in-flight requests did not finish within the drain deadline");
+                Ok(())
+            }
+        };
+        let _ = stop.send(true);
         let background = futures_join_all(self.background);
         if tokio::time::timeout(std::time::Duration::from_secs(15), background).await.is_err() {
             tracing::warn!("background work did not stop in time");

@@ -109,3 +109,76 @@ async fn shutdown_releases_unfinished_work_within_the_grace_period() {
     let job = store.job(&id).await.unwrap().unwrap();
     assert_eq!((job.status, job.attempts, job.locked_by), (JobStatus::Queued, 0, None), "handed back whole");
 }
+
+/// A queue whose heartbeats always find the lease gone (another worker took the job over).
+struct LosesLeases(Arc<dyn JobStore>);
+
+#[async_trait]
+impl JobStore for LosesLeases {
+    async fn enqueue_job(&self, job: &NewJob) -> StoreResult<String> {
+        self.0.enqueue_job(job).await
+    }
+    async fn claim_job(&self, w: &str, now: OffsetDateTime, until: OffsetDateTime) -> StoreResult<Option<Job>> {
+        self.0.claim_job(w, now, until).await
+    }
+    async fn heartbeat_job(&self, _: &str, _: &str, _: OffsetDateTime) -> StoreResult<bool> {
+        Ok(false)
+    }
+    async fn complete_job(&self, id: &str, w: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        self.0.complete_job(id, w, now).await
+    }
+    async fn fail_job(
+        &self,
+        id: &str,
+        w: &str,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        self.0.fail_job(id, w, error, retry_at, now).await
+    }
+    async fn release_job(&self, id: &str, w: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        self.0.release_job(id, w, now).await
+    }
+    async fn job(&self, id: &str) -> StoreResult<Option<Job>> {
+        self.0.job(id).await
+    }
+    async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
+        self.0.dead_jobs(limit).await
+    }
+    async fn purge_done_jobs(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        self.0.purge_done_jobs(before).await
+    }
+}
+
+/// Takes a while, then does something that must happen once.
+struct SideEffect(AtomicU32);
+
+#[async_trait]
+impl JobHandler for SideEffect {
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_worker_that_loses_its_lease_stops_before_another_takes_the_job() {
+    let store = store().await;
+    let effect = Arc::new(SideEffect(AtomicU32::new(0)));
+    let (_stop, stopping) = watch::channel(false);
+    let lease = std::time::Duration::from_millis(90);
+    let id = enqueue(&*store, "t", serde_json::json!({}), None).await.unwrap();
+    // The first worker claims the job, then finds its lease gone at the first heartbeat.
+    let losing: Arc<dyn JobStore> = Arc::new(LosesLeases(store.clone()));
+    let (stop_losing, losing_stopping) = watch::channel(false);
+    WorkerPool::new(losing).handle("t", effect.clone()).lease(lease).spawn(1, losing_stopping);
+    wait_for_status(&store, &id, JobStatus::Running).await;
+    stop_losing.send(true).unwrap();
+    // A healthy worker takes it over once that lease lapses, and finishes it.
+    WorkerPool::new(store.clone()).handle("t", effect.clone()).lease(lease).spawn(1, stopping);
+    wait_for_status(&store, &id, JobStatus::Done).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(effect.0.load(Ordering::SeqCst), 1, "the side effect happened once");
+}

@@ -100,12 +100,25 @@ impl WorkerPool {
         };
         let started = std::time::Instant::now();
         let work = handler.run(&job);
+        // Renews the lease; ends (cancelling the handler) as soon as the lease is gone, or when
+        // renewals keep failing until the lease is about to lapse — in both cases another worker
+        // may take the job, and two runs of one handler must never overlap.
         let heartbeat = async {
+            let mut renewed = std::time::Instant::now();
             loop {
                 tokio::time::sleep(self.lease / 3).await;
                 let until = OffsetDateTime::now_utc() + self.lease;
-                if !matches!(store.heartbeat_job(&job.id, worker, until).await, Ok(true)) {
-                    tracing::warn!("lost the job's lease");
+                match store.heartbeat_job(&job.id, worker, until).await {
+                    Ok(true) => renewed = std::time::Instant::now(),
+                    Ok(false) => {
+                        tracing::warn!("lost the job's lease: stopping its handler");
+                        return;
+                    }
+                    Err(e) if renewed.elapsed() >= self.lease * 2 / 3 => {
+                        tracing::warn!(error = %e, "cannot renew the job's lease before it lapses: stopping its handler");
+                        return;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "renewing the job's lease failed; trying again"),
                 }
             }
         };
@@ -114,22 +127,24 @@ impl WorkerPool {
             tokio::time::sleep(self.grace).await;
         };
         let outcome = tokio::select! {
-            result = work => Some(result),
-            _ = heartbeat => None,
-            _ = deadline => None,
+            result = work => Outcome::Finished(result),
+            _ = heartbeat => Outcome::LeaseLost,
+            _ = deadline => Outcome::ShuttingDown,
         };
         let now = OffsetDateTime::now_utc();
         let recorded = match outcome {
-            Some(Ok(())) => {
+            // No longer ours: whoever holds the job now records its outcome.
+            Outcome::LeaseLost => return,
+            Outcome::Finished(Ok(())) => {
                 tracing::info!(ms = started.elapsed().as_millis() as u64, "job done");
                 store.complete_job(&job.id, worker, now).await
             }
-            Some(Err(JobError { retryable, message })) => {
+            Outcome::Finished(Err(JobError { retryable, message })) => {
                 let retry_at = (retryable && job.attempts < job.max_attempts).then(|| now + backoff(job.attempts));
                 tracing::warn!(error = %message, retry = retry_at.is_some(), "job failed");
                 store.fail_job(&job.id, worker, &message, retry_at, now).await
             }
-            None => {
+            Outcome::ShuttingDown => {
                 tracing::info!("shutting down: releasing the job");
                 store.release_job(&job.id, worker, now).await
             }
@@ -138,4 +153,11 @@ impl WorkerPool {
             tracing::error!(error = %e, "could not record the job's outcome; its lease will expire");
         }
     }
+}
+
+/// How a handler's run ended.
+enum Outcome {
+    Finished(Result<(), JobError>),
+    LeaseLost,
+    ShuttingDown,
 }

@@ -12,6 +12,15 @@ pub struct TestApp {
 /// Starts the app with these extra environment variables; redirects are not followed so tests
 /// can see them.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let (app, data_dir) = build_app(vars).await;
+    let test_app = TestApp::new(&app, data_dir);
+    tokio::spawn(app.run_until_stopped());
+    test_app
+}
+
+/// The application built (not yet serving) with these extra environment variables, and its data
+/// directory.
+pub async fn build_app(vars: &[(&str, &str)]) -> (Application, tempfile::TempDir) {
     adronx::telemetry::init(false, None);
     let data_dir = tempfile::tempdir().unwrap();
     let dir = data_dir.path().to_string_lossy().into_owned();
@@ -24,12 +33,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     ];
     all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| all.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone())).unwrap();
-    let app = Application::build(config).await.expect("app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let store = app.store();
-    tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, store, client, _data_dir: data_dir }
+    (Application::build(config).await.expect("app builds"), data_dir)
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -37,6 +41,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    pub fn new(app: &Application, data_dir: tempfile::TempDir) -> Self {
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { address, store: app.store(), client, _data_dir: data_dir }
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._data_dir.path()
     }

@@ -28,3 +28,35 @@ async fn the_scheduler_purges_expired_refresh_tokens_in_the_background() {
     }
     panic!("the expired token was never purged");
 }
+
+/// On a shutdown signal the workers stop claiming at once — not after the HTTP drain, which a
+/// slow client can hold up — and the drain itself has a deadline.
+#[tokio::test]
+async fn shutdown_stops_claiming_at_once_and_the_drain_has_a_deadline() {
+    use tokio::io::AsyncWriteExt;
+    let (app, data_dir) = crate::helpers::build_app(&[]).await;
+    let test_app = crate::helpers::TestApp::new(&app, data_dir);
+    let (signal, received) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until(async move {
+        let _ = received.await;
+    }));
+    // A client that never finishes sending its request body keeps the HTTP drain waiting.
+    let mut slow = tokio::net::TcpStream::connect(test_app.address.trim_start_matches("http://")).await.unwrap();
+    let head = "POST /api/contact HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 1000\r\n\r\nname=slow";
+    slow.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    signal.send(()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let id = adronx::jobs::enqueue(&*test_app.store.jobs, adronx::jobs::RETENTION, serde_json::json!({}), None)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let job = test_app.store.jobs.job(&id).await.unwrap().unwrap();
+    assert_eq!(job.status, adronx::storage::jobs::JobStatus::Queued, "no job is claimed after the signal");
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(20), running).await;
+    assert!(stopped.is_ok(), "the drain deadline ended the wait for the slow client");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(9), "the drain did wait for the slow client");
+    drop(slow);
+}
