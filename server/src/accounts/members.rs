@@ -147,11 +147,15 @@ impl Members for MemberService {
     async fn resend(&self, caller: &Caller, invitation_id: &str) -> Result<(), AccountsError> {
         rules::may_invite(caller.role, Role::Member)?;
         let now = millis_precision(OffsetDateTime::now_utc());
-        let (token, hash) = new_secret_token();
         let org = Self::org(caller);
+        // The role check comes before the renewal: a refused resend must not void the link the
+        // invitee already has.
+        let pending = self.store.members.pending_invitations(&org, now).await.map_err(internal)?;
+        let invitation = pending.into_iter().find(|i| i.id == invitation_id).ok_or_else(not_found)?;
+        rules::may_invite(caller.role, invitation.role)?;
+        let (token, hash) = new_secret_token();
         let renewed = self.store.members.renew_invitation(&org, invitation_id, &hash, now + INVITATION_TTL, now).await;
         let invitation = renewed.map_err(internal)?.ok_or_else(not_found)?;
-        rules::may_invite(caller.role, invitation.role)?;
         self.send_invitation(caller, &invitation, token.expose_secret()).await
     }
 
@@ -166,16 +170,24 @@ impl Members for MemberService {
         let org = Self::org(caller);
         let current = self.store.accounts.role_in(&org, target).await.map_err(internal)?.ok_or_else(not_found)?;
         rules::may_change_role(caller.role, current, role, self.owners(&org).await?)?;
-        self.store.members.set_role(&org, target, role).await.map_err(internal)?;
-        Ok(())
+        match self.store.members.set_role(&org, target, role).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(not_found()),
+            Err(StoreError::LastOwner) => Err(AccountsError::LastOwner),
+            Err(e) => Err(internal(e)),
+        }
     }
 
     async fn remove(&self, caller: &Caller, target: &UserId) -> Result<(), AccountsError> {
         let org = Self::org(caller);
         let current = self.store.accounts.role_in(&org, target).await.map_err(internal)?.ok_or_else(not_found)?;
         rules::may_remove(caller.role, current, *target == caller.user_id, self.owners(&org).await?)?;
-        self.store.members.remove_member(&org, target).await.map_err(internal)?;
-        Ok(())
+        match self.store.members.remove_member(&org, target).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(not_found()),
+            Err(StoreError::LastOwner) => Err(AccountsError::LastOwner),
+            Err(e) => Err(internal(e)),
+        }
     }
 
     async fn preview(&self, token: &str) -> Result<InvitationPreview, AccountsError> {

@@ -24,6 +24,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("a record with this key already exists")]
     Duplicate,
+    /// The change would leave an organisation without an owner (checked atomically with it).
+    #[error("an organisation keeps at least one owner")]
+    LastOwner,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

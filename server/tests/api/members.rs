@@ -259,3 +259,26 @@ async fn profile_rectification_password_change_and_switching_organisations() {
     let res = call(&app, &renewed, "auth/switch", &[("org_id", "someone-elses-org")]).await;
     assert_eq!(code(res).await, (404, "error-not-found".into()));
 }
+
+/// An admin may not resend an owner's invitation — and a refused resend leaves the invitee's link
+/// working (the role is checked before the link is renewed).
+#[tokio::test]
+async fn a_refused_resend_leaves_the_invitation_untouched() {
+    let (app, smtp) = setup().await;
+    let ana = register(&app, &smtp, "ana@tienda.mx", "Tienda").await;
+    call(&app, &ana, "members/invite", &[("email", "luis@tienda.mx"), ("role_name", "admin")]).await;
+    let token = invite_token(&smtp.wait_for(1).await[0].data);
+    let accept = [("token", token.as_str()), ("first_name", "Luis"), ("last_name", "García"), ("password", PASSWORD)];
+    let luis =
+        session_of(app.client.post(app.url("/api/invitations/accept")).form(&accept).send().await.unwrap()).await;
+
+    call(&app, &ana, "members/invite", &[("email", "rosa@tienda.mx"), ("role_name", "owner")]).await;
+    let rosa_token = invite_token(&smtp.wait_for(2).await[1].data);
+    let overview: Value = call(&app, &ana, "members/overview", &[]).await.json().await.unwrap();
+    let id = overview["invitations"][0]["id"].as_str().unwrap().to_owned();
+
+    let res = call(&app, &luis, "members/resend", &[("id", &id)]).await;
+    assert_eq!(code(res).await, (403, "error-forbidden".into()));
+    let preview = app.client.post(app.url("/api/invitations/preview")).form(&[("token", &rosa_token)]).send().await;
+    assert_eq!(preview.unwrap().status(), 200, "the link Rosa has still works");
+}

@@ -65,3 +65,35 @@ pub async fn invitations_are_single_use_scoped_and_renewable(s: Stores) {
     assert!(s.members.accept_invitation("h3", now + secs(11)).await.unwrap().is_none(), "expired");
     assert!(s.members.pending_invitations(&org.id, now).await.unwrap().iter().all(|i| i.id == "i3"));
 }
+
+pub async fn two_owners_demoting_or_removing_each_other_at_once_leave_one_owner(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    for round in 0..8 {
+        let (a, org) = user(&format!("a{round}"), &format!("a{round}@example.com"), now);
+        s.accounts.create_owner(&a, &org).await.unwrap();
+        let (b, _) = user(&format!("b{round}"), &format!("b{round}@example.com"), now);
+        s.members.create_user(&b).await.unwrap();
+        s.members.add_member(&org.id, &b.id, Role::Owner, now).await.unwrap();
+        // Round by round: both demote, both remove, or one of each.
+        let (s1, s2, o1, o2, u1, u2) = (s.clone(), s.clone(), org.id.clone(), org.id.clone(), a.id.clone(), b.id.clone());
+        let first = tokio::spawn(async move {
+            if round % 2 == 0 { s1.members.set_role(&o1, &u1, Role::Admin).await } else { s1.members.remove_member(&o1, &u1).await }
+        });
+        let second = tokio::spawn(async move {
+            if round % 3 == 0 { s2.members.remove_member(&o2, &u2).await } else { s2.members.set_role(&o2, &u2, Role::Member).await }
+        });
+        let outcomes = [first.await.unwrap(), second.await.unwrap()];
+        let done = outcomes.iter().filter(|o| matches!(o, Ok(true))).count();
+        let refused = outcomes.iter().filter(|o| matches!(o, Err(StoreError::LastOwner))).count();
+        assert_eq!((done, refused), (1, 1), "round {round}: {outcomes:?}");
+        let owners = s.members.members(&org.id).await.unwrap().into_iter().filter(|(_, r)| *r == Role::Owner).count();
+        assert_eq!(owners, 1, "round {round}");
+    }
+    // Alone, the last owner can neither step down nor leave; a non-member is just absent.
+    let (solo, org) = user("solo", "solo@example.com", now);
+    s.accounts.create_owner(&solo, &org).await.unwrap();
+    assert!(matches!(s.members.set_role(&org.id, &solo.id, Role::Admin).await, Err(StoreError::LastOwner)));
+    assert!(matches!(s.members.remove_member(&org.id, &solo.id).await, Err(StoreError::LastOwner)));
+    assert!(s.members.set_role(&org.id, &solo.id, Role::Owner).await.unwrap(), "staying owner is fine");
+    assert!(!s.members.remove_member(&org.id, &UserId::new("nobody")).await.unwrap());
+}

@@ -21,8 +21,11 @@ pub trait MemberStore: Send + Sync {
     async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>>;
     /// `Duplicate` when already a member.
     async fn add_member(&self, org: &OrgId, user: &UserId, role: Role, at: OffsetDateTime) -> StoreResult<()>;
-    /// False when the user is not a member.
+    /// False when the user is not a member; `LastOwner` (and nothing changed) when it would leave
+    /// the organisation without an owner — decided atomically with the write, so two owners
+    /// demoting each other at once cannot both succeed.
     async fn set_role(&self, org: &OrgId, user: &UserId, role: Role) -> StoreResult<bool>;
+    /// As `set_role`, for leaving or being removed.
     async fn remove_member(&self, org: &OrgId, user: &UserId) -> StoreResult<bool>;
     /// Creates a user who belongs to no organisation yet (an invited newcomer).
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()>;

@@ -1,4 +1,4 @@
-use crate::storage::StoreResult;
+use crate::storage::{StoreError, StoreResult};
 use crate::storage::accounts::UserRecord;
 use crate::storage::accounts::mongo::MembershipDoc;
 use crate::storage::members::{InvitationRecord, MemberRow, MemberStore};
@@ -36,6 +36,41 @@ impl MongoStore {
     }
 }
 
+impl MongoStore {
+    async fn owners(&self, org: &OrgId) -> StoreResult<u64> {
+        self.members().count_documents(doc! { "org_id": org.as_str(), "role": "owner" }).await.map_err(backend)
+    }
+
+    /// Runs `change` holding the organisation's owner-change lock: a short lease on its document,
+    /// so two role changes in one organisation never interleave (MongoDB updates one document
+    /// atomically, and "the last owner stays" spans several). A holder that dies frees it when
+    /// the lease lapses.
+    async fn with_owner_lock<T>(
+        &self,
+        org: &OrgId,
+        change: impl std::future::Future<Output = StoreResult<T>>,
+    ) -> StoreResult<T> {
+        let holder = uuid::Uuid::new_v4().to_string();
+        let orgs = self.raw("organisations");
+        for _ in 0..200 {
+            let now = to_millis(OffsetDateTime::now_utc());
+            let free = doc! { "_id": org.as_str(), "$or": [ { "owner_lock_until": Bson::Null }, { "owner_lock_until": { "$lt": now } } ] };
+            let take = doc! { "$set": { "owner_lock": &holder, "owner_lock_until": now + 5_000 } };
+            if orgs.find_one_and_update(free, take).await.map_err(backend)?.is_some() {
+                let result = change.await;
+                let release = doc! { "$set": { "owner_lock_until": Bson::Null, "owner_lock": Bson::Null } };
+                orgs.update_one(doc! { "_id": org.as_str(), "owner_lock": &holder }, release).await.map_err(backend)?;
+                return result;
+            }
+            if orgs.count_documents(doc! { "_id": org.as_str() }).await.map_err(backend)? == 0 {
+                return change.await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        Err(StoreError::Backend("the organisation's owner-change lock stayed busy".into()))
+    }
+}
+
 #[async_trait]
 impl MemberStore for MongoStore {
     async fn members(&self, org: &OrgId) -> StoreResult<Vec<(UserRecord, Role)>> {
@@ -58,19 +93,28 @@ impl MemberStore for MongoStore {
     }
 
     async fn set_role(&self, org: &OrgId, user: &UserId, role: Role) -> StoreResult<bool> {
-        let filter = doc! { "org_id": org.as_str(), "user_id": user.as_str() };
-        let done =
+        self.with_owner_lock(org, async {
+            let filter = doc! { "org_id": org.as_str(), "user_id": user.as_str() };
+            let Some(current) = self.members().find_one(filter.clone()).await.map_err(backend)? else { return Ok(false) };
+            if current.role == Role::Owner && role != Role::Owner && self.owners(org).await? <= 1 {
+                return Err(StoreError::LastOwner);
+            }
             self.members().update_one(filter, doc! { "$set": { "role": role.as_str() } }).await.map_err(backend)?;
-        Ok(done.matched_count == 1)
+            Ok(true)
+        })
+        .await
     }
 
     async fn remove_member(&self, org: &OrgId, user: &UserId) -> StoreResult<bool> {
-        let done = self
-            .members()
-            .delete_one(doc! { "org_id": org.as_str(), "user_id": user.as_str() })
-            .await
-            .map_err(backend)?;
-        Ok(done.deleted_count == 1)
+        self.with_owner_lock(org, async {
+            let filter = doc! { "org_id": org.as_str(), "user_id": user.as_str() };
+            let Some(current) = self.members().find_one(filter.clone()).await.map_err(backend)? else { return Ok(false) };
+            if current.role == Role::Owner && self.owners(org).await? <= 1 {
+                return Err(StoreError::LastOwner);
+            }
+            Ok(self.members().delete_one(filter).await.map_err(backend)?.deleted_count == 1)
+        })
+        .await
     }
 
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()> {

@@ -1,6 +1,6 @@
 use crate::storage::accounts::sqlite::insert_user;
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::{StoreResult, to_millis};
+use crate::storage::{StoreError, StoreResult, to_millis};
 use crate::storage::accounts::UserRecord;
 use crate::storage::members::{InvitationRecord, MemberRow, MemberStore};
 use app::accounts::model::Role;
@@ -12,6 +12,30 @@ macro_rules! invitation_columns {
     () => {
         "id, org_id, email, role, token_hash, invited_by, expires_at, accepted_at, revoked_at, created_at"
     };
+}
+
+/// The condition under which a membership `?2`/`?3` may stop being an owner's: it is not an owner,
+/// or another owner remains, or (the clause that follows) the change keeps it an owner.
+macro_rules! keeps_an_owner {
+    () => {
+        "(role != 'owner' OR (SELECT COUNT(*) FROM memberships WHERE org_id = ?2 AND role = 'owner') > 1 OR "
+    };
+}
+
+impl SqliteStore {
+    /// After a guarded write: true when it happened; else not a member (false) or `LastOwner`.
+    async fn changed_or_why(&self, org: &OrgId, user: &UserId, rows: u64) -> StoreResult<bool> {
+        if rows == 1 {
+            return Ok(true);
+        }
+        let member: Option<i64> = sqlx::query_scalar("SELECT 1 FROM memberships WHERE org_id = ? AND user_id = ?")
+            .bind(org.as_str())
+            .bind(user.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        if member.is_some() { Err(StoreError::LastOwner) } else { Ok(false) }
+    }
 }
 
 #[async_trait]
@@ -41,24 +65,34 @@ impl MemberStore for SqliteStore {
     }
 
     async fn set_role(&self, org: &OrgId, user: &UserId, role: Role) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?")
-            .bind(role.as_str())
-            .bind(org.as_str())
-            .bind(user.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(done.rows_affected() == 1)
+        // One statement, so SQLite's write lock makes the owner count and the write one step.
+        let done = sqlx::query(concat!(
+            "UPDATE memberships SET role = ?1 WHERE org_id = ?2 AND user_id = ?3 AND ",
+            keeps_an_owner!(),
+            "?1 = 'owner')"
+        ))
+        .bind(role.as_str())
+        .bind(org.as_str())
+        .bind(user.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        self.changed_or_why(org, user, done.rows_affected()).await
     }
 
     async fn remove_member(&self, org: &OrgId, user: &UserId) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM memberships WHERE org_id = ? AND user_id = ?")
-            .bind(org.as_str())
-            .bind(user.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(done.rows_affected() == 1)
+        let done = sqlx::query(concat!(
+            "DELETE FROM memberships WHERE org_id = ?2 AND user_id = ?3 AND ",
+            keeps_an_owner!(),
+            "?1 = 1)"
+        ))
+        .bind(0)
+        .bind(org.as_str())
+        .bind(user.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        self.changed_or_why(org, user, done.rows_affected()).await
     }
 
     async fn create_user(&self, user: &UserRecord) -> StoreResult<()> {
