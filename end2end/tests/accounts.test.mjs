@@ -20,6 +20,7 @@ async function signUp(page, email, { js = true } = {}) {
   const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=[A-Za-z0-9_-]+)/)[1];
   await page.goto(link);
   if (js) await waitForHydration(page);
+  await page.fill('#confirm-password', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/app$/);
 }

@@ -25,11 +25,11 @@ pub async fn register(
 }
 
 #[server(name = ConfirmRegistration, prefix = "/api", endpoint = "auth/confirm")]
-pub async fn confirm_registration(token: String) -> Result<AccessGrant, AppError> {
+pub async fn confirm_registration(token: String, password: String) -> Result<AccessGrant, AppError> {
     // Every call that starts a session is refused cross-site, so another site cannot sign a
     // visitor in to an account of its choosing (login CSRF).
     require_same_origin()?;
-    let result = services()?.accounts.confirm_registration(&token, client_info()).await;
+    let result = services()?.accounts.confirm_registration(&token, password, client_info()).await;
     finish_session(result, "/app", "confirm").await
 }
 

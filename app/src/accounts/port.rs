@@ -25,8 +25,15 @@ pub trait Accounts: Send + Sync {
     /// Starts a sign-up: e-mails a confirmation link (or, for an address that already has an
     /// account, a note saying so). Answers the same either way, so it reveals no address.
     async fn register(&self, form: Registration) -> Result<(), AccountsError>;
-    /// Finishes a sign-up from its e-mailed link: creates the owner and organisation, signs in.
-    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError>;
+    /// Finishes a sign-up from its e-mailed link and the password chosen at sign-up (so a sign-up
+    /// someone else made for this address cannot become an account whose password they know):
+    /// creates the owner and organisation, signs in.
+    async fn confirm_registration(
+        &self,
+        token: &str,
+        password: String,
+        client: ClientInfo,
+    ) -> Result<SessionStart, AccountsError>;
     async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AccountsError>;
     /// Rotates the refresh token from the cookie; a replayed token ends its whole family.
     async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AccountsError>;
@@ -105,6 +112,8 @@ pub enum AccountsError {
     InvitationInvalid,
     #[error("the current password is wrong")]
     WrongPassword,
+    #[error("not the password this sign-up was made with")]
+    ConfirmationPassword,
     #[error("not found (or another organisation's)")]
     NotFound,
     #[error("the caller's role does not allow this")]
@@ -135,6 +144,7 @@ impl From<AccountsError> for AppError {
             ResetInvalid => ("error-reset-invalid", 400),
             InvitationInvalid => ("error-invite-invalid", 404),
             WrongPassword => ("error-password-wrong", 401),
+            ConfirmationPassword => ("error-confirm-password", 401),
             NotFound => ("error-not-found", 404),
             Forbidden => ("error-forbidden", 403),
             LastOwner => ("error-last-owner", 409),

@@ -136,6 +136,8 @@ pub fn ConfirmPage() -> impl IntoView {
                 <p>{t("auth-confirm-intro")}</p>
                 <ActionForm action=action>
                     <input type="hidden" name="token" value=token/>
+                    <label for="confirm-password">{t("auth-password")}</label>
+                    <input id="confirm-password" name="password" type="password" required autocomplete="current-password"/>
                     {error_view(move || outcome(action.value().get(), "confirm"))}
                     <button type="submit" class="btn btn-primary">{t("auth-confirm-submit")}</button>
                 </ActionForm>

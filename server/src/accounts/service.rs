@@ -215,16 +215,24 @@ impl Accounts for AccountService {
         self.email(&recipient, Template::ConfirmEmail, &[], &[("link", link)], format!("confirm:{hash}")).await
     }
 
-    async fn confirm_registration(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError> {
+    async fn confirm_registration(
+        &self,
+        token: &str,
+        password: String,
+        client: ClientInfo,
+    ) -> Result<SessionStart, AccountsError> {
         let invalid = || AccountsError::ConfirmationInvalid;
         let now = millis_precision(OffsetDateTime::now_utc());
-        let pending = self
-            .store
-            .accounts
-            .take_registration(&token_hash(token), now)
-            .await
-            .map_err(internal)?
-            .ok_or_else(invalid)?;
+        // Pre-account takeover: whoever signed up chose the password, so only someone who knows
+        // it can turn the sign-up into an account — a sign-up made for another person's address
+        // dies unused. A wrong password leaves the link working for another try.
+        let hash = token_hash(token);
+        let found = self.store.accounts.registration(&hash, now).await.map_err(internal)?.ok_or_else(invalid)?;
+        let candidate = Password::parse(password).map_err(|_| AccountsError::ConfirmationPassword)?;
+        if !password::verify(&candidate, Some(&found.password_hash), self.cost).await {
+            return Err(AccountsError::ConfirmationPassword);
+        }
+        let pending = self.store.accounts.take_registration(&hash, now).await.map_err(internal)?.ok_or_else(invalid)?;
         let user = UserRecord {
             id: UserId::new(uuid::Uuid::new_v4().to_string()),
             email: pending.email,

@@ -108,7 +108,9 @@ async fn a_confirmation_link_works_once() {
     app.client.post(app.url("/api/auth/register")).form(&registration("ana@b.co", PASSWORD)).send().await.unwrap();
     let mail = outbox_mail(&app, "ana@b.co", "/confirm?token=").await;
     let token = crate::helpers::token_after(&mail, "/confirm?token=");
-    let confirm = || app.client.post(app.url("/api/auth/confirm")).form(&[("token", token.as_str())]).send();
+    let confirm = || {
+        app.client.post(app.url("/api/auth/confirm")).form(&[("token", token.as_str()), ("password", PASSWORD)]).send()
+    };
     assert_eq!(confirm().await.unwrap().status(), 200);
     let again = confirm().await.unwrap();
     assert_eq!(again.status(), 400);
@@ -348,4 +350,29 @@ async fn a_plain_route_knows_its_caller_by_bearer_token_or_same_origin_cookie() 
     assert_eq!(body["code"], "error-session-expired");
     let forged = app.client.get(app.url("/api/me")).bearer_auth("not.a.token").send().await.unwrap();
     assert_eq!(forged.status(), 401);
+}
+
+/// Pre-account takeover: someone signs up with another person's address and a password of their
+/// own. The address's owner receives the link — but confirming needs the password chosen at
+/// sign-up, so the sign-up can never become an account whose password the squatter knows.
+#[tokio::test]
+async fn a_sign_up_made_for_someone_elses_address_cannot_become_an_account() {
+    let app = spawn_app().await;
+    let squatter = registration("victim@tienda.mx", "the squatter's own passphrase");
+    app.client.post(app.url("/api/auth/register")).form(&squatter).send().await.unwrap();
+    let mail = outbox_mail(&app, "victim@tienda.mx", "/confirm?token=").await;
+    let token = crate::helpers::token_after(&mail, "/confirm?token=");
+    // The address's owner follows the link without knowing that password.
+    let confirm = |password: &'static str| {
+        app.client.post(app.url("/api/auth/confirm")).form(&[("token", token.as_str()), ("password", password)]).send()
+    };
+    for guess in ["my own real password", "short"] {
+        let res = confirm(guess).await.unwrap();
+        assert!(res.headers().get("set-cookie").is_none());
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.json::<Value>().await.unwrap()["code"], "error-confirm-password");
+    }
+    assert!(app.store.accounts.user_by_email("victim@tienda.mx").await.unwrap().is_none(), "no account exists");
+    // Whoever chose the password (here, as a check, the sign-up's author) is the only one it works for.
+    assert_eq!(confirm("the squatter's own passphrase").await.unwrap().status(), 200);
 }

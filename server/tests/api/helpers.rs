@@ -109,5 +109,11 @@ pub async fn sign_up(app: &TestApp, smtp: Option<&crate::smtp::SmtpSink>, form: 
         None => outbox_mail(app, &email, "/confirm?token=").await,
     };
     let token = token_after(&mail, "/confirm?token=");
-    app.client.post(app.url("/api/auth/confirm")).form(&[("token", token)]).send().await.unwrap()
+    let password = form.iter().find(|(k, _)| *k == "password").unwrap().1;
+    app.client
+        .post(app.url("/api/auth/confirm"))
+        .form(&[("token", token.as_str()), ("password", password)])
+        .send()
+        .await
+        .unwrap()
 }

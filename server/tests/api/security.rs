@@ -98,7 +98,7 @@ async fn session_starting_calls_refuse_cross_site_forms() {
     let app = spawn_app().await;
     let calls: [(&str, &[(&str, &str)]); 3] = [
         ("/api/auth/login", &[("email", "a@b.co"), ("password", "correct horse battery staple")]),
-        ("/api/auth/confirm", &[("token", "whatever")]),
+        ("/api/auth/confirm", &[("token", "whatever"), ("password", "correct horse battery staple")]),
         ("/api/invitations/accept", &[("token", "whatever"), ("password", "correct horse battery staple")]),
     ];
     for (path, form) in calls {

@@ -140,3 +140,25 @@ pub async fn a_password_change_moves_the_session_epoch_that_access_reads(s: Stor
     assert_eq!(s.accounts.user(&user.id).await.unwrap().unwrap().session_epoch, 2);
     assert!(s.accounts.access(&app::ids::OrgId::new("elsewhere"), &user.id).await.unwrap().is_none());
 }
+
+pub async fn a_pending_registration_can_be_read_without_taking_it(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let pending = PendingRegistration {
+        token_hash: "peek".into(),
+        email: "peek@example.com".into(),
+        first_name: "Ana".into(),
+        last_name: "Pérez".into(),
+        password_hash: "$2b$10$x".into(),
+        organisation: "Tienda".into(),
+        lang: "es".into(),
+        expires_at: now + secs(60),
+        used_at: None,
+        created_at: now,
+    };
+    s.accounts.insert_registration(&pending).await.unwrap();
+    assert_eq!(s.accounts.registration("peek", now).await.unwrap(), Some(pending.clone()));
+    assert_eq!(s.accounts.registration("peek", now).await.unwrap(), Some(pending), "reading takes nothing");
+    assert!(s.accounts.registration("peek", now + secs(61)).await.unwrap().is_none(), "expired");
+    s.accounts.take_registration("peek", now).await.unwrap().unwrap();
+    assert!(s.accounts.registration("peek", now).await.unwrap().is_none(), "used");
+}

@@ -34,6 +34,8 @@ pub trait AccountStore: Send + Sync {
     async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
     async fn insert_registration(&self, registration: &PendingRegistration) -> StoreResult<()>;
+    /// A live, unused registration, without taking it.
+    async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>>;
     /// Marks a live, unused registration used and returns it (single use, atomic).
     async fn take_registration(
         &self,

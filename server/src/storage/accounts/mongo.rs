@@ -157,6 +157,12 @@ impl AccountStore for MongoStore {
 self.typed::<PendingRegistration>("registrations").insert_one(r).await.map(|_| ()).map_err(backend)
     }
 
+    async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>> {
+        let filter =
+            doc! { "_id": token_hash, "used_at": mongodb::bson::Bson::Null, "expires_at": { "$gt": to_millis(now) } };
+        self.typed::<PendingRegistration>("registrations").find_one(filter).await.map_err(backend)
+    }
+
     async fn take_registration(
         &self,
         token_hash: &str,

@@ -196,6 +196,18 @@ impl AccountStore for SqliteStore {
         .map_err(backend)
     }
 
+    async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>> {
+        sqlx::query_as(
+            "SELECT token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
+             created_at FROM registrations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(to_millis(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
     async fn take_registration(
         &self,
         token_hash: &str,
