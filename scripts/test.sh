@@ -13,9 +13,14 @@ run() {
 if [ -z "${ADRONX_TEST_MONGODB_URI:-}" ]; then
   pidfile=$(mktemp)
   trap 'kill "$(cat "$pidfile")" 2>/dev/null || true' EXIT
-  ADRONX_TEST_MONGODB_URI=$(bash scripts/mongo-test-server.sh "$pidfile")
-  export ADRONX_TEST_MONGODB_URI
-  echo "::: MongoDB contract suite against SecantusDB at $ADRONX_TEST_MONGODB_URI"
+  if ADRONX_TEST_MONGODB_URI=$(bash scripts/mongo-test-server.sh "$pidfile"); then
+    export ADRONX_TEST_MONGODB_URI
+    echo "::: MongoDB contract suite against SecantusDB at $ADRONX_TEST_MONGODB_URI"
+  else
+    # Without a server the MongoDB half of the contract suite would only be skipped: fail instead.
+    failed=$((failed + 1))
+    echo "::: FAILED: could not start SecantusDB for the MongoDB contract suite"
+  fi
 fi
 run cargo test -p app --features ssr
 run cargo test -p server
