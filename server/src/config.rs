@@ -36,6 +36,9 @@ pub struct Config {
     pub workers: usize,
     /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (the retention purge) are enqueued.
     pub schedule_every: std::time::Duration,
+    /// `ADRONX_TRUSTED_PROXIES`: how many proxies in front of us append to `X-Forwarded-For`
+    /// (default 0: the client is the socket's peer and the header is ignored).
+    pub trusted_proxies: usize,
     /// `ADRONX_BCRYPT_COST`: password hashing cost (10–14; default 12).
     pub bcrypt_cost: u32,
     /// `ADRONX_SMTP_FROM`: sender of transactional e-mail.
@@ -102,6 +105,11 @@ impl Config {
                     .context("ADRONX_SCHEDULE_EVERY_SECS")?
                     .unwrap_or(60),
             ),
+            trusted_proxies: match get("ADRONX_TRUSTED_PROXIES").map(|n| n.parse::<usize>()) {
+                None => 0,
+                Some(Ok(n)) if n <= 10 => n,
+                Some(_) => bail!("ADRONX_TRUSTED_PROXIES must be a whole number from 0 to 10"),
+            },
             bcrypt_cost: match get("ADRONX_BCRYPT_COST").map(|c| c.parse::<u32>()) {
                 None => crate::accounts::password::COST,
                 Some(Ok(c)) if (10..=14).contains(&c) => c,

@@ -54,19 +54,27 @@ pub struct ClientInfo {
     pub user_agent: String,
 }
 
-/// The last `X-Forwarded-For` entry — the one our own proxy appended; earlier entries are
-/// whatever the client claimed — or else the socket peer.
+/// How many proxies in front of the server append to `X-Forwarded-For` (`ADRONX_TRUSTED_PROXIES`),
+/// provided by the server to every request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrustedProxies(pub usize);
+
+/// The client's address: the socket peer, unless trusted proxies sit in front — then the entry
+/// the outermost of them appended to `X-Forwarded-For` (`n` trusted proxies: the `n`-th from the
+/// right). Entries further left are whatever the client claimed, so they are never used.
 pub fn client_info() -> ClientInfo {
-    let forwarded = header("x-forwarded-for").unwrap_or_default();
-    let forwarded = forwarded.rsplit(',').next().unwrap_or("").trim().to_owned();
     let peer = parts()
         .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
         .map(|ip| ip.to_string())
         .unwrap_or_default();
-    ClientInfo {
-        ip: if forwarded.is_empty() { peer } else { forwarded },
-        user_agent: header("user-agent").unwrap_or_default(),
-    }
+    let trusted = use_context::<TrustedProxies>().unwrap_or_default().0;
+    let forwarded = header("x-forwarded-for").unwrap_or_default();
+    let hops: Vec<&str> = forwarded.split(',').map(str::trim).filter(|h| !h.is_empty()).collect();
+    let ip = match trusted {
+        n if n > 0 && hops.len() >= n => hops[hops.len() - n].to_owned(),
+        _ => peer,
+    };
+    ClientInfo { ip, user_agent: header("user-agent").unwrap_or_default() }
 }
 
 /// Cookie-authenticated calls must come from our own pages: browsers send `Sec-Fetch-Site` (or at

@@ -159,6 +159,7 @@ impl AccountService {
     }
 
     async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AccountsError> {
+        let ip = throttle_key(ip);
         let since = now - WINDOW;
         let pair =
             self.store.accounts.login_failures_since(&format!("pair:{email}|{ip}"), since).await.map_err(internal)?;
@@ -271,13 +272,15 @@ impl Accounts for AccountService {
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
-                for key in [format!("pair:{email}|{}", client.ip), format!("ip:{}", client.ip)] {
+                let ip = throttle_key(&client.ip);
+                for key in [format!("pair:{email}|{ip}"), format!("ip:{ip}")] {
                     self.store.accounts.record_login_failure(&key, now).await.map_err(internal)?;
                 }
                 return Err(invalid());
             }
         };
-        self.store.accounts.clear_login_failures(&format!("pair:{email}|{}", client.ip)).await.map_err(internal)?;
+        let pair = format!("pair:{email}|{}", throttle_key(&client.ip));
+        self.store.accounts.clear_login_failures(&pair).await.map_err(internal)?;
         record_login(&self.store, &user.id, &client, now).await?;
         let viewer = self.member(&user.id, None).await?.ok_or_else(invalid)?;
         self.start(viewer, None).await
@@ -454,4 +457,33 @@ async fn record_login(
         user_agent: client.user_agent.chars().take(300).collect(),
     };
     store.accounts.record_login(&event).await.map_err(internal)
+}
+
+/// The address a throttle counts by: IPv4 as is, IPv6 by its /64 (one subscriber's whole block,
+/// which costs nothing to rotate through).
+fn throttle_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(v4) => v4.to_string(),
+        Err(_) => ip.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_block() {
+        use super::throttle_key;
+        assert_eq!(throttle_key("2001:db8:1:2:aaaa::1"), throttle_key("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(throttle_key("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+        assert_ne!(throttle_key("2001:db8:1:3::1"), throttle_key("2001:db8:1:2::1"));
+        assert_eq!(throttle_key("::ffff:198.51.100.7"), "198.51.100.7");
+        assert_eq!(throttle_key("198.51.100.7"), "198.51.100.7");
+    }
 }

@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.services.clone());
             provide_context(app::PublicUrl(state.config.public_url.clone()));
+            provide_context(app::server::request::TrustedProxies(state.config.trusted_proxies));
             leptos::nonce::provide_nonce();
         }
     };

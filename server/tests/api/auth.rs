@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, header, outbox_mail, sign_up, spawn_app};
+use crate::helpers::{TestApp, header, outbox_mail, sign_up, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 fn registration(email: &str, password: &str) -> Vec<(&'static str, String)> {
@@ -13,6 +13,12 @@ fn registration(email: &str, password: &str) -> Vec<(&'static str, String)> {
 }
 
 const PASSWORD: &str = "correct horse battery staple";
+
+/// Deployed behind one proxy, which appends the client's address to `X-Forwarded-For`; the tests
+/// play that proxy to sign in "from" different addresses.
+async fn behind_one_proxy() -> TestApp {
+    spawn_app_with(&[("ADRONX_TRUSTED_PROXIES", "1")]).await
+}
 
 /// Signs up and confirms: the response of the confirmation (the session).
 async fn register(app: &TestApp, email: &str) -> reqwest::Response {
@@ -52,7 +58,7 @@ async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn registering_creates_an_owner_signs_them_in_and_stores_only_a_hash() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let res = register(&app, "Ana@Tienda.MX").await;
     assert_eq!(res.status(), 200);
     let cookie = header(&res, "set-cookie").to_owned();
@@ -73,7 +79,7 @@ async fn registering_creates_an_owner_signs_them_in_and_stores_only_a_hash() {
 
 #[tokio::test]
 async fn bad_registrations_are_refused_with_their_code_and_store_nothing() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let res =
         app.client.post(app.url("/api/auth/register")).form(&registration("a@b.co", "short")).send().await.unwrap();
     assert_eq!(res.status(), 422);
@@ -83,7 +89,7 @@ async fn bad_registrations_are_refused_with_their_code_and_store_nothing() {
 
 #[tokio::test]
 async fn signing_up_with_a_known_address_answers_exactly_like_a_new_one() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     assert_eq!(register(&app, "a@b.co").await.status(), 200);
     let post = |email: &'static str| {
         app.client.post(app.url("/api/auth/register")).form(&registration(email, PASSWORD)).send()
@@ -104,7 +110,7 @@ async fn signing_up_with_a_known_address_answers_exactly_like_a_new_one() {
 
 #[tokio::test]
 async fn a_confirmation_link_works_once() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     app.client.post(app.url("/api/auth/register")).form(&registration("ana@b.co", PASSWORD)).send().await.unwrap();
     let mail = outbox_mail(&app, "ana@b.co", "/confirm?token=").await;
     let token = crate::helpers::token_after(&mail, "/confirm?token=");
@@ -119,7 +125,7 @@ async fn a_confirmation_link_works_once() {
 
 #[tokio::test]
 async fn sign_in_failures_look_the_same_for_unknown_and_known_addresses() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     register(&app, "ana@tienda.mx").await;
     let wrong = login(&app, "ana@tienda.mx", "not the password at all", "1.1.1.1").await;
     let unknown = login(&app, "nobody@tienda.mx", "not the password at all", "1.1.1.1").await;
@@ -135,7 +141,7 @@ async fn sign_in_failures_look_the_same_for_unknown_and_known_addresses() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_address_without_locking_the_owner_out() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     register(&app, "ana@tienda.mx").await;
     for _ in 0..5 {
         assert_eq!(login(&app, "ana@tienda.mx", "guessing-guessing", "6.6.6.6").await.status(), 401);
@@ -148,7 +154,7 @@ async fn repeated_failures_are_throttled_per_address_without_locking_the_owner_o
 
 #[tokio::test]
 async fn refresh_rotates_and_a_replayed_token_ends_the_whole_session() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let first = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let res = refresh(&app, &first).await;
     assert_eq!(res.status(), 200);
@@ -162,7 +168,7 @@ async fn refresh_rotates_and_a_replayed_token_ends_the_whole_session() {
 
 #[tokio::test]
 async fn concurrent_refreshes_with_one_token_yield_at_most_one_new_token() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let calls = (0..6).map(|_| refresh(&app, &token));
     let results = futures_util::future::join_all(calls).await;
@@ -172,7 +178,7 @@ async fn concurrent_refreshes_with_one_token_yield_at_most_one_new_token() {
 
 #[tokio::test]
 async fn sign_out_clears_the_cookie_and_ends_the_session() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let viewer = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/viewer"), &token).send().await.unwrap();
     assert_eq!(viewer.json::<Value>().await.unwrap()["first_name"], "Ana");
@@ -190,7 +196,7 @@ async fn sign_out_clears_the_cookie_and_ends_the_session() {
 
 #[tokio::test]
 async fn cookie_authenticated_calls_refuse_cross_site_requests() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example.org")] {
         let res = with_cookie(&app, reqwest::Method::POST, app.url("/api/auth/refresh"), &token)
@@ -205,7 +211,7 @@ async fn cookie_authenticated_calls_refuse_cross_site_requests() {
 
 #[tokio::test]
 async fn the_app_is_rendered_on_the_server_for_a_signed_in_user_and_redirects_anyone_else() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let anonymous = app.client.get(app.url("/app/contacts")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(anonymous.status(), 302);
     assert_eq!(header(&anonymous, "location"), "/login?next=/app/contacts");
@@ -226,7 +232,7 @@ async fn the_app_is_rendered_on_the_server_for_a_signed_in_user_and_redirects_an
 
 #[tokio::test]
 async fn plain_form_sign_in_sets_the_cookie_and_goes_to_the_requested_page() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     register(&app, "ana@tienda.mx").await;
     let res = app
         .client
@@ -258,7 +264,7 @@ fn max_age(res: &reqwest::Response) -> i64 {
 
 #[tokio::test]
 async fn rotation_never_extends_the_seven_day_lifetime() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let first = register(&app, "ana@tienda.mx").await;
     assert_eq!(max_age(&first), 7 * 24 * 3600);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
@@ -268,7 +274,7 @@ async fn rotation_never_extends_the_seven_day_lifetime() {
 
 #[tokio::test]
 async fn signed_in_pages_are_not_rendered_for_cross_site_requests() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let res = app
         .client
@@ -285,7 +291,7 @@ async fn signed_in_pages_are_not_rendered_for_cross_site_requests() {
 
 #[tokio::test]
 async fn names_are_rendered_as_text_never_as_html() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let form = [
         ("first_name", "<script>alert(1)</script>"),
         ("last_name", "<img src=x onerror=alert(2)>"),
@@ -303,7 +309,7 @@ async fn names_are_rendered_as_text_never_as_html() {
 
 #[tokio::test]
 async fn a_plain_post_error_shows_under_its_own_form_only() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let token = refresh_cookie(&register(&app, "ana@tienda.mx").await);
     let page = |query: &'static str| {
         with_cookie(&app, reqwest::Method::GET, app.url(&format!("/app/settings{query}")), &token)
@@ -318,7 +324,7 @@ async fn a_plain_post_error_shows_under_its_own_form_only() {
 
 #[tokio::test]
 async fn a_plain_route_knows_its_caller_by_bearer_token_or_same_origin_cookie() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let res = register(&app, "me@tienda.mx").await;
     let cookie = refresh_cookie(&res);
     let grant: Value = res.json().await.unwrap();
@@ -357,7 +363,7 @@ async fn a_plain_route_knows_its_caller_by_bearer_token_or_same_origin_cookie() 
 /// sign-up, so the sign-up can never become an account whose password the squatter knows.
 #[tokio::test]
 async fn a_sign_up_made_for_someone_elses_address_cannot_become_an_account() {
-    let app = spawn_app().await;
+    let app = behind_one_proxy().await;
     let squatter = registration("victim@tienda.mx", "the squatter's own passphrase");
     app.client.post(app.url("/api/auth/register")).form(&squatter).send().await.unwrap();
     let mail = outbox_mail(&app, "victim@tienda.mx", "/confirm?token=").await;
@@ -375,4 +381,22 @@ async fn a_sign_up_made_for_someone_elses_address_cannot_become_an_account() {
     assert!(app.store.accounts.user_by_email("victim@tienda.mx").await.unwrap().is_none(), "no account exists");
     // Whoever chose the password (here, as a check, the sign-up's author) is the only one it works for.
     assert_eq!(confirm("the squatter's own passphrase").await.unwrap().status(), 200);
+}
+
+/// With no trusted proxy configured (the default), `X-Forwarded-For` is the client's own claim:
+/// rotating it must not escape the throttle.
+#[tokio::test]
+async fn a_client_cannot_choose_its_address_to_escape_the_throttle() {
+    let app = spawn_app().await;
+    register(&app, "ana@tienda.mx").await;
+    let mut statuses = vec![];
+    for n in 0..7 {
+        let res = login(&app, "ana@tienda.mx", "not the password at all", &format!("203.0.113.{n}")).await;
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses[..5], [401; 5]);
+    assert_eq!(statuses[5..], [429; 2], "{statuses:?}");
+    let user = app.store.accounts.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+    let events = app.store.accounts.recent_logins(&user.id, 10).await.unwrap();
+    assert_eq!(events[0].ip, "127.0.0.1", "the socket's address, not the claimed one");
 }
