@@ -158,13 +158,12 @@ impl AccountService {
         record_login(&self.store, user, client, at).await
     }
 
-    async fn throttled(&self, email: &str, ip: &str, now: OffsetDateTime) -> Result<bool, AccountsError> {
-        let ip = throttle_key(ip);
+    /// Whether the attempts counted so far (this one included) exceed a limit.
+    async fn throttled(&self, pair: &str, by_ip: &str, now: OffsetDateTime) -> Result<bool, AccountsError> {
         let since = now - WINDOW;
-        let pair =
-            self.store.accounts.login_failures_since(&format!("pair:{email}|{ip}"), since).await.map_err(internal)?;
-        let by_ip = self.store.accounts.login_failures_since(&format!("ip:{ip}"), since).await.map_err(internal)?;
-        Ok(pair >= PAIR_LIMIT || by_ip >= IP_LIMIT)
+        let pair = self.store.accounts.login_failures_since(pair, since).await.map_err(internal)?;
+        let by_ip = self.store.accounts.login_failures_since(by_ip, since).await.map_err(internal)?;
+        Ok(pair > PAIR_LIMIT || by_ip > IP_LIMIT)
     }
 }
 
@@ -262,7 +261,14 @@ impl Accounts for AccountService {
         let email = normalise_email(email);
         let now = OffsetDateTime::now_utc();
         let invalid = || AccountsError::BadCredentials;
-        if self.throttled(&email, &client.ip, now).await? {
+        let ip = throttle_key(&client.ip);
+        let (pair, by_ip) = (format!("pair:{email}|{ip}"), format!("ip:{ip}"));
+        // The attempt is counted before the (slow) hash, so concurrent guesses see each other: of
+        // forty at once, the first few are checked and the rest refused. A failure keeps the count.
+        for key in [&pair, &by_ip] {
+            self.store.accounts.record_login_failure(key, now).await.map_err(internal)?;
+        }
+        if self.throttled(&pair, &by_ip, now).await? {
             return Err(AccountsError::TooManyAttempts);
         }
         let user = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
@@ -271,16 +277,11 @@ impl Accounts for AccountService {
         let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()), self.cost).await;
         let user = match (ok, user) {
             (true, Some(user)) => user,
-            _ => {
-                let ip = throttle_key(&client.ip);
-                for key in [format!("pair:{email}|{ip}"), format!("ip:{ip}")] {
-                    self.store.accounts.record_login_failure(&key, now).await.map_err(internal)?;
-                }
-                return Err(invalid());
-            }
+            _ => return Err(invalid()),
         };
-        let pair = format!("pair:{email}|{}", throttle_key(&client.ip));
+        // A success starts the address pair afresh and no longer counts against the IP.
         self.store.accounts.clear_login_failures(&pair).await.map_err(internal)?;
+        self.store.accounts.release_login_attempt(&by_ip, now).await.map_err(internal)?;
         record_login(&self.store, &user.id, &client, now).await?;
         let viewer = self.member(&user.id, None).await?.ok_or_else(invalid)?;
         self.start(viewer, None).await

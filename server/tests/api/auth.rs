@@ -400,3 +400,17 @@ async fn a_client_cannot_choose_its_address_to_escape_the_throttle() {
     let events = app.store.accounts.recent_logins(&user.id, 10).await.unwrap();
     assert_eq!(events[0].ip, "127.0.0.1", "the socket's address, not the claimed one");
 }
+
+/// Forty wrong sign-ins at once for one address from one client: the attempt is counted before the
+/// slow hash, so only the first few are checked and the rest are refused.
+#[tokio::test]
+async fn concurrent_guesses_are_counted_before_the_hash() {
+    let app = spawn_app().await;
+    register(&app, "ana@tienda.mx").await;
+    let guesses = (0..40).map(|_| login(&app, "ana@tienda.mx", "not the password at all", "198.51.100.1"));
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(guesses).await.iter().map(|r| r.status().as_u16()).collect();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(refused >= 30, "{refused} of 40 refused: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429));
+}

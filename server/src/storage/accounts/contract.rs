@@ -64,6 +64,10 @@ pub async fn sign_ins_and_failures_are_recorded(s: Stores) {
     }
     assert_eq!(s.accounts.login_failures_since("acct:ana", now + secs(1)).await.unwrap(), 2);
     assert_eq!(s.accounts.login_failures_since("ip:1.2.3.4", now).await.unwrap(), 0);
+    s.accounts.release_login_attempt("acct:ana", now + secs(2)).await.unwrap();
+    assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 2, "one attempt taken back");
+    s.accounts.release_login_attempt("acct:ana", now + secs(9)).await.unwrap();
+    assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 2, "no attempt at that time");
     s.accounts.clear_login_failures("acct:ana").await.unwrap();
     assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 0);
 }

@@ -149,6 +149,11 @@ impl AccountStore for MongoStore {
         Ok(n.map_err(backend)? as u32)
     }
 
+    async fn release_login_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+        let one = doc! { "key": key, "at": to_millis(at) };
+        self.raw("login_failures").delete_one(one).await.map(|_| ()).map_err(backend)
+    }
+
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         self.raw("login_failures").delete_many(doc! { "key": key }).await.map(|_| ()).map_err(backend)
     }

@@ -166,6 +166,19 @@ impl AccountStore for SqliteStore {
         Ok(n as u32)
     }
 
+    async fn release_login_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM login_failures WHERE rowid = \
+             (SELECT rowid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)",
+        )
+        .bind(key)
+        .bind(to_millis(at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM login_failures WHERE key = ?")
             .bind(key)
