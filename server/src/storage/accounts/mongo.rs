@@ -159,7 +159,7 @@ impl AccountStore for MongoStore {
     }
 
     async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
-self.typed::<PendingRegistration>("registrations").insert_one(r).await.map(|_| ()).map_err(backend)
+        self.typed::<PendingRegistration>("registrations").insert_one(r).await.map(|_| ()).map_err(backend)
     }
 
     async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>> {

@@ -19,7 +19,7 @@ impl MongoStore {
 #[async_trait]
 impl EnquiryStore for MongoStore {
     async fn insert_enquiry(&self, m: &StoredEnquiry) -> StoreResult<()> {
-self.enquiries().insert_one(m).await.map(|_| ()).map_err(backend)
+        self.enquiries().insert_one(m).await.map(|_| ()).map_err(backend)
     }
 
     async fn recent_enquiries(&self, limit: u32) -> StoreResult<Vec<StoredEnquiry>> {

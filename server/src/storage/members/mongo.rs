@@ -122,7 +122,7 @@ impl MemberStore for MongoStore {
     }
 
     async fn create_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
-self.invitations().insert_one(i).await.map(|_| ()).map_err(backend)
+        self.invitations().insert_one(i).await.map(|_| ()).map_err(backend)
     }
 
     async fn pending_invitations(&self, org: &OrgId, now: OffsetDateTime) -> StoreResult<Vec<InvitationRecord>> {

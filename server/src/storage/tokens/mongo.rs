@@ -30,7 +30,7 @@ impl MongoStore {
 #[async_trait]
 impl TokenStore for MongoStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-self.refresh_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
+        self.refresh_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
     async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
@@ -82,7 +82,7 @@ self.refresh_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
     async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
-self.reset_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
+        self.reset_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
     async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
