@@ -13,11 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
 
-#[tokio::test]
-async fn a_profile_update_costs_one_trip_to_authenticate_and_one_to_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let trips = Arc::new(AtomicU64::new(0));
-    let store = Stores::sqlite_counting(&dir.path().join("trips.db"), trips.clone()).await.unwrap();
+/// The same calls, counted on the given store.
+async fn assert_two_trips(store: Stores, trips: Arc<AtomicU64>) {
     let now = millis_precision(OffsetDateTime::now_utc());
     let user = UserRecord {
         id: UserId::new("u1"),
@@ -47,4 +44,32 @@ async fn a_profile_update_costs_one_trip_to_authenticate_and_one_to_write() {
         service.update_profile(&caller, "Ana María", "Pérez", "es").await.unwrap();
         assert_eq!(trips.load(Ordering::SeqCst) - before, 2, "and the update one more");
     }
+}
+
+#[tokio::test]
+async fn a_profile_update_costs_one_trip_to_authenticate_and_one_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let trips = Arc::new(AtomicU64::new(0));
+    let store = Stores::sqlite_counting(&dir.path().join("trips.db"), trips.clone()).await.unwrap();
+    assert_two_trips(store, trips).await;
+}
+
+/// On MongoDB a trip is a command the driver starts (counted by its command monitoring).
+#[tokio::test]
+async fn on_mongodb_too() {
+    let Ok(uri) = std::env::var("ADRONX_TEST_MONGODB_URI") else {
+        eprintln!("ADRONX_TEST_MONGODB_URI is not set: skipped");
+        return;
+    };
+    let trips = Arc::new(AtomicU64::new(0));
+    let mut options = mongodb::options::ClientOptions::parse(&uri).await.unwrap();
+    let counter = trips.clone();
+    options.command_event_handler = Some(mongodb::event::EventHandler::callback(move |e| {
+        if matches!(e, mongodb::event::command::CommandEvent::Started(_)) {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    }));
+    let client = mongodb::Client::with_options(options).unwrap();
+    let db = client.database(&format!("adronx_trips_{}", uuid::Uuid::new_v4().simple()));
+    assert_two_trips(Stores::mongo(db).await.unwrap(), trips).await;
 }
