@@ -14,6 +14,12 @@ macro_rules! user_columns {
     };
 }
 
+macro_rules! registration_columns {
+    () => {
+        "token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, created_at"
+    };
+}
+
 /// The INSERT of a user, for a transaction or the pool.
 pub(crate) fn insert_user(user: &UserRecord) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     sqlx::query(concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
@@ -190,8 +196,7 @@ impl AccountStore for SqliteStore {
 
     async fn insert_registration(&self, r: &PendingRegistration) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO registrations (token_hash, email, first_name, last_name, password_hash, organisation, lang, \
-             expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            concat!("INSERT INTO registrations (", registration_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         )
         .bind(&r.token_hash)
         .bind(&r.email)
@@ -211,8 +216,11 @@ impl AccountStore for SqliteStore {
 
     async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>> {
         sqlx::query_as(
-            "SELECT token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
-             created_at FROM registrations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            concat!(
+                "SELECT ",
+                registration_columns!(),
+                " FROM registrations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?"
+            ),
         )
         .bind(token_hash)
         .bind(to_millis(now))
@@ -228,9 +236,11 @@ impl AccountStore for SqliteStore {
     ) -> StoreResult<Option<PendingRegistration>> {
         let now = to_millis(now);
         sqlx::query_as(
-            "UPDATE registrations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
-             RETURNING token_hash, email, first_name, last_name, password_hash, organisation, lang, expires_at, used_at, \
-             created_at",
+            concat!(
+                "UPDATE registrations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
+                 RETURNING ",
+                registration_columns!()
+            ),
         )
         .bind(now)
         .bind(token_hash)
