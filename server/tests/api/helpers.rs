@@ -43,7 +43,12 @@ pub async fn spawn_app() -> TestApp {
 impl TestApp {
     pub fn new(app: &Application, data_dir: tempfile::TempDir) -> Self {
         let address = format!("http://127.0.0.1:{}", app.port());
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        // A request that never gets an answer fails its test by name instead of hanging the suite.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap();
         TestApp { address, store: app.store(), client, _data_dir: data_dir }
     }
 
