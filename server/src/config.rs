@@ -39,6 +39,10 @@ pub struct Config {
     /// `ADRONX_TRUSTED_PROXIES`: how many proxies in front of us append to `X-Forwarded-For`
     /// (default 0: the client is the socket's peer and the header is ignored).
     pub trusted_proxies: usize,
+    /// `ADRONX_REFRESH_GRACE_SECS`: for how long after a refresh token is rotated a second
+    /// request with it (another tab) is given the winner's token instead of ending the session
+    /// (0–60; default 20).
+    pub refresh_grace: time::Duration,
     /// `ADRONX_BCRYPT_COST`: password hashing cost (10–14; default 12).
     pub bcrypt_cost: u32,
     /// `ADRONX_SMTP_FROM`: sender of transactional e-mail.
@@ -109,6 +113,11 @@ impl Config {
                 None => 0,
                 Some(Ok(n)) if n <= 10 => n,
                 Some(_) => bail!("ADRONX_TRUSTED_PROXIES must be a whole number from 0 to 10"),
+            },
+            refresh_grace: match get("ADRONX_REFRESH_GRACE_SECS").map(|n| n.parse::<i64>()) {
+                None => crate::accounts::session::REFRESH_GRACE,
+                Some(Ok(n)) if (0..=60).contains(&n) => time::Duration::seconds(n),
+                Some(_) => bail!("ADRONX_REFRESH_GRACE_SECS must be a whole number from 0 to 60"),
             },
             bcrypt_cost: match get("ADRONX_BCRYPT_COST").map(|c| c.parse::<u32>()) {
                 None => crate::accounts::password::COST,

@@ -38,13 +38,16 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
-        let accounts = Arc::new(crate::accounts::AccountService::new(
-            (&store).into(),
-            crate::accounts::session::Signer::new(&secrets.signing_key),
-            config.bcrypt_cost,
-            secrets.keyring.clone(),
-            config.public_url.clone(),
-        ));
+        let accounts = Arc::new(
+            crate::accounts::AccountService::new(
+                (&store).into(),
+                crate::accounts::session::Signer::new(&secrets.signing_key),
+                config.bcrypt_cost,
+                secrets.keyring.clone(),
+                config.public_url.clone(),
+            )
+            .with_refresh_grace(config.refresh_grace),
+        );
         let members = crate::accounts::MemberService::new(
             (&store).into(),
             accounts.clone(),

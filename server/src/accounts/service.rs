@@ -2,7 +2,7 @@
 
 use super::AccountStores;
 use super::password::{self, Password};
-use super::session::{REFRESH_TTL, Signer, new_secret_token, token_hash};
+use super::session::{REFRESH_GRACE, REFRESH_TTL, Signer, new_secret_token, token_hash};
 use crate::crypto::Keyring;
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::storage::accounts::{LoginEvent, OrgRecord, PendingRegistration, UserRecord};
@@ -13,7 +13,7 @@ use app::accounts::port::AccountsError;
 use app::accounts::port::{Accounts, ClientInfo, Credential, SessionStart};
 use app::ids::{OrgId, UserId};
 use async_trait::async_trait;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
@@ -38,6 +38,8 @@ pub struct AccountService {
     keyring: Arc<Keyring>,
     /// Links in e-mails are built from this, never from the request's Host header.
     public_url: String,
+    /// How long a rotated refresh token still yields its successor.
+    refresh_grace: Duration,
 }
 
 const RESET_TTL: Duration = Duration::hours(1);
@@ -56,7 +58,11 @@ fn normalise_email(email: &str) -> String {
 
 impl AccountService {
     pub fn new(store: AccountStores, signer: Signer, cost: u32, keyring: Arc<Keyring>, public_url: String) -> Self {
-        Self { store, signer, cost, keyring, public_url }
+        Self { store, signer, cost, keyring, public_url, refresh_grace: REFRESH_GRACE }
+    }
+
+    pub fn with_refresh_grace(self, refresh_grace: Duration) -> Self {
+        Self { refresh_grace, ..self }
     }
 
     pub(crate) async fn email(
@@ -107,10 +113,20 @@ impl AccountService {
         member: Member,
         family: Option<(String, OffsetDateTime)>,
     ) -> Result<SessionStart, AccountsError> {
+        self.start_with(member, family, new_secret_token()).await
+    }
+
+    /// [`Self::start`] with a refresh token chosen beforehand (rotation seals it into the used
+    /// token's row first).
+    async fn start_with(
+        &self,
+        member: Member,
+        family: Option<(String, OffsetDateTime)>,
+        (token, hash): (SecretString, String),
+    ) -> Result<SessionStart, AccountsError> {
         let Member { viewer, epoch } = member;
         let now = millis_precision(OffsetDateTime::now_utc());
         let (family_id, expires_at) = family.unwrap_or_else(|| (uuid::Uuid::new_v4().to_string(), now + REFRESH_TTL));
-        let (token, hash) = new_secret_token();
         let org = OrgId::new(viewer.org_id.clone());
         let record = RefreshTokenRecord {
             token_hash: hash,
@@ -121,12 +137,82 @@ impl AccountService {
             used_at: None,
             revoked_at: None,
             created_at: now,
+            successor: None,
         };
         self.store.tokens.insert_refresh_token(&record).await.map_err(internal)?;
+        Ok(self.grant(Member { viewer, epoch }, &token, expires_at, now))
+    }
+
+    /// A fresh access token for `member`, with the refresh `token` the cookie will carry.
+    fn grant(
+        &self,
+        member: Member,
+        token: &SecretString,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> SessionStart {
+        let Member { viewer, epoch } = member;
+        let org = OrgId::new(viewer.org_id.clone());
         let access = self.signer.issue(&UserId::new(viewer.user_id.clone()), &org, epoch, now);
         let grant = AccessGrant { access_token: access.token, expires_at: access.expires_at.unix_timestamp(), viewer };
         let refresh_max_age = (expires_at - now).whole_seconds();
-        Ok(SessionStart { grant, refresh_token: token.expose_secret().to_owned(), refresh_max_age })
+        SessionStart { grant, refresh_token: token.expose_secret().to_owned(), refresh_max_age }
+    }
+
+    /// Uses the refresh token `hash`, sealing its successor into its row in the same write.
+    async fn rotate(&self, hash: &str, now: OffsetDateTime) -> Result<Rotation, AccountsError> {
+        let next = new_secret_token();
+        let sealed = self.keyring.seal(&successor_context(hash), &next.0);
+        let used = self.store.tokens.use_refresh_token(hash, now, &sealed).await.map_err(internal)?;
+        Ok(Rotation { used, next })
+    }
+
+    /// A second request with a token rotated moments ago (another tab, a retried request) gets
+    /// the winner's token — following the chain if it moved on again — instead of ending the
+    /// session. Outside the grace window a used token is a replay: the whole family is revoked.
+    async fn within_grace(&self, hash: &str, now: OffsetDateTime) -> Result<SessionStart, AccountsError> {
+        let expired = || AccountsError::SessionExpired;
+        let mut current = self.store.tokens.refresh_token(hash).await.map_err(internal)?.ok_or_else(expired)?;
+        let Some(used_at) = current.used_at else { return Err(expired()) };
+        if current.revoked_at.is_some() {
+            return Err(expired());
+        }
+        if now - used_at > self.refresh_grace {
+            self.revoke_family(&current.family_id, now).await?;
+            tracing::warn!(family = %current.family_id, "refresh token replayed: session family revoked");
+            return Err(expired());
+        }
+        for _ in 0..5 {
+            let sealed = current.successor.as_deref().ok_or_else(expired)?;
+            let token = self.keyring.open(&successor_context(&current.token_hash), sealed).map_err(internal)?;
+            let next = self.successor_row(&token_hash(token.expose_secret())).await?;
+            let next = next.filter(|t| t.revoked_at.is_none() && t.expires_at > now).ok_or_else(expired)?;
+            if next.used_at.is_none() {
+                let user = UserId::new(next.user_id.clone());
+                let member = self.member(&user, next.org_id.as_ref()).await?.ok_or_else(expired)?;
+                return Ok(self.grant(member, &token, next.expires_at, now));
+            }
+            current = next;
+        }
+        Err(expired())
+    }
+
+    /// The row of a successor, which the winner inserts just after sealing it: a request that
+    /// arrives in between waits for it briefly.
+    async fn successor_row(&self, hash: &str) -> Result<Option<RefreshTokenRecord>, AccountsError> {
+        for _ in 0..40 {
+            if let Some(row) = self.store.tokens.refresh_token(hash).await.map_err(internal)? {
+                return Ok(Some(row));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        Ok(None)
+    }
+
+    async fn revoke_family(&self, family: &str, now: OffsetDateTime) -> Result<(), AccountsError> {
+        // Every family ends within REFRESH_TTL of now: its record need not outlive that.
+        self.store.tokens.revoke_refresh_family(family, now, now + REFRESH_TTL).await.map_err(internal)?;
+        Ok(())
     }
 
     /// Runs in the background for every reset request: a link for a real account, nothing else.
@@ -290,31 +376,19 @@ impl Accounts for AccountService {
     async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AccountsError> {
         let expired = || AccountsError::SessionExpired;
         let hash = token_hash(refresh_token.ok_or_else(expired)?);
-        let now = OffsetDateTime::now_utc();
-        let Some(used) = self.store.tokens.use_refresh_token(&hash, now).await.map_err(internal)? else {
-            // A token that was already rotated is being replayed: end the whole family.
-            if let Some(old) = self.store.tokens.refresh_token(&hash).await.map_err(internal)?
-                && old.used_at.is_some()
-            {
-                self.store.tokens.revoke_refresh_family(&old.family_id, now).await.map_err(internal)?;
-                tracing::warn!(family = %old.family_id, "refresh token replayed: session family revoked");
-            }
-            return Err(expired());
-        };
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let Rotation { used, next } = self.rotate(&hash, now).await?;
+        let Some(used) = used else { return self.within_grace(&hash, now).await };
         let user = UserId::new(used.user_id.clone());
         let viewer = self.member(&user, used.org_id.as_ref()).await?.ok_or_else(expired)?;
-        self.start(viewer, Some((used.family_id, used.expires_at))).await
+        self.start_with(viewer, Some((used.family_id, used.expires_at)), next).await
     }
 
     async fn logout(&self, refresh_token: Option<&str>) -> Result<(), AccountsError> {
         if let Some(token) = refresh_token
             && let Some(record) = self.store.tokens.refresh_token(&token_hash(token)).await.map_err(internal)?
         {
-            self.store
-                .tokens
-                .revoke_refresh_family(&record.family_id, OffsetDateTime::now_utc())
-                .await
-                .map_err(internal)?;
+            self.revoke_family(&record.family_id, OffsetDateTime::now_utc()).await?;
         }
         Ok(())
     }
@@ -425,9 +499,9 @@ impl Accounts for AccountService {
         // could otherwise mint a fresh 7-day session).
         let member = self.member(&caller.user_id, Some(org_id)).await?.ok_or(AccountsError::NotFound)?;
         let hash = token_hash(refresh_token.ok_or(AccountsError::SessionExpired)?);
-        let used = self.store.tokens.use_refresh_token(&hash, OffsetDateTime::now_utc()).await.map_err(internal)?;
+        let Rotation { used, next } = self.rotate(&hash, millis_precision(OffsetDateTime::now_utc())).await?;
         let used = used.filter(|t| t.user_id == caller.user_id.as_str()).ok_or(AccountsError::SessionExpired)?;
-        self.start(member, Some((used.family_id, used.expires_at))).await
+        self.start_with(member, Some((used.family_id, used.expires_at)), next).await
     }
 
     async fn viewer_from_cookie(&self, refresh_token: Option<&str>) -> Result<Option<Viewer>, AccountsError> {
@@ -442,6 +516,17 @@ impl Accounts for AccountService {
         }
         Ok(self.member(&UserId::new(record.user_id), record.org_id.as_ref()).await?.map(|m| m.viewer))
     }
+}
+
+/// A refresh token spent (when it was live) and the successor sealed into its row.
+struct Rotation {
+    used: Option<RefreshTokenRecord>,
+    next: (SecretString, String),
+}
+
+/// The keyring context of a successor: it opens only from the row of the token it replaced.
+fn successor_context(used_hash: &str) -> String {
+    format!("refresh-successor:{used_hash}")
 }
 
 async fn record_login(

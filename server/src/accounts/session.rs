@@ -13,6 +13,8 @@ use time::{Duration, OffsetDateTime};
 
 pub const ACCESS_TTL: Duration = Duration::minutes(30);
 pub const REFRESH_TTL: Duration = Duration::days(7);
+/// How long a rotated refresh token still yields its successor (see `AccountService::refresh`).
+pub const REFRESH_GRACE: Duration = Duration::seconds(20);
 const ISSUER: &str = "adronx";
 const AUDIENCE: &str = "adronx-app";
 

@@ -41,6 +41,7 @@ pub(crate) fn refresh_token(hash: &str, family: &str, expires_at: OffsetDateTime
         used_at: None,
         revoked_at: None,
         created_at: now,
+        successor: None,
     }
 }
 
@@ -49,14 +50,16 @@ pub async fn refresh_tokens_are_used_once_and_families_revoke_together(s: Stores
     s.tokens.insert_refresh_token(&refresh_token("a", "fam", now + secs(3600), now)).await.unwrap();
     s.tokens.insert_refresh_token(&refresh_token("b", "fam", now + secs(3600), now)).await.unwrap();
     s.tokens.insert_refresh_token(&refresh_token("old", "fam2", now + secs(10), now)).await.unwrap();
-    let used = s.tokens.use_refresh_token("a", now).await.unwrap().expect("a live token");
+    let used = s.tokens.use_refresh_token("a", now, "sealed-next").await.unwrap().expect("a live token");
     assert_eq!((used.used_at, used.org_id.as_ref().map(|o| o.as_str())), (Some(now), Some("o1")));
-    assert!(s.tokens.use_refresh_token("a", now).await.unwrap().is_none(), "a second use fails");
-    assert_eq!(s.tokens.refresh_token("a").await.unwrap().unwrap().used_at, Some(now), "kept to recognise replays");
-    assert!(s.tokens.use_refresh_token("old", now + secs(10)).await.unwrap().is_none(), "expired");
-    assert!(s.tokens.use_refresh_token("nope", now).await.unwrap().is_none());
-    assert_eq!(s.tokens.revoke_refresh_family("fam", now).await.unwrap(), 2);
-    assert!(s.tokens.use_refresh_token("b", now).await.unwrap().is_none(), "revoked with its family");
+    assert!(s.tokens.use_refresh_token("a", now, "sealed-next").await.unwrap().is_none(), "a second use fails");
+    let spent = s.tokens.refresh_token("a").await.unwrap().unwrap();
+    assert_eq!(spent.used_at, Some(now), "kept to recognise replays");
+    assert_eq!(spent.successor.as_deref(), Some("sealed-next"), "and to hand its successor to a second tab");
+    assert!(s.tokens.use_refresh_token("old", now + secs(10), "x").await.unwrap().is_none(), "expired");
+    assert!(s.tokens.use_refresh_token("nope", now, "x").await.unwrap().is_none());
+    assert_eq!(s.tokens.revoke_refresh_family("fam", now, now + secs(3600)).await.unwrap(), 2);
+    assert!(s.tokens.use_refresh_token("b", now, "x").await.unwrap().is_none(), "revoked with its family");
     s.tokens.insert_refresh_token(&refresh_token("c", "fam3", now + secs(3600), now)).await.unwrap();
     assert_eq!(s.tokens.revoke_user_refresh_tokens(&app::ids::UserId::new("u1"), now).await.unwrap(), 2);
 }
@@ -67,7 +70,7 @@ pub async fn concurrent_uses_of_one_refresh_token_have_one_winner(s: Stores) {
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let s = s.clone();
-            tokio::spawn(async move { s.tokens.use_refresh_token("t", now).await.unwrap().is_some() })
+            tokio::spawn(async move { s.tokens.use_refresh_token("t", now, "x").await.unwrap().is_some() })
         })
         .collect();
     let mut winners = 0;
@@ -114,6 +117,30 @@ pub async fn a_live_session_names_its_member_and_role_in_one_call(s: Stores) {
     elsewhere.org_id = Some(OrgId::new("another-org"));
     s.tokens.insert_refresh_token(&elsewhere).await.unwrap();
     assert_eq!(s.tokens.session_member("elsewhere", now).await.unwrap(), None, "not a member there");
-    s.tokens.use_refresh_token("live", now).await.unwrap();
+    s.tokens.use_refresh_token("live", now, "x").await.unwrap();
     assert_eq!(s.tokens.session_member("live", now).await.unwrap(), None, "rotated");
+}
+
+/// Revocation is by family and checked at use: a token of the family inserted after (or while) it
+/// was revoked neither refreshes nor authenticates; the record lasts until the family's end.
+pub async fn a_revoked_family_refuses_tokens_inserted_after_the_revocation(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (user, org) = crate::storage::accounts::contract::user("u1", "u1@example.com", now);
+    s.accounts.create_owner(&user, &org).await.unwrap();
+    let token = |hash: &str, family: &str| RefreshTokenRecord {
+        user_id: user.id.to_string(),
+        org_id: Some(org.id.clone()),
+        ..refresh_token(hash, family, now + secs(3600), now)
+    };
+    assert_eq!(s.tokens.revoke_refresh_family("fam", now, now + secs(60)).await.unwrap(), 0);
+    s.tokens.insert_refresh_token(&token("late", "fam")).await.unwrap();
+    assert!(s.tokens.session_member("late", now).await.unwrap().is_none(), "does not authenticate");
+    assert!(s.tokens.use_refresh_token("late", now, "x").await.unwrap().is_none(), "does not refresh");
+    s.tokens.insert_refresh_token(&token("other", "fam2")).await.unwrap();
+    assert_eq!(s.tokens.session_member("other", now).await.unwrap().map(|m| m.org_id), Some(org.id.clone()));
+    // Revoking again is harmless; once the family's end has passed its record goes with the purge.
+    assert_eq!(s.tokens.revoke_refresh_family("fam", now, now + secs(60)).await.unwrap(), 1);
+    s.tokens.purge_tokens(now + secs(61)).await.unwrap();
+    s.tokens.insert_refresh_token(&token("again", "fam")).await.unwrap();
+    assert!(s.tokens.session_member("again", now).await.unwrap().is_some(), "the record was purged");
 }

@@ -15,23 +15,37 @@ use time::OffsetDateTime;
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
-    /// Marks a live, unused refresh token used and returns it; `None` when it is unknown, used,
-    /// revoked or expired. Atomic: of two concurrent calls with one token, one wins.
-    async fn use_refresh_token(&self, token_hash: &str, now: OffsetDateTime)
-    -> StoreResult<Option<RefreshTokenRecord>>;
+    /// Marks a live, unused refresh token used, records its sealed `successor`, and returns it;
+    /// `None` when it is unknown, used, revoked, expired, or its family has been revoked (checked
+    /// here, so a token inserted while its family was revoked is refused too). Atomic: of two
+    /// concurrent calls with one token, one wins.
+    async fn use_refresh_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        successor: &str,
+    ) -> StoreResult<Option<RefreshTokenRecord>>;
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
     /// Who a live session belongs to — its user, organisation and current role — in one round
     /// trip. `None` when the token is unknown, used, revoked or expired, or the user is no longer a
     /// member of the session's organisation.
     async fn session_member(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>>;
-    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Revokes a whole family — every token in it now, and any inserted later — remembered until
+    /// `keep_until` (the family's longest possible end). Returns how many stored tokens it revoked.
+    async fn revoke_refresh_family(
+        &self,
+        family_id: &str,
+        now: OffsetDateTime,
+        keep_until: OffsetDateTime,
+    ) -> StoreResult<u64>;
     async fn revoke_user_refresh_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<u64>;
     async fn insert_reset_token(&self, token: &ResetTokenRecord) -> StoreResult<()>;
     /// Marks a live, unused reset token used and returns it (single use, atomic).
     async fn use_reset_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>>;
     /// Marks every unused reset token of the user used (a newer request voids older links).
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
-    /// Deletes refresh tokens that expired or were revoked, and reset tokens used or expired.
+    /// Deletes refresh tokens that expired or were revoked, reset tokens used or expired, and
+    /// revoked families past their end.
     async fn purge_tokens(&self, now: OffsetDateTime) -> StoreResult<PurgeCounts>;
 }
 
@@ -60,6 +74,9 @@ pub struct RefreshTokenRecord {
     #[sqlx(try_from = "Millis")]
     #[serde(with = "millis")]
     pub created_at: OffsetDateTime,
+    /// The token that replaced this one, sealed with the keyring (set when used).
+    #[serde(default)]
+    pub successor: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("refresh_tokens", doc! { "expires_at": 1 }, None).await?;
     m.index("refresh_tokens", doc! { "family_id": 1 }, None).await?;
     m.index("refresh_tokens", doc! { "user_id": 1 }, None).await?;
+    m.index("revoked_families", doc! { "keep_until": 1 }, None).await?;
     m.index("password_reset_tokens", doc! { "expires_at": 1 }, None).await?;
     m.index("password_reset_tokens", doc! { "user_id": 1 }, None).await
 }
@@ -25,6 +26,11 @@ impl MongoStore {
     fn reset_tokens(&self) -> mongodb::Collection<ResetTokenRecord> {
         self.typed("password_reset_tokens")
     }
+
+    async fn family_revoked(&self, family_id: &str) -> StoreResult<bool> {
+        let families = self.raw("revoked_families");
+        Ok(families.find_one(doc! { "_id": family_id }).await.map_err(backend)?.is_some())
+    }
 }
 
 #[async_trait]
@@ -33,15 +39,27 @@ impl TokenStore for MongoStore {
         self.refresh_tokens().insert_one(t).await.map(|_| ()).map_err(backend)
     }
 
-    async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
+    async fn use_refresh_token(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+        successor: &str,
+    ) -> StoreResult<Option<RefreshTokenRecord>> {
         let now = to_millis(now);
         let filter =
             doc! { "_id": hash, "used_at": Bson::Null, "revoked_at": Bson::Null, "expires_at": { "$gt": now } };
-        self.refresh_tokens()
-            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+        let used = self
+            .refresh_tokens()
+            .find_one_and_update(filter, doc! { "$set": { "used_at": now, "successor": successor } })
             .return_document(ReturnDocument::After)
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        // The family is checked after the use: a revocation that lands between the two still
+        // wins, because the token is then spent and its successor's use is checked the same way.
+        match used {
+            Some(t) if !self.family_revoked(&t.family_id).await? => Ok(Some(t)),
+            _ => Ok(None),
+        }
     }
 
     async fn refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshTokenRecord>> {
@@ -61,13 +79,26 @@ impl TokenStore for MongoStore {
                 "as": "membership",
             } },
             doc! { "$unwind": "$membership" },
+            doc! { "$lookup": { "from": "revoked_families", "localField": "family_id", "foreignField": "_id", "as": "revoked" } },
+            doc! { "$match": { "revoked": { "$size": 0 } } },
             doc! { "$project": { "_id": 0, "user_id": 1, "org_id": 1, "role": "$membership.role" } },
         ];
         let mut found = self.refresh_tokens().aggregate(pipeline).with_type::<SessionMember>().await.map_err(backend)?;
         found.try_next().await.map_err(backend)
     }
 
-    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+    async fn revoke_refresh_family(
+        &self,
+        family_id: &str,
+        now: OffsetDateTime,
+        keep_until: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let family = doc! { "$setOnInsert": { "revoked_at": to_millis(now), "keep_until": to_millis(keep_until) } };
+        self.raw("revoked_families")
+            .update_one(doc! { "_id": family_id }, family)
+            .upsert(true)
+            .await
+            .map_err(backend)?;
         let filter = doc! { "family_id": family_id, "revoked_at": Bson::Null };
         let tokens = self.refresh_tokens();
         let done = tokens.update_many(filter, doc! { "$set": { "revoked_at": to_millis(now) } }).await;
@@ -114,6 +145,10 @@ impl TokenStore for MongoStore {
         let reset = self
             .reset_tokens()
             .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "used_at": { "$ne": Bson::Null } } ] })
+            .await
+            .map_err(backend)?;
+        self.raw("revoked_families")
+            .delete_many(doc! { "keep_until": { "$lte": now } })
             .await
             .map_err(backend)?;
         Ok(PurgeCounts { refresh_tokens: refresh.deleted_count, reset_tokens: reset.deleted_count })

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 macro_rules! refresh_columns {
     () => {
-        "token_hash, user_id, family_id, org_id, expires_at, used_at, revoked_at, created_at"
+        "token_hash, user_id, family_id, org_id, expires_at, used_at, revoked_at, created_at, successor"
     };
 }
 
@@ -20,7 +20,7 @@ macro_rules! reset_columns {
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        sqlx::query(concat!("INSERT INTO refresh_tokens (", refresh_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        sqlx::query(concat!("INSERT INTO refresh_tokens (", refresh_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&t.token_hash)
             .bind(&t.user_id)
             .bind(&t.family_id)
@@ -29,20 +29,30 @@ impl TokenStore for SqliteStore {
             .bind(t.used_at.map(to_millis))
             .bind(t.revoked_at.map(to_millis))
             .bind(to_millis(t.created_at))
+            .bind(&t.successor)
             .execute(&self.pool)
             .await
             .map(|_| ())
             .map_err(backend)
     }
 
-    async fn use_refresh_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<RefreshTokenRecord>> {
+    async fn use_refresh_token(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+        successor: &str,
+    ) -> StoreResult<Option<RefreshTokenRecord>> {
         let now = to_millis(now);
+        // One statement: SQLite runs it alone, so a revocation cannot slip in between the check
+        // of the family and the use.
         sqlx::query_as(concat!(
-            "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL \
-             AND expires_at > ? RETURNING ",
+            "UPDATE refresh_tokens SET used_at = ?, successor = ? WHERE token_hash = ? AND used_at IS NULL \
+             AND revoked_at IS NULL AND expires_at > ? \
+             AND family_id NOT IN (SELECT family_id FROM revoked_families) RETURNING ",
             refresh_columns!()
         ))
         .bind(now)
+        .bind(successor)
         .bind(hash)
         .bind(now)
         .fetch_optional(&self.pool)
@@ -62,7 +72,8 @@ impl TokenStore for SqliteStore {
         sqlx::query_as(
             "SELECT t.user_id, t.org_id, m.role FROM refresh_tokens t \
              JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id \
-             WHERE t.token_hash = ? AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ?",
+             WHERE t.token_hash = ? AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ? \
+             AND t.family_id NOT IN (SELECT family_id FROM revoked_families)",
         )
         .bind(hash)
         .bind(to_millis(now))
@@ -71,7 +82,19 @@ impl TokenStore for SqliteStore {
         .map_err(backend)
     }
 
-    async fn revoke_refresh_family(&self, family_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+    async fn revoke_refresh_family(
+        &self,
+        family_id: &str,
+        now: OffsetDateTime,
+        keep_until: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        sqlx::query("INSERT OR IGNORE INTO revoked_families (family_id, revoked_at, keep_until) VALUES (?, ?, ?)")
+            .bind(family_id)
+            .bind(to_millis(now))
+            .bind(to_millis(keep_until))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         let done = sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
             .bind(to_millis(now))
             .bind(family_id)
@@ -137,6 +160,11 @@ impl TokenStore for SqliteStore {
             .await
             .map_err(backend)?;
         let reset = sqlx::query("DELETE FROM password_reset_tokens WHERE expires_at <= ? OR used_at IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM revoked_families WHERE keep_until <= ?")
             .bind(now)
             .execute(&self.pool)
             .await

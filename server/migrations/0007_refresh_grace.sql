@@ -1,0 +1,11 @@
+-- The successor of a rotated refresh token, sealed with the keyring: a second tab refreshing with
+-- the same cookie a moment later is given the winner's token instead of ending the session.
+ALTER TABLE refresh_tokens ADD COLUMN successor TEXT;
+
+-- Revocation by family, checked whenever a token is used: a token inserted while its family was
+-- being revoked is refused too. Kept until the family's longest possible end.
+CREATE TABLE revoked_families (
+    family_id TEXT PRIMARY KEY,
+    revoked_at INTEGER NOT NULL,
+    keep_until INTEGER NOT NULL
+);
