@@ -15,6 +15,9 @@ pub struct AppError {
     pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// With 429: seconds until a retry can succeed (also sent as `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -23,11 +26,16 @@ impl AppError {
 
     /// A problem with what the user sent: shown to them as the translation of `code`.
     pub fn invalid(code: &str) -> Self {
-        Self { code: code.to_owned(), status: 422, request_id: None }
+        Self::with_status(code, 422)
     }
 
     pub fn with_status(code: &str, status: u16) -> Self {
-        Self { code: code.to_owned(), status, request_id: None }
+        Self { code: code.to_owned(), status, request_id: None, retry_after: None }
+    }
+
+    /// Over a rate limit: 429, retry after `secs`.
+    pub fn too_many(secs: u64) -> Self {
+        Self { retry_after: Some(secs), ..Self::with_status("error-too-many-attempts", 429) }
     }
 }
 
@@ -50,6 +58,7 @@ impl FromServerFnError for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(self)).into_response()
+        let retry = self.retry_after.map(|s| [(http::header::RETRY_AFTER, s.to_string())]);
+        (status, retry, axum::Json(self)).into_response()
     }
 }

@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/privacy") view=pages::Privacy/>
                 <Route path=path!("/terms") view=pages::Terms/>
                 <Route path=path!("/login") view=pages::LoginPage/>
+                <Route path=path!("/login/link") view=pages::SignInLinkPage/>
                 <Route path=path!("/register") view=pages::RegisterPage/>
                 <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>

@@ -2,18 +2,21 @@
 
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::jobs;
+use crate::limits::{CONTACT_CLIENT, Limiter, client_key};
 use crate::storage::Stores;
 use crate::storage::enquiries::EnquiryStore;
 use crate::storage::enquiries::StoredEnquiry;
 use crate::storage::jobs::JobStore;
 use app::enquiries::model::Enquiry;
 use app::enquiries::port::{Enquiries, EnquiryError};
+use app::server::request::ClientInfo;
 use async_trait::async_trait;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub struct EnquiryService {
     store: EnquiryStores,
+    limiter: Limiter,
 }
 
 /// The stores enquiries use: their own, and the job queue for the acknowledgement.
@@ -24,13 +27,19 @@ struct EnquiryStores {
 
 impl EnquiryService {
     pub fn new(store: &Stores) -> Self {
-        Self { store: EnquiryStores { enquiries: store.enquiries.clone(), jobs: store.jobs.clone() } }
+        let limiter = Limiter::new(store.accounts.clone());
+        Self { store: EnquiryStores { enquiries: store.enquiries.clone(), jobs: store.jobs.clone() }, limiter }
     }
 }
 
 #[async_trait]
 impl Enquiries for EnquiryService {
-    async fn receive(&self, message: Enquiry) -> Result<(), EnquiryError> {
+    async fn receive(&self, message: Enquiry, client: ClientInfo) -> Result<(), EnquiryError> {
+        let now = time::OffsetDateTime::now_utc();
+        let over = self.limiter.over(CONTACT_CLIENT, &client_key(&client.ip), now).await;
+        if over.map_err(|e| EnquiryError::Internal(e.to_string()))? {
+            return Err(EnquiryError::TooMany(CONTACT_CLIENT.retry_after()));
+        }
         let stored = StoredEnquiry {
             id: uuid::Uuid::new_v4().to_string(),
             message,

@@ -8,6 +8,7 @@ pub mod enquiries;
 pub mod http;
 pub mod integrations;
 pub mod jobs;
+pub mod limits;
 pub mod optimiser;
 pub mod secrets;
 pub mod simulate;

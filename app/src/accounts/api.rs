@@ -21,7 +21,7 @@ pub async fn register(
     lang: String,
 ) -> Result<(), AppError> {
     let form = super::model::Registration { first_name, last_name, email, password, organisation, lang };
-    finish_form(services()?.accounts.register(form).await, "register")
+    finish_form(services()?.accounts.register(form, client_info()).await, "register")
 }
 
 #[server(name = ConfirmRegistration, prefix = "/api", endpoint = "auth/confirm")]
@@ -38,6 +38,15 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     require_same_origin()?;
     let result = services()?.accounts.login(&email, password, client_info()).await;
     finish_session(result, &super::safe_next(next.as_deref().unwrap_or("/app")), "login").await
+}
+
+/// The e-mailed sign-in link of an account under attack (see `Accounts::login`): a page with a
+/// button posts it here, so a mail scanner opening the link does not spend it.
+#[server(name = SignInWithLink, prefix = "/api", endpoint = "auth/login-link")]
+pub async fn sign_in_with_link(token: String) -> Result<AccessGrant, AppError> {
+    require_same_origin()?;
+    let result = services()?.accounts.sign_in_with_link(&token, client_info()).await;
+    finish_session(result, "/app", "login-link").await
 }
 
 #[server(name = RefreshSession, prefix = "/api", endpoint = "auth/refresh")]
@@ -68,7 +77,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 /// Always answers the same, whether or not the address has an account.
 #[server(name = RequestPasswordReset, prefix = "/api", endpoint = "auth/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    finish_form(services()?.accounts.request_password_reset(&email).await, "forgot")
+    finish_form(services()?.accounts.request_password_reset(&email, client_info()).await, "forgot")
 }
 
 #[server(name = ResetPassword, prefix = "/api", endpoint = "auth/reset")]

@@ -24,7 +24,8 @@ pub struct SessionStart {
 pub trait Accounts: Send + Sync {
     /// Starts a sign-up: e-mails a confirmation link (or, for an address that already has an
     /// account, a note saying so). Answers the same either way, so it reveals no address.
-    async fn register(&self, form: Registration) -> Result<(), AccountsError>;
+    /// Rate limited per client address (each costs a bcrypt and an e-mail).
+    async fn register(&self, form: Registration, client: ClientInfo) -> Result<(), AccountsError>;
     /// Finishes a sign-up from its e-mailed link and the password chosen at sign-up (so a sign-up
     /// someone else made for this address cannot become an account whose password they know):
     /// creates the owner and organisation, signs in.
@@ -34,13 +35,19 @@ pub trait Accounts: Send + Sync {
         password: String,
         client: ClientInfo,
     ) -> Result<SessionStart, AccountsError>;
+    /// Checks the password. Throttled per (address, client) and per client; once an account has
+    /// had many failures from many places, a client it has never been signed in from gets only
+    /// an e-mailed sign-in link, and only for the right password (`SignInLinkSent` either way).
     async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AccountsError>;
+    /// Signs in with a link e-mailed by `login` (single use, 15 minutes).
+    async fn sign_in_with_link(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError>;
     /// Rotates the refresh token from the cookie; a replayed token ends its whole family.
     async fn refresh(&self, refresh_token: Option<&str>) -> Result<SessionStart, AccountsError>;
     /// Ends the session family of this refresh token.
     async fn logout(&self, refresh_token: Option<&str>) -> Result<(), AccountsError>;
-    /// Sends a reset link if the address has an account; answers the same either way.
-    async fn request_password_reset(&self, email: &str) -> Result<(), AccountsError>;
+    /// Sends a reset link if the address has an account; answers the same either way. Rate
+    /// limited per client and per address.
+    async fn request_password_reset(&self, email: &str, client: ClientInfo) -> Result<(), AccountsError>;
     /// Sets a new password with a reset token (single use, one hour), ends every session and
     /// notifies the account's owner.
     async fn reset_password(&self, token: &str, password: String) -> Result<(), AccountsError>;
@@ -100,8 +107,15 @@ pub enum AccountsError {
     Invalid(&'static str),
     #[error("wrong e-mail address or password")]
     BadCredentials,
-    #[error("too many failed attempts")]
-    TooManyAttempts,
+    /// Over a rate limit; try again after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts(u64),
+    /// Sign-in from a new place to an account under attack: a link was e-mailed if the password
+    /// was right (the same answer if it was not).
+    #[error("sign-in link sent if the password was right")]
+    SignInLinkSent,
+    #[error("the sign-in link is unknown, used or expired")]
+    SignInLinkInvalid,
     #[error("no live session")]
     SessionExpired,
     #[error("the confirmation link is unknown, used or expired")]
@@ -138,7 +152,9 @@ impl From<AccountsError> for AppError {
         let (code, status) = match e {
             Invalid(code) => (code, 422),
             BadCredentials => ("error-login-invalid", 401),
-            TooManyAttempts => ("error-too-many-attempts", 429),
+            TooManyAttempts(secs) => return AppError::too_many(secs),
+            SignInLinkSent => ("error-sign-in-link-sent", 401),
+            SignInLinkInvalid => ("error-sign-in-link-invalid", 400),
             SessionExpired => ("error-session-expired", 401),
             ConfirmationInvalid => ("error-confirm-invalid", 400),
             ResetInvalid => ("error-reset-invalid", 400),

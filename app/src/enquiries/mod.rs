@@ -24,7 +24,10 @@ pub async fn submit_contact(
     use crate::server::{respond::finish_form, services};
     let result = match model::Enquiry::parse(&name, &email, &company, &message, &lang) {
         Ok(_) if !website.is_empty() => Ok(()),
-        Ok(enquiry) => services()?.enquiries.receive(enquiry).await.map_err(AppError::from),
+        Ok(enquiry) => {
+            let client = crate::server::request::client_info();
+            services()?.enquiries.receive(enquiry, client).await.map_err(AppError::from)
+        }
         Err(e) => Err(e),
     };
     finish_form(result, "contact")

@@ -2,7 +2,7 @@
 //! session cookie and redirects); once hydrated they post in place and keep the access token.
 
 use super::PageMeta;
-use crate::accounts::api::{ConfirmRegistration, RegisterAccount, SignIn};
+use crate::accounts::api::{ConfirmRegistration, RegisterAccount, SignIn, SignInWithLink};
 use crate::accounts::client;
 use crate::accounts::model::AccessGrant;
 use crate::error::AppError;
@@ -140,6 +140,31 @@ pub fn ConfirmPage() -> impl IntoView {
                     <input id="confirm-password" name="password" type="password" required autocomplete="current-password"/>
                     {error_view(move || outcome(action.value().get(), "confirm"))}
                     <button type="submit" class="btn btn-primary">{t("auth-confirm-submit")}</button>
+                </ActionForm>
+            </section>
+        </PublicLayout>
+    }
+}
+
+/// The e-mailed sign-in link of an account under attack. Like the confirmation page, a button
+/// posts the token: mail scanners that open links must not be able to spend it.
+#[component]
+pub fn SignInLinkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let action = ServerAction::<SignInWithLink>::new();
+    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    Effect::new(move |_| on_signed_in(action.value().get(), "/app".into()));
+    view! {
+        <PageMeta title="meta-signin-link-title"/>
+        <PublicLayout>
+            <section class="section narrow auth">
+                <h1>{t("auth-signin-link-title")}</h1>
+                <p>{t("auth-signin-link-intro")}</p>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    {error_view(move || outcome(action.value().get(), "login-link"))}
+                    <button type="submit" class="btn btn-primary">{t("auth-signin-link-submit")}</button>
                 </ActionForm>
             </section>
         </PublicLayout>

@@ -10,7 +10,7 @@ mod misc;
 mod password;
 
 pub use app_shell::{AppShell, Campaigns, Contacts, Inbox};
-pub use auth::{ConfirmPage, LoginPage, RegisterPage};
+pub use auth::{ConfirmPage, LoginPage, RegisterPage, SignInLinkPage};
 pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};

@@ -5,6 +5,7 @@ use super::password::{self, Password};
 use super::session::{REFRESH_GRACE, REFRESH_TTL, Signer, new_secret_token, token_hash};
 use crate::crypto::Keyring;
 use crate::email::{EmailJob, SEND_EMAIL, Template};
+use crate::limits::{self, Limit, Limiter, client_key};
 use crate::storage::accounts::{LoginEvent, OrgRecord, PendingRegistration, UserRecord};
 use crate::storage::tokens::{RefreshTokenRecord, ResetTokenRecord};
 use crate::storage::{StoreError, millis_precision};
@@ -17,12 +18,6 @@ use secrecy::{ExposeSecret, SecretString};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
-
-/// Failed sign-ins allowed per (account, IP address) and per IP address in the window. Keyed by
-/// the pair, so someone guessing from elsewhere cannot lock the owner out of their account.
-const PAIR_LIMIT: u32 = 5;
-const IP_LIMIT: u32 = 50;
-const WINDOW: Duration = Duration::minutes(15);
 
 /// A signed-in member: what the browser is shown, and the session epoch its tokens carry.
 pub(crate) struct Member {
@@ -40,6 +35,7 @@ pub struct AccountService {
     public_url: String,
     /// How long a rotated refresh token still yields its successor.
     refresh_grace: Duration,
+    limiter: Limiter,
 }
 
 const RESET_TTL: Duration = Duration::hours(1);
@@ -47,6 +43,8 @@ const RESET_TTL: Duration = Duration::hours(1);
 pub const RESET_REQUEST: &str = "auth.reset_request";
 /// How long a sign-up's confirmation link works.
 const CONFIRM_TTL: Duration = Duration::hours(24);
+/// How long an e-mailed sign-in link works.
+const SIGN_IN_LINK_TTL: Duration = Duration::minutes(15);
 
 fn internal(e: impl std::fmt::Display) -> AccountsError {
     AccountsError::internal(e)
@@ -58,7 +56,8 @@ fn normalise_email(email: &str) -> String {
 
 impl AccountService {
     pub fn new(store: AccountStores, signer: Signer, cost: u32, keyring: Arc<Keyring>, public_url: String) -> Self {
-        Self { store, signer, cost, keyring, public_url, refresh_grace: REFRESH_GRACE }
+        let limiter = Limiter::new(store.accounts.clone());
+        Self { store, signer, cost, keyring, public_url, refresh_grace: REFRESH_GRACE, limiter }
     }
 
     pub fn with_refresh_grace(self, refresh_grace: Duration) -> Self {
@@ -222,17 +221,36 @@ impl AccountService {
         };
         let now = millis_precision(OffsetDateTime::now_utc());
         self.store.tokens.void_reset_tokens(&user.id, now).await.map_err(internal)?;
-        let (token, hash) = new_secret_token();
-        let record = ResetTokenRecord {
-            token_hash: hash.clone(),
-            user_id: user.id.to_string(),
-            expires_at: now + RESET_TTL,
-            used_at: None,
-            created_at: now,
-        };
+        let (token, record) = one_time_token(&user, now + RESET_TTL, now);
         self.store.tokens.insert_reset_token(&record).await.map_err(internal)?;
         let link = format!("{}/reset-password?token={}", self.public_url, token.expose_secret());
-        self.email(&user, Template::PasswordReset, &[], &[("link", link)], format!("reset:{hash}")).await
+        let key = format!("reset:{}", record.token_hash);
+        self.email(&user, Template::PasswordReset, &[], &[("link", link)], key).await
+    }
+
+    /// Counts one call against `limit`; over it, the caller is told to retry after the window.
+    async fn limit(&self, limit: Limit, key: &str, now: OffsetDateTime) -> Result<(), AccountsError> {
+        match self.limiter.over(limit, key, now).await.map_err(internal)? {
+            true => Err(AccountsError::TooManyAttempts(limit.retry_after())),
+            false => Ok(()),
+        }
+    }
+
+    /// Whether the account has been signed in to from this client's address (its /64 for IPv6)
+    /// among its recent sign-ins.
+    async fn known_client(&self, user: &UserRecord, client: &str) -> Result<bool, AccountsError> {
+        let recent = self.store.accounts.recent_logins(&user.id, 50).await.map_err(internal)?;
+        Ok(recent.iter().any(|e| client_key(&e.ip) == client))
+    }
+
+    /// E-mails a single-use sign-in link (the owner's way in while the account is under attack).
+    async fn send_sign_in_link(&self, user: &UserRecord, now: OffsetDateTime) -> Result<(), AccountsError> {
+        let now = millis_precision(now);
+        let (token, record) = one_time_token(user, now + SIGN_IN_LINK_TTL, now);
+        self.store.tokens.insert_sign_in_link(&record).await.map_err(internal)?;
+        let link = format!("{}/login/link?token={}", self.public_url, token.expose_secret());
+        let key = format!("signin:{}", record.token_hash);
+        self.email(user, Template::SignInLink, &[], &[("link", link)], key).await
     }
 
     pub(crate) async fn record_sign_in(
@@ -243,21 +261,14 @@ impl AccountService {
     ) -> Result<(), AccountsError> {
         record_login(&self.store, user, client, at).await
     }
-
-    /// Whether the attempts counted so far (this one included) exceed a limit.
-    async fn throttled(&self, pair: &str, by_ip: &str, now: OffsetDateTime) -> Result<bool, AccountsError> {
-        let since = now - WINDOW;
-        let pair = self.store.accounts.login_failures_since(pair, since).await.map_err(internal)?;
-        let by_ip = self.store.accounts.login_failures_since(by_ip, since).await.map_err(internal)?;
-        Ok(pair > PAIR_LIMIT || by_ip > IP_LIMIT)
-    }
 }
 
 #[async_trait]
 impl Accounts for AccountService {
-    async fn register(&self, form: Registration) -> Result<(), AccountsError> {
+    async fn register(&self, form: Registration, client: ClientInfo) -> Result<(), AccountsError> {
         let form = super::validate::registration(form)?;
         let password = Password::parse(form.password.clone())?;
+        self.limit(limits::SIGN_UP_CLIENT, &client_key(&client.ip), OffsetDateTime::now_utc()).await?;
         // Hash in both cases below, so the answer takes as long whether or not the address is known.
         let password_hash = password::hash(&password, self.cost).await.map_err(internal)?;
         let email = normalise_email(&form.email);
@@ -346,30 +357,54 @@ impl Accounts for AccountService {
     async fn login(&self, email: &str, password: String, client: ClientInfo) -> Result<SessionStart, AccountsError> {
         let email = normalise_email(email);
         let now = OffsetDateTime::now_utc();
-        let invalid = || AccountsError::BadCredentials;
-        let ip = throttle_key(&client.ip);
-        let (pair, by_ip) = (format!("pair:{email}|{ip}"), format!("ip:{ip}"));
-        // The attempt is counted before the (slow) hash, so concurrent guesses see each other: of
-        // forty at once, the first few are checked and the rest refused. A failure keeps the count.
-        for key in [&pair, &by_ip] {
-            self.store.accounts.record_login_failure(key, now).await.map_err(internal)?;
-        }
-        if self.throttled(&pair, &by_ip, now).await? {
-            return Err(AccountsError::TooManyAttempts);
+        let ip = client_key(&client.ip);
+        let pair = format!("{email}|{ip}");
+        // Every attempt is counted before the (slow) hash, so concurrent guesses see each other:
+        // of forty at once, the first few are checked and the rest refused. A failure keeps them.
+        let over_pair = self.limiter.over(limits::SIGN_IN_PAIR, &pair, now).await.map_err(internal)?;
+        let over_client = self.limiter.over(limits::SIGN_IN_CLIENT, &ip, now).await.map_err(internal)?;
+        let over_account = self.limiter.over(limits::SIGN_IN_ACCOUNT, &email, now).await.map_err(internal)?;
+        if over_pair || over_client {
+            return Err(AccountsError::TooManyAttempts(limits::SIGN_IN_PAIR.retry_after()));
         }
         let user = self.store.accounts.user_by_email(&email).await.map_err(internal)?;
+        // Under attack from many places, a client this account was never signed in from proves
+        // itself through the account's mailbox: whatever the password, the answer is the same, so
+        // guessing from new addresses learns nothing — and the owner is never locked out.
+        let by_link = match (&user, over_account) {
+            (Some(user), true) => !self.known_client(user, &ip).await?,
+            (None, true) => true,
+            (_, false) => false,
+        };
         // Unknown addresses and short passwords still pay for one bcrypt check: same timing.
         let candidate = Password::parse(password).unwrap_or_else(|_| Password::parse("x".repeat(12)).expect("valid"));
         let ok = password::verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()), self.cost).await;
         let user = match (ok, user) {
+            (true, Some(user)) if by_link => {
+                self.send_sign_in_link(&user, now).await?;
+                return Err(AccountsError::SignInLinkSent);
+            }
+            _ if by_link => return Err(AccountsError::SignInLinkSent),
             (true, Some(user)) => user,
-            _ => return Err(invalid()),
+            _ => return Err(AccountsError::BadCredentials),
         };
-        // A success starts the address pair afresh and no longer counts against the IP.
-        self.store.accounts.clear_login_failures(&pair).await.map_err(internal)?;
-        self.store.accounts.release_login_attempt(&by_ip, now).await.map_err(internal)?;
+        // A success starts the pair afresh and no longer counts against the client or account.
+        self.limiter.clear(limits::SIGN_IN_PAIR, &pair).await.map_err(internal)?;
+        self.limiter.release(limits::SIGN_IN_CLIENT, &ip, now).await.map_err(internal)?;
+        self.limiter.release(limits::SIGN_IN_ACCOUNT, &email, now).await.map_err(internal)?;
         record_login(&self.store, &user.id, &client, now).await?;
-        let viewer = self.member(&user.id, None).await?.ok_or_else(invalid)?;
+        let viewer = self.member(&user.id, None).await?.ok_or(AccountsError::BadCredentials)?;
+        self.start(viewer, None).await
+    }
+
+    async fn sign_in_with_link(&self, token: &str, client: ClientInfo) -> Result<SessionStart, AccountsError> {
+        let invalid = || AccountsError::SignInLinkInvalid;
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let link = self.store.tokens.use_sign_in_link(&token_hash(token), now).await.map_err(internal)?;
+        let user = UserId::new(link.ok_or_else(invalid)?.user_id);
+        // Recorded, so this client counts as known to the account from now on.
+        record_login(&self.store, &user, &client, now).await?;
+        let viewer = self.member(&user, None).await?.ok_or_else(invalid)?;
         self.start(viewer, None).await
     }
 
@@ -393,10 +428,15 @@ impl Accounts for AccountService {
         Ok(())
     }
 
-    async fn request_password_reset(&self, email: &str) -> Result<(), AccountsError> {
+    async fn request_password_reset(&self, email: &str, client: ClientInfo) -> Result<(), AccountsError> {
         // The same work whether or not the address has an account: one job, handled later by
-        // `send_reset_link`. The answer and its timing say nothing about the address.
-        let payload = serde_json::json!({ "email": normalise_email(email) });
+        // `send_reset_link`. The answer and its timing say nothing about the address (the
+        // limits count every address alike).
+        let email = normalise_email(email);
+        let now = OffsetDateTime::now_utc();
+        self.limit(limits::RESET_CLIENT, &client_key(&client.ip), now).await?;
+        self.limit(limits::RESET_ADDRESS, &email, now).await?;
+        let payload = serde_json::json!({ "email": email });
         crate::jobs::enqueue(&*self.store.jobs, RESET_REQUEST, payload, None).await.map_err(internal)?;
         Ok(())
     }
@@ -518,6 +558,19 @@ impl Accounts for AccountService {
     }
 }
 
+/// A new single-use e-mailed token for `user` (reset or sign-in link): the secret, and the record
+/// that stores only its hash.
+fn one_time_token(
+    user: &UserRecord,
+    expires_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> (SecretString, ResetTokenRecord) {
+    let (token, token_hash) = new_secret_token();
+    let record =
+        ResetTokenRecord { token_hash, user_id: user.id.to_string(), expires_at, used_at: None, created_at: now };
+    (token, record)
+}
+
 /// A refresh token spent (when it was live) and the successor sealed into its row.
 struct Rotation {
     used: Option<RefreshTokenRecord>,
@@ -543,33 +596,4 @@ async fn record_login(
         user_agent: client.user_agent.chars().take(300).collect(),
     };
     store.accounts.record_login(&event).await.map_err(internal)
-}
-
-/// The address a throttle counts by: IPv4 as is, IPv6 by its /64 (one subscriber's whole block,
-/// which costs nothing to rotate through).
-fn throttle_key(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-        Ok(v4) => v4.to_string(),
-        Err(_) => ip.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64_block() {
-        use super::throttle_key;
-        assert_eq!(throttle_key("2001:db8:1:2:aaaa::1"), throttle_key("2001:db8:1:2:ffff:1:2:3"));
-        assert_eq!(throttle_key("2001:db8:1:2::9"), "2001:db8:1:2::/64");
-        assert_ne!(throttle_key("2001:db8:1:3::1"), throttle_key("2001:db8:1:2::1"));
-        assert_eq!(throttle_key("::ffff:198.51.100.7"), "198.51.100.7");
-        assert_eq!(throttle_key("198.51.100.7"), "198.51.100.7");
-    }
 }

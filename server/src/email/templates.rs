@@ -21,16 +21,19 @@ pub enum Template {
     ConfirmEmail,
     /// Answers a sign-up for an address that already has an account (vars: name, link).
     AccountExists,
+    /// A sign-in link for an account under attack, signing in from a new place (vars: name, link).
+    SignInLink,
 }
 
 impl Template {
-    pub const ALL: [Template; 6] = [
+    pub const ALL: [Template; 7] = [
         Template::ContactAck,
         Template::PasswordReset,
         Template::PasswordChanged,
         Template::Invitation,
         Template::ConfirmEmail,
         Template::AccountExists,
+        Template::SignInLink,
     ];
 
     fn prefix(self) -> &'static str {
@@ -41,6 +44,7 @@ impl Template {
             Template::Invitation => "email-invite",
             Template::ConfirmEmail => "email-confirm",
             Template::AccountExists => "email-exists",
+            Template::SignInLink => "email-signin",
         }
     }
 
@@ -63,6 +67,7 @@ impl Template {
             Template::Invitation => Some(("email-invite-action", "link")),
             Template::ConfirmEmail => Some(("email-confirm-action", "link")),
             Template::AccountExists => Some(("email-exists-action", "link")),
+            Template::SignInLink => Some(("email-signin-action", "link")),
             _ => None,
         }
     }
@@ -116,8 +121,14 @@ mod tests {
     fn every_template_is_translated_in_every_language() {
         for lang in Lang::ALL {
             for key in Template::ALL.iter().flat_map(|t| t.keys()).chain(
-                ["email-reset-action", "email-invite-action", "email-confirm-action", "email-exists-action"]
-                    .map(String::from),
+                [
+                    "email-reset-action",
+                    "email-invite-action",
+                    "email-confirm-action",
+                    "email-exists-action",
+                    "email-signin-action",
+                ]
+                .map(String::from),
             ) {
                 assert_ne!(translate(lang, &key, None), key, "{key} missing in {}", lang.code());
             }

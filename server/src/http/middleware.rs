@@ -125,6 +125,9 @@ pub async fn api_status(req: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status)
     {
         parts.status = status;
+        if let Some(secs) = error.retry_after {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

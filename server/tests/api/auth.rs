@@ -428,3 +428,80 @@ async fn concurrent_guesses_are_counted_before_the_hash() {
     assert!(refused >= 30, "{refused} of 40 refused: {statuses:?}");
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429));
 }
+
+/// Twenty failures from twenty addresses put the account under attack. From then on a place the
+/// account was never signed in from gets the same answer for a wrong and a right password, and
+/// only the right one e-mails a single-use sign-in link; the owner's usual place signs in as ever.
+#[tokio::test]
+async fn an_account_under_attack_lets_new_places_in_only_through_an_emailed_link() {
+    let app = behind_one_proxy().await;
+    register(&app, "ana@tienda.mx").await;
+    assert_eq!(login(&app, "ana@tienda.mx", PASSWORD, "7.7.7.7").await.status(), 200, "the owner's usual place");
+    for n in 0..20 {
+        let res = login(&app, "ana@tienda.mx", "guessing-guessing", &format!("203.0.113.{n}")).await;
+        assert_eq!(res.status(), 401, "guess {n}");
+    }
+    let wrong = login(&app, "ana@tienda.mx", "guessing-guessing", "198.51.100.1").await;
+    let right = login(&app, "ana@tienda.mx", PASSWORD, "198.51.100.2").await;
+    assert!(right.headers().get("set-cookie").is_none(), "no session from a new place");
+    for res in [wrong, right] {
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.json::<Value>().await.unwrap()["code"], "error-sign-in-link-sent");
+    }
+    let mail = outbox_mail(&app, "ana@tienda.mx", "/login/link?token=").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let links = std::fs::read_dir(app.data_dir().join("outbox"))
+        .unwrap()
+        .filter(|e| std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap().contains("/login/link"))
+        .count();
+    assert_eq!(links, 1, "the wrong password sent nothing");
+    let token = crate::helpers::token_after(&mail, "/login/link?token=");
+    let page = app.get(&format!("/login/link?token={token}")).await.text().await.unwrap();
+    assert!(page.contains("Sign in with your e-mailed link"), "the link's page, whose button posts the token");
+    assert!(page.contains(&format!("value=\"{token}\"")));
+    let use_link = || {
+        app.client
+            .post(app.url("/api/auth/login-link"))
+            .header("x-forwarded-for", "198.51.100.2")
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("token", token.as_str())])
+            .send()
+    };
+    let signed_in = use_link().await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    assert!(header(&signed_in, "set-cookie").starts_with("adronx_refresh="));
+    let again = use_link().await.unwrap();
+    assert_eq!(again.json::<Value>().await.unwrap()["code"], "error-sign-in-link-invalid", "single use");
+    // The usual place, and now the place the link was used from, sign in directly.
+    assert_eq!(login(&app, "ana@tienda.mx", PASSWORD, "7.7.7.7").await.status(), 200);
+    assert_eq!(login(&app, "ana@tienda.mx", PASSWORD, "198.51.100.2").await.status(), 200);
+}
+
+/// Sign-ups cost a bcrypt and an e-mail, reset requests an e-mail to any address: ten sign-ups an
+/// hour per client; five reset requests an hour per address (and ten per client). Over a limit:
+/// 429 with `Retry-After`; other clients and addresses are unaffected.
+#[tokio::test]
+async fn sign_ups_and_reset_requests_are_rate_limited() {
+    let app = behind_one_proxy().await;
+    let sign_up_from = |n: u32, ip: &'static str| {
+        let form = registration(&format!("new{n}@tienda.mx"), PASSWORD);
+        app.client.post(app.url("/api/auth/register")).header("x-forwarded-for", ip).form(&form).send()
+    };
+    for n in 0..10 {
+        assert_eq!(sign_up_from(n, "192.0.2.1").await.unwrap().status(), 200, "sign-up {n}");
+    }
+    let over = sign_up_from(10, "192.0.2.1").await.unwrap();
+    assert_eq!(over.status(), 429);
+    assert_eq!(header(&over, "retry-after"), "3600");
+    assert_eq!(over.json::<Value>().await.unwrap()["code"], "error-too-many-attempts");
+    assert_eq!(sign_up_from(11, "192.0.2.2").await.unwrap().status(), 200, "another client");
+    let forgot = |email: &'static str, ip: &'static str| {
+        app.client.post(app.url("/api/auth/forgot")).header("x-forwarded-for", ip).form(&[("email", email)]).send()
+    };
+    let ips = ["192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.14", "192.0.2.15"];
+    for ip in &ips[..5] {
+        assert_eq!(forgot("ana@tienda.mx", ip).await.unwrap().status(), 200);
+    }
+    assert_eq!(forgot("ana@tienda.mx", ips[5]).await.unwrap().status(), 429, "per address, from anywhere");
+    assert_eq!(forgot("luis@tienda.mx", ips[5]).await.unwrap().status(), 200, "another address");
+}

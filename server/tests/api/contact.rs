@@ -98,3 +98,21 @@ async fn a_forged_referer_cannot_redirect_elsewhere() {
     assert_eq!(res.status(), 302);
     assert_eq!(header(&res, "location"), "/?sent=contact#contact");
 }
+
+/// Each message sends an e-mail to an address anyone can type: five an hour per client address,
+/// then 429 with `Retry-After`, and nothing more is stored; another client is unaffected.
+#[tokio::test]
+async fn messages_are_rate_limited_per_client_and_nothing_over_the_limit_is_stored() {
+    let app = crate::helpers::spawn_app_with(&[("ADRONX_TRUSTED_PROXIES", "1")]).await;
+    let post =
+        |ip: &'static str| app.client.post(app.url("/api/contact")).header("x-forwarded-for", ip).form(&GOOD).send();
+    for _ in 0..5 {
+        assert_eq!(post("192.0.2.5").await.unwrap().status(), 200);
+    }
+    let over = post("192.0.2.5").await.unwrap();
+    assert_eq!(over.status(), 429);
+    assert_eq!(header(&over, "retry-after"), "3600");
+    assert_eq!(over.json::<serde_json::Value>().await.unwrap()["code"], "error-too-many-attempts");
+    assert_eq!(post("192.0.2.6").await.unwrap().status(), 200, "another client");
+    assert_eq!(app.store.enquiries.recent_enquiries(10).await.unwrap().len(), 6);
+}

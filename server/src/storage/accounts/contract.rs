@@ -60,16 +60,16 @@ pub async fn sign_ins_and_failures_are_recorded(s: Stores) {
     let recent = s.accounts.recent_logins(&uid, 10).await.unwrap();
     assert_eq!(recent.iter().map(|e| e.ip.as_str()).collect::<Vec<_>>(), vec!["10.0.0.2", "10.0.0.1"]);
     for i in 0..3 {
-        s.accounts.record_login_failure("acct:ana", now + secs(i)).await.unwrap();
+        s.accounts.record_attempt("acct:ana", now + secs(i)).await.unwrap();
     }
-    assert_eq!(s.accounts.login_failures_since("acct:ana", now + secs(1)).await.unwrap(), 2);
-    assert_eq!(s.accounts.login_failures_since("ip:1.2.3.4", now).await.unwrap(), 0);
-    s.accounts.release_login_attempt("acct:ana", now + secs(2)).await.unwrap();
-    assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 2, "one attempt taken back");
-    s.accounts.release_login_attempt("acct:ana", now + secs(9)).await.unwrap();
-    assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 2, "no attempt at that time");
-    s.accounts.clear_login_failures("acct:ana").await.unwrap();
-    assert_eq!(s.accounts.login_failures_since("acct:ana", now).await.unwrap(), 0);
+    assert_eq!(s.accounts.attempts_since("acct:ana", now + secs(1)).await.unwrap(), 2);
+    assert_eq!(s.accounts.attempts_since("ip:1.2.3.4", now).await.unwrap(), 0);
+    s.accounts.release_attempt("acct:ana", now + secs(2)).await.unwrap();
+    assert_eq!(s.accounts.attempts_since("acct:ana", now).await.unwrap(), 2, "one attempt taken back");
+    s.accounts.release_attempt("acct:ana", now + secs(9)).await.unwrap();
+    assert_eq!(s.accounts.attempts_since("acct:ana", now).await.unwrap(), 2, "no attempt at that time");
+    s.accounts.clear_attempts("acct:ana").await.unwrap();
+    assert_eq!(s.accounts.attempts_since("acct:ana", now).await.unwrap(), 0);
 }
 
 pub async fn pending_registrations_are_taken_once_before_they_expire(s: Stores) {
@@ -125,11 +125,11 @@ pub async fn retention_removes_finished_jobs_and_stale_sign_ups(s: Stores) {
     s.accounts.insert_registration(&pending("expired", -1)).await.unwrap();
     s.accounts.insert_registration(&pending("used", 3600)).await.unwrap();
     s.accounts.take_registration("used", now).await.unwrap();
-    s.accounts.record_login_failure("ip:1", now - secs(90_000)).await.unwrap();
-    s.accounts.record_login_failure("ip:1", now).await.unwrap();
+    s.accounts.record_attempt("ip:1", now - secs(90_000)).await.unwrap();
+    s.accounts.record_attempt("ip:1", now).await.unwrap();
     assert_eq!(s.accounts.purge_stale_sign_ups(now, now - secs(86_400)).await.unwrap(), 3);
     assert!(s.accounts.take_registration("live", now).await.unwrap().is_some());
-    assert_eq!(s.accounts.login_failures_since("ip:1", now - secs(100_000)).await.unwrap(), 1);
+    assert_eq!(s.accounts.attempts_since("ip:1", now - secs(100_000)).await.unwrap(), 1);
 }
 
 pub async fn a_password_change_moves_the_session_epoch_that_access_reads(s: Stores) {

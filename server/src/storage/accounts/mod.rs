@@ -30,11 +30,11 @@ pub trait AccountStore: Send + Sync {
     async fn record_login(&self, event: &LoginEvent) -> StoreResult<()>;
     /// Newest first.
     async fn recent_logins(&self, user: &UserId, limit: u32) -> StoreResult<Vec<LoginEvent>>;
-    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
-    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
-    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    async fn record_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn attempts_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32>;
+    async fn clear_attempts(&self, key: &str) -> StoreResult<()>;
     /// Takes back one attempt recorded under `key` at `at` (a sign-in that succeeded).
-    async fn release_login_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn release_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
     async fn insert_registration(&self, registration: &PendingRegistration) -> StoreResult<()>;
     /// A live, unused registration, without taking it.
     async fn registration(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<PendingRegistration>>;

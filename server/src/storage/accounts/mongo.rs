@@ -135,7 +135,7 @@ impl AccountStore for MongoStore {
             .map_err(backend)
     }
 
-    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+    async fn record_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
         self.raw("login_failures")
             .insert_one(doc! { "key": key, "at": to_millis(at) })
             .await
@@ -143,18 +143,18 @@ impl AccountStore for MongoStore {
             .map_err(backend)
     }
 
-    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
+    async fn attempts_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
         let failures = self.raw("login_failures");
         let n = failures.count_documents(doc! { "key": key, "at": { "$gte": to_millis(since) } }).await;
         Ok(n.map_err(backend)? as u32)
     }
 
-    async fn release_login_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+    async fn release_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
         let one = doc! { "key": key, "at": to_millis(at) };
         self.raw("login_failures").delete_one(one).await.map(|_| ()).map_err(backend)
     }
 
-    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+    async fn clear_attempts(&self, key: &str) -> StoreResult<()> {
         self.raw("login_failures").delete_many(doc! { "key": key }).await.map(|_| ()).map_err(backend)
     }
 

@@ -152,7 +152,7 @@ impl AccountStore for SqliteStore {
         .map_err(backend)
     }
 
-    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+    async fn record_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
         sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
             .bind(key)
             .bind(to_millis(at))
@@ -162,7 +162,7 @@ impl AccountStore for SqliteStore {
             .map_err(backend)
     }
 
-    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
+    async fn attempts_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?")
             .bind(key)
             .bind(to_millis(since))
@@ -172,7 +172,7 @@ impl AccountStore for SqliteStore {
         Ok(n as u32)
     }
 
-    async fn release_login_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
+    async fn release_attempt(&self, key: &str, at: OffsetDateTime) -> StoreResult<()> {
         sqlx::query(
             "DELETE FROM login_failures WHERE rowid = \
              (SELECT rowid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)",
@@ -185,7 +185,7 @@ impl AccountStore for SqliteStore {
         .map_err(backend)
     }
 
-    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+    async fn clear_attempts(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM login_failures WHERE key = ?")
             .bind(key)
             .execute(&self.pool)

@@ -144,3 +144,25 @@ pub async fn a_revoked_family_refuses_tokens_inserted_after_the_revocation(s: St
     s.tokens.insert_refresh_token(&token("again", "fam")).await.unwrap();
     assert!(s.tokens.session_member("again", now).await.unwrap().is_some(), "the record was purged");
 }
+
+/// A sign-in link is single use, expires, and is not a reset token (nor the other way round).
+pub async fn sign_in_links_are_single_use_and_separate_from_reset_tokens(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let link = |hash: &str| ResetTokenRecord {
+        token_hash: hash.into(),
+        user_id: "u1".into(),
+        expires_at: now + secs(900),
+        used_at: None,
+        created_at: now,
+    };
+    s.tokens.insert_sign_in_link(&link("l1")).await.unwrap();
+    s.tokens.insert_reset_token(&link("r1")).await.unwrap();
+    assert!(s.tokens.use_reset_token("l1", now).await.unwrap().is_none(), "a link does not reset a password");
+    assert!(s.tokens.use_sign_in_link("r1", now).await.unwrap().is_none(), "a reset token does not sign in");
+    assert!(s.tokens.use_sign_in_link("l1", now + secs(900)).await.unwrap().is_none(), "expired");
+    assert_eq!(s.tokens.use_sign_in_link("l1", now).await.unwrap().map(|t| t.user_id), Some("u1".into()));
+    assert!(s.tokens.use_sign_in_link("l1", now).await.unwrap().is_none(), "used once");
+    s.tokens.insert_sign_in_link(&link("l2")).await.unwrap();
+    s.tokens.purge_tokens(now).await.unwrap();
+    assert!(s.tokens.use_sign_in_link("l2", now).await.unwrap().is_some(), "a live link survives the purge");
+}

@@ -42,6 +42,10 @@ pub trait TokenStore: Send + Sync {
     async fn insert_reset_token(&self, token: &ResetTokenRecord) -> StoreResult<()>;
     /// Marks a live, unused reset token used and returns it (single use, atomic).
     async fn use_reset_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>>;
+    /// Stores an e-mailed sign-in link (same shape as a reset token, a different capability).
+    async fn insert_sign_in_link(&self, token: &ResetTokenRecord) -> StoreResult<()>;
+    /// Marks a live, unused sign-in link used and returns it (single use, atomic).
+    async fn use_sign_in_link(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>>;
     /// Marks every unused reset token of the user used (a newer request voids older links).
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()>;
     /// Deletes refresh tokens that expired or were revoked, reset tokens used or expired, and
@@ -79,6 +83,7 @@ pub struct RefreshTokenRecord {
     pub successor: Option<String>,
 }
 
+/// A single-use token sent by e-mail: a password reset, or a sign-in link.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct ResetTokenRecord {
     #[serde(rename = "_id")]

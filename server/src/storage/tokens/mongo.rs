@@ -15,6 +15,7 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("refresh_tokens", doc! { "user_id": 1 }, None).await?;
     m.index("revoked_families", doc! { "keep_until": 1 }, None).await?;
     m.index("password_reset_tokens", doc! { "expires_at": 1 }, None).await?;
+    m.index("sign_in_links", doc! { "expires_at": 1 }, None).await?;
     m.index("password_reset_tokens", doc! { "user_id": 1 }, None).await
 }
 
@@ -27,10 +28,29 @@ impl MongoStore {
         self.typed("password_reset_tokens")
     }
 
+    fn sign_in_links(&self) -> mongodb::Collection<ResetTokenRecord> {
+        self.typed("sign_in_links")
+    }
+
     async fn family_revoked(&self, family_id: &str) -> StoreResult<bool> {
         let families = self.raw("revoked_families");
         Ok(families.find_one(doc! { "_id": family_id }).await.map_err(backend)?.is_some())
     }
+}
+
+/// Single-use e-mailed tokens (reset tokens, sign-in links) share one shape.
+async fn use_one_time(
+    tokens: &mongodb::Collection<ResetTokenRecord>,
+    hash: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<ResetTokenRecord>> {
+    let now = to_millis(now);
+    let filter = doc! { "_id": hash, "used_at": Bson::Null, "expires_at": { "$gt": now } };
+    tokens
+        .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
+        .return_document(ReturnDocument::After)
+        .await
+        .map_err(backend)
 }
 
 #[async_trait]
@@ -117,13 +137,15 @@ impl TokenStore for MongoStore {
     }
 
     async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
-        let now = to_millis(now);
-        let filter = doc! { "_id": hash, "used_at": Bson::Null, "expires_at": { "$gt": now } };
-        self.reset_tokens()
-            .find_one_and_update(filter, doc! { "$set": { "used_at": now } })
-            .return_document(ReturnDocument::After)
-            .await
-            .map_err(backend)
+        use_one_time(&self.reset_tokens(), hash, now).await
+    }
+
+    async fn insert_sign_in_link(&self, t: &ResetTokenRecord) -> StoreResult<()> {
+        self.sign_in_links().insert_one(t).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn use_sign_in_link(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
+        use_one_time(&self.sign_in_links(), hash, now).await
     }
 
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
@@ -144,6 +166,10 @@ impl TokenStore for MongoStore {
             .map_err(backend)?;
         let reset = self
             .reset_tokens()
+            .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "used_at": { "$ne": Bson::Null } } ] })
+            .await
+            .map_err(backend)?;
+        self.sign_in_links()
             .delete_many(doc! { "$or": [ { "expires_at": { "$lte": now } }, { "used_at": { "$ne": Bson::Null } } ] })
             .await
             .map_err(backend)?;

@@ -17,6 +17,38 @@ macro_rules! reset_columns {
     };
 }
 
+/// Single-use e-mailed tokens (reset tokens, sign-in links) share one shape, in their own tables.
+impl SqliteStore {
+    async fn insert_one_time(&self, table: &'static str, t: &ResetTokenRecord) -> StoreResult<()> {
+        // `table` is one of two constants above, never input.
+        let sql = format!("INSERT INTO {table} ({}) VALUES (?, ?, ?, ?, ?)", reset_columns!());
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&t.token_hash)
+            .bind(&t.user_id)
+            .bind(to_millis(t.expires_at))
+            .bind(t.used_at.map(to_millis))
+            .bind(to_millis(t.created_at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn use_one_time(
+        &self,
+        table: &'static str,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ResetTokenRecord>> {
+        let now = to_millis(now);
+        let sql = format!(
+            "UPDATE {table} SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING {}",
+            reset_columns!()
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(hash).bind(now).fetch_optional(&self.pool).await.map_err(backend)
+    }
+}
+
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
@@ -115,31 +147,19 @@ impl TokenStore for SqliteStore {
     }
 
     async fn insert_reset_token(&self, t: &ResetTokenRecord) -> StoreResult<()> {
-        sqlx::query(concat!("INSERT INTO password_reset_tokens (", reset_columns!(), ") VALUES (?, ?, ?, ?, ?)"))
-            .bind(&t.token_hash)
-            .bind(&t.user_id)
-            .bind(to_millis(t.expires_at))
-            .bind(t.used_at.map(to_millis))
-            .bind(to_millis(t.created_at))
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(backend)
+        self.insert_one_time("password_reset_tokens", t).await
     }
 
     async fn use_reset_token(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
-        let now = to_millis(now);
-        sqlx::query_as(concat!(
-            "UPDATE password_reset_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? \
-             RETURNING ",
-            reset_columns!()
-        ))
-        .bind(now)
-        .bind(hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)
+        self.use_one_time("password_reset_tokens", hash, now).await
+    }
+
+    async fn insert_sign_in_link(&self, t: &ResetTokenRecord) -> StoreResult<()> {
+        self.insert_one_time("sign_in_links", t).await
+    }
+
+    async fn use_sign_in_link(&self, hash: &str, now: OffsetDateTime) -> StoreResult<Option<ResetTokenRecord>> {
+        self.use_one_time("sign_in_links", hash, now).await
     }
 
     async fn void_reset_tokens(&self, user: &UserId, now: OffsetDateTime) -> StoreResult<()> {
@@ -160,6 +180,11 @@ impl TokenStore for SqliteStore {
             .await
             .map_err(backend)?;
         let reset = sqlx::query("DELETE FROM password_reset_tokens WHERE expires_at <= ? OR used_at IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM sign_in_links WHERE expires_at <= ? OR used_at IS NOT NULL")
             .bind(now)
             .execute(&self.pool)
             .await

@@ -9,3 +9,14 @@ CREATE TABLE revoked_families (
     revoked_at INTEGER NOT NULL,
     keep_until INTEGER NOT NULL
 );
+
+-- Sign-in links e-mailed to the owner of an account under attack who signs in from a new place:
+-- single use, 15 minutes, stored only as SHA-256 hashes (like reset tokens).
+CREATE TABLE sign_in_links (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX sign_in_links_expiry ON sign_in_links (expires_at);
