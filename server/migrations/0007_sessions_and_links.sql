@@ -20,3 +20,7 @@ CREATE TABLE sign_in_links (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX sign_in_links_expiry ON sign_in_links (expires_at);
+
+-- The user's session epoch when the token was issued: a password reset or change moves the
+-- epoch on, so a token inserted by a refresh racing the reset is dead as well.
+ALTER TABLE refresh_tokens ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;

@@ -137,6 +137,7 @@ impl AccountService {
             revoked_at: None,
             created_at: now,
             successor: None,
+            epoch,
         };
         self.store.tokens.insert_refresh_token(&record).await.map_err(internal)?;
         Ok(self.grant(Member { viewer, epoch }, &token, expires_at, now))
@@ -188,7 +189,8 @@ impl AccountService {
             let next = next.filter(|t| t.revoked_at.is_none() && t.expires_at > now).ok_or_else(expired)?;
             if next.used_at.is_none() {
                 let user = UserId::new(next.user_id.clone());
-                let member = self.member(&user, next.org_id.as_ref()).await?.ok_or_else(expired)?;
+                let member = self.member(&user, next.org_id.as_ref()).await?;
+                let member = member.filter(|m| m.epoch == next.epoch).ok_or_else(expired)?;
                 return Ok(self.grant(member, &token, next.expires_at, now));
             }
             current = next;
@@ -415,7 +417,10 @@ impl Accounts for AccountService {
         let Rotation { used, next } = self.rotate(&hash, now).await?;
         let Some(used) = used else { return self.within_grace(&hash, now).await };
         let user = UserId::new(used.user_id.clone());
-        let viewer = self.member(&user, used.org_id.as_ref()).await?.ok_or_else(expired)?;
+        // Re-read after the use: a password reset or change since the token was issued (even
+        // one racing this refresh) has moved the epoch on, and the session ends.
+        let viewer = self.member(&user, used.org_id.as_ref()).await?;
+        let viewer = viewer.filter(|m| m.epoch == used.epoch).ok_or_else(expired)?;
         self.start_with(viewer, Some((used.family_id, used.expires_at)), next).await
     }
 

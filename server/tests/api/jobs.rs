@@ -16,6 +16,7 @@ async fn the_scheduler_purges_expired_refresh_tokens_in_the_background() {
         revoked_at: None,
         created_at: OffsetDateTime::now_utc() - time::Duration::days(8),
         successor: None,
+        epoch: 0,
     };
     app.store.tokens.insert_refresh_token(&expired).await.unwrap();
     // The same hash can be inserted again only once the purge job has deleted the first.

@@ -98,3 +98,33 @@ async fn a_newer_request_voids_the_older_link() {
     assert_eq!(reset(&app, &first, NEW_PASSWORD).await.status(), 400);
     assert_eq!(reset(&app, &second, NEW_PASSWORD).await.status(), 200);
 }
+
+/// A refresh racing the reset can write its new token after the reset revoked the user's tokens.
+/// Played here by writing that token directly: it carries the epoch from before the reset, so it
+/// neither refreshes nor authenticates a call.
+#[tokio::test]
+async fn a_session_token_written_by_a_refresh_racing_the_reset_is_dead() {
+    let (app, smtp, cookie) = setup().await;
+    let hash = adronx::accounts::session::token_hash(&cookie["adronx_refresh=".len()..]);
+    let old = app.store.tokens.refresh_token(&hash).await.unwrap().expect("the session's token");
+    forgot(&app, "ana@tienda.mx").await;
+    let token = token_in(&smtp.wait_for(1).await[0].data);
+    assert_eq!(reset(&app, &token, NEW_PASSWORD).await.status(), 200);
+    let raced = adronx::storage::tokens::RefreshTokenRecord {
+        token_hash: adronx::accounts::session::token_hash("raced-token"),
+        family_id: "a-family-the-reset-never-saw".into(),
+        revoked_at: None,
+        used_at: None,
+        ..old
+    };
+    app.store.tokens.insert_refresh_token(&raced).await.unwrap();
+    let with_raced = |path: &str| {
+        app.client
+            .post(app.url(path))
+            .header("cookie", "adronx_refresh=raced-token")
+            .header("sec-fetch-site", "same-origin")
+            .send()
+    };
+    assert_eq!(with_raced("/api/auth/refresh").await.unwrap().status(), 401);
+    assert_eq!(with_raced("/api/profile").await.unwrap().status(), 401);
+}

@@ -42,6 +42,7 @@ pub(crate) fn refresh_token(hash: &str, family: &str, expires_at: OffsetDateTime
         revoked_at: None,
         created_at: now,
         successor: None,
+        epoch: 0,
     }
 }
 
@@ -165,4 +166,26 @@ pub async fn sign_in_links_are_single_use_and_separate_from_reset_tokens(s: Stor
     s.tokens.insert_sign_in_link(&link("l2")).await.unwrap();
     s.tokens.purge_tokens(now).await.unwrap();
     assert!(s.tokens.use_sign_in_link("l2", now).await.unwrap().is_some(), "a live link survives the purge");
+}
+
+/// A password reset or change moves the user's epoch on: a token issued in an earlier epoch —
+/// even one inserted after the change, by a refresh racing it — no longer authenticates.
+pub async fn tokens_from_before_a_password_change_do_not_authenticate(s: Stores) {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let (user, org) = crate::storage::accounts::contract::user("u1", "u1@example.com", now);
+    s.accounts.create_owner(&user, &org).await.unwrap();
+    let token = |hash: &str, epoch: i64| RefreshTokenRecord {
+        user_id: user.id.to_string(),
+        org_id: Some(org.id.clone()),
+        epoch,
+        ..refresh_token(hash, hash, now + secs(3600), now)
+    };
+    s.tokens.insert_refresh_token(&token("before", 0)).await.unwrap();
+    assert!(s.tokens.session_member("before", now).await.unwrap().is_some());
+    s.accounts.set_password_hash(&user.id, "new-hash").await.unwrap();
+    assert!(s.tokens.session_member("before", now).await.unwrap().is_none(), "issued before the change");
+    s.tokens.insert_refresh_token(&token("raced", 0)).await.unwrap();
+    assert!(s.tokens.session_member("raced", now).await.unwrap().is_none(), "inserted after, with the old epoch");
+    s.tokens.insert_refresh_token(&token("after", 1)).await.unwrap();
+    assert!(s.tokens.session_member("after", now).await.unwrap().is_some(), "issued in the new epoch");
 }

@@ -27,8 +27,9 @@ pub trait TokenStore: Send + Sync {
     ) -> StoreResult<Option<RefreshTokenRecord>>;
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
     /// Who a live session belongs to — its user, organisation and current role — in one round
-    /// trip. `None` when the token is unknown, used, revoked or expired, or the user is no longer a
-    /// member of the session's organisation.
+    /// trip. `None` when the token is unknown, used, revoked or expired, its family revoked, its
+    /// epoch older than the user's (a password reset or change since), or the user is no longer
+    /// a member of the session's organisation.
     async fn session_member(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionMember>>;
     /// Revokes a whole family — every token in it now, and any inserted later — remembered until
     /// `keep_until` (the family's longest possible end). Returns how many stored tokens it revoked.
@@ -81,6 +82,9 @@ pub struct RefreshTokenRecord {
     /// The token that replaced this one, sealed with the keyring (set when used).
     #[serde(default)]
     pub successor: Option<String>,
+    /// The user's session epoch when issued; a token from an earlier epoch does not authenticate.
+    #[serde(default)]
+    pub epoch: i64,
 }
 
 /// A single-use token sent by e-mail: a password reset, or a sign-in link.

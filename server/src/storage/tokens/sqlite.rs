@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 macro_rules! refresh_columns {
     () => {
-        "token_hash, user_id, family_id, org_id, expires_at, used_at, revoked_at, created_at, successor"
+        "token_hash, user_id, family_id, org_id, expires_at, used_at, revoked_at, created_at, successor, epoch"
     };
 }
 
@@ -52,7 +52,7 @@ impl SqliteStore {
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        sqlx::query(concat!("INSERT INTO refresh_tokens (", refresh_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        sqlx::query(concat!("INSERT INTO refresh_tokens (", refresh_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&t.token_hash)
             .bind(&t.user_id)
             .bind(&t.family_id)
@@ -62,6 +62,7 @@ impl TokenStore for SqliteStore {
             .bind(t.revoked_at.map(to_millis))
             .bind(to_millis(t.created_at))
             .bind(&t.successor)
+            .bind(t.epoch)
             .execute(&self.pool)
             .await
             .map(|_| ())
@@ -104,6 +105,7 @@ impl TokenStore for SqliteStore {
         sqlx::query_as(
             "SELECT t.user_id, t.org_id, m.role FROM refresh_tokens t \
              JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id \
+             JOIN users u ON u.id = t.user_id AND u.session_epoch = t.epoch \
              WHERE t.token_hash = ? AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ? \
              AND t.family_id NOT IN (SELECT family_id FROM revoked_families)",
         )
