@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod config;
+pub mod contacts;
 pub mod crypto;
 pub mod email;
 pub mod enquiries;

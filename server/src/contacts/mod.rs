@@ -1,0 +1,4 @@
+//! Contacts: the organisation's customers — phone normalisation, the service behind the contacts
+//! server functions, CSV import and export.
+
+pub mod phone;
