@@ -2,6 +2,7 @@
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
 
 pub mod accounts;
+pub mod contacts;
 pub mod enquiries;
 pub mod error;
 mod forms;

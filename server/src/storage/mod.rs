@@ -72,6 +72,7 @@ areas! {
     tokens: TokenStore,
     accounts: AccountStore,
     members: MemberStore,
+    contacts: ContactStore,
 }
 
 /// Opens the store the configuration names.

@@ -1,0 +1,144 @@
+//! The contacts contract: every adapter must pass these (see `storage/contract.rs`).
+
+use super::*;
+use crate::storage::contract::secs;
+use crate::storage::{StoreError, Stores, millis_precision};
+use app::contacts::model::ContactSort;
+
+pub(crate) fn contact(org: &str, id: &str, name: &str, phone: Option<&str>) -> ContactRecord {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    ContactRecord {
+        id: id.into(),
+        org_id: OrgId::new(org),
+        display_name: name.into(),
+        first_name: String::new(),
+        last_name: String::new(),
+        phone: phone.map(String::from),
+        wa_id: phone.map(|p| p.trim_start_matches('+').to_owned()),
+        email: None,
+        tags: vec![],
+        attributes: BTreeMap::new(),
+        opt_out_at: None,
+        opt_out_source: None,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    }
+}
+
+fn names(list: &[ContactRecord]) -> Vec<&str> {
+    list.iter().map(|c| c.display_name.as_str()).collect()
+}
+
+pub async fn a_phone_is_unique_within_an_organisation_only(s: Stores) {
+    let org = OrgId::new("o1");
+    let mut ana = contact("o1", "c1", "Ana", Some("+5511987654321"));
+    ana.tags = vec!["lead".into(), "vip".into()];
+    ana.attributes.insert("city".into(), "São Paulo".into());
+    ana.email = Some("ana@tienda.mx".into());
+    s.contacts.insert_contact(&ana).await.unwrap();
+    let clash = contact("o1", "c2", "Ana again", Some("+5511987654321"));
+    assert!(matches!(s.contacts.insert_contact(&clash).await, Err(StoreError::Duplicate)));
+    s.contacts.insert_contact(&contact("o2", "c3", "Ana elsewhere", Some("+5511987654321"))).await.unwrap();
+    s.contacts.insert_contact(&contact("o1", "c4", "No phone", None)).await.unwrap();
+    s.contacts.insert_contact(&contact("o1", "c5", "No phone either", None)).await.unwrap();
+    assert_eq!(s.contacts.contact(&org, "c1").await.unwrap(), Some(ana.clone()), "read back whole");
+    assert_eq!(s.contacts.contact(&org, "c3").await.unwrap(), None, "another organisation's id");
+    let mut moved = contact("o1", "c4", "No phone", Some("+5511987654321"));
+    moved.created_at = ana.created_at;
+    assert!(matches!(s.contacts.update_contact(&moved).await, Err(StoreError::Duplicate)));
+    assert!(!s.contacts.update_contact(&contact("o2", "c1", "Hijack", None)).await.unwrap(), "scoped");
+    assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 3);
+}
+
+pub async fn lists_page_by_keyset_in_both_orders_with_search_and_tags(s: Stores) {
+    let org = OrgId::new("o1");
+    let base = millis_precision(OffsetDateTime::now_utc());
+    for (i, name) in ["carla", "Ana", "beto", "Diego", "ana"].iter().enumerate() {
+        let mut c = contact("o1", &format!("c{i}"), name, Some(&format!("+3461234567{i}")));
+        c.updated_at = base + secs(i as i64 % 3);
+        c.tags = if i % 2 == 0 { vec!["vip".into()] } else { vec![] };
+        s.contacts.insert_contact(&c).await.unwrap();
+    }
+    let by_name = ContactFilter::default();
+    let first = s.contacts.list_contacts(&org, &by_name, None, 2).await.unwrap();
+    assert_eq!(names(&first), ["Ana", "ana"], "case-insensitive, ties by id");
+    let cursor = first.last().unwrap().cursor(ContactSort::Name);
+    let rest = s.contacts.list_contacts(&org, &by_name, Some(&cursor), 10).await.unwrap();
+    assert_eq!(names(&rest), ["beto", "carla", "Diego"]);
+    let recent = ContactFilter { sort: ContactSort::Recent, ..Default::default() };
+    let all: Vec<String> = {
+        let mut seen = vec![];
+        let mut after = None;
+        loop {
+            let page = s.contacts.list_contacts(&org, &recent, after.as_ref(), 2).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.cursor(ContactSort::Recent));
+            seen.extend(page.iter().map(|c| c.id.clone()));
+        }
+        seen
+    };
+    assert_eq!(all, ["c2", "c4", "c1", "c3", "c0"], "newest first, ties by id descending, each once");
+    let search = |text: &str| ContactFilter { search: text.into(), ..Default::default() };
+    assert_eq!(names(&s.contacts.list_contacts(&org, &search("an"), None, 10).await.unwrap()), ["Ana", "ana"]);
+    assert_eq!(names(&s.contacts.list_contacts(&org, &search("345672"), None, 10).await.unwrap()), ["beto"]);
+    assert!(s.contacts.list_contacts(&org, &search("%"), None, 10).await.unwrap().is_empty(), "% is literal");
+    let vip = ContactFilter { tag: Some("vip".into()), ..Default::default() };
+    assert_eq!(names(&s.contacts.list_contacts(&org, &vip, None, 10).await.unwrap()), ["ana", "beto", "carla"]);
+    assert!(s.contacts.list_contacts(&OrgId::new("o2"), &by_name, None, 10).await.unwrap().is_empty());
+}
+
+pub async fn soft_deletion_hides_restores_and_stays_in_the_organisation(s: Stores) {
+    let org = OrgId::new("o1");
+    let now = millis_precision(OffsetDateTime::now_utc());
+    for id in ["c1", "c2"] {
+        s.contacts.insert_contact(&contact("o1", id, id, None)).await.unwrap();
+    }
+    let ids = vec!["c1".to_owned(), "c2".to_owned()];
+    assert_eq!(s.contacts.set_contacts_deleted(&OrgId::new("o2"), &ids, Some(now), now).await.unwrap(), 0);
+    assert_eq!(s.contacts.set_contacts_deleted(&org, &ids[..1], Some(now), now).await.unwrap(), 1);
+    assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 1);
+    let listed = s.contacts.list_contacts(&org, &ContactFilter::default(), None, 10).await.unwrap();
+    assert_eq!(names(&listed), ["c2"]);
+    assert_eq!(s.contacts.contact(&org, "c1").await.unwrap().unwrap().deleted_at, Some(now), "still readable");
+    assert_eq!(s.contacts.set_contacts_deleted(&org, &ids, None, now).await.unwrap(), 1, "undo restores c1 only");
+    assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 2);
+}
+
+pub async fn tags_are_added_and_removed_in_bulk_as_a_sorted_set(s: Stores) {
+    let org = OrgId::new("o1");
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let mut c1 = contact("o1", "c1", "c1", None);
+    c1.tags = vec!["a".into(), "z".into()];
+    s.contacts.insert_contact(&c1).await.unwrap();
+    s.contacts.insert_contact(&contact("o1", "c2", "c2", None)).await.unwrap();
+    let ids = vec!["c1".to_owned(), "c2".to_owned(), "missing".to_owned()];
+    assert_eq!(s.contacts.tag_contacts(&org, &ids, "m", true, now).await.unwrap(), 2);
+    assert_eq!(s.contacts.tag_contacts(&org, &ids, "m", true, now).await.unwrap(), 0, "already there");
+    assert_eq!(s.contacts.contact(&org, "c1").await.unwrap().unwrap().tags, ["a", "m", "z"]);
+    assert_eq!(s.contacts.tag_contacts(&org, &ids, "a", false, now).await.unwrap(), 1);
+    assert_eq!(s.contacts.contact(&org, "c1").await.unwrap().unwrap().tags, ["m", "z"]);
+    assert_eq!(s.contacts.tag_contacts(&OrgId::new("o2"), &ids, "x", true, now).await.unwrap(), 0);
+}
+
+pub async fn an_import_batch_is_written_and_matched_by_phone_or_email(s: Stores) {
+    let org = OrgId::new("o1");
+    let mut known = contact("o1", "c1", "Known", Some("+34612345670"));
+    known.email = Some("known@x.es".into());
+    s.contacts.insert_contact(&known).await.unwrap();
+    let inserts: Vec<ContactRecord> =
+        (0..2500).map(|i| contact("o1", &format!("n{i}"), &format!("New {i}"), Some(&format!("+1415555{i:04}")))).collect();
+    let mut update = known.clone();
+    update.display_name = "Known, updated".into();
+    s.contacts.write_contacts(&inserts, &[update]).await.unwrap();
+    assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 2501);
+    let phones = vec!["+34612345670".to_owned(), "+14155550007".to_owned(), "+19999999999".to_owned()];
+    let found = s.contacts.contacts_matching(&org, &phones, &["known@x.es".to_owned()]).await.unwrap();
+    let mut ids: Vec<&str> = found.iter().map(|c| c.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["c1", "n7"]);
+    assert_eq!(found.iter().find(|c| c.id == "c1").unwrap().display_name, "Known, updated");
+    assert!(s.contacts.contacts_matching(&OrgId::new("o2"), &phones, &[]).await.unwrap().is_empty());
+    let clash = vec![contact("o1", "dup", "Dup", Some("+14155550001"))];
+    assert!(matches!(s.contacts.write_contacts(&clash, &[]).await, Err(StoreError::Duplicate)));
+}
