@@ -54,7 +54,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::Inbox/>
                     <Route path=path!("inbox") view=pages::Inbox/>
-                    <Route path=path!("contacts") view=pages::Contacts/>
+                    <Route path=path!("contacts") view=contacts::views::ContactList/>
+                    <Route path=path!("contacts/:id") view=contacts::views::ContactDetail/>
                     <Route path=path!("campaigns") view=pages::Campaigns/>
                     <Route path=path!("settings") view=accounts::views::Settings/>
                 </ParentRoute>

@@ -24,3 +24,9 @@ CREATE UNIQUE INDEX contacts_phone ON contacts (org_id, phone) WHERE phone IS NO
 CREATE INDEX contacts_email ON contacts (org_id, email) WHERE email IS NOT NULL;
 CREATE INDEX contacts_by_name ON contacts (org_id, sort_name, id) WHERE deleted_at IS NULL;
 CREATE INDEX contacts_by_recent ON contacts (org_id, updated_at, id) WHERE deleted_at IS NULL;
+
+-- Per-organisation contact settings: the country numbers without a country code are read in.
+CREATE TABLE contact_settings (
+    org_id          TEXT PRIMARY KEY,
+    default_country TEXT
+);

@@ -68,7 +68,8 @@ impl Application {
         }
         .spawn(stopping);
         let enquiries = Arc::new(EnquiryService::new(&store));
-        let services = Services { enquiries, accounts, members: Arc::new(members) };
+        let contacts = Arc::new(crate::contacts::ContactService::new(store.contacts.clone()));
+        let services = Services { enquiries, accounts, members: Arc::new(members), contacts };
         let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
         let state =
             AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets, integrations };

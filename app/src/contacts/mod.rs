@@ -1,3 +1,7 @@
 //! Contacts: the organisation's customers — shared types, server functions and pages.
 
+pub mod api;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod port;
+pub mod views;

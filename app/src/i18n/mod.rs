@@ -148,6 +148,15 @@ impl I18n {
     pub fn t(&self, key: &str) -> String {
         translate(self.lang.get(), key, None)
     }
+
+    /// [`Self::t`] with named arguments.
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        translate(self.lang.get(), key, Some(&fluent))
+    }
 }
 
 pub fn use_i18n() -> I18n {

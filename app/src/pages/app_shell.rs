@@ -104,11 +104,6 @@ pub fn Inbox() -> impl IntoView {
 }
 
 #[component]
-pub fn Contacts() -> impl IntoView {
-    view! { <EmptySection title="app-nav-contacts" body="app-empty-contacts"/> }
-}
-
-#[component]
 pub fn Campaigns() -> impl IntoView {
     view! { <EmptySection title="app-nav-campaigns" body="app-empty-campaigns"/> }
 }

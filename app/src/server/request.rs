@@ -95,3 +95,42 @@ pub fn same_origin(headers: &http::HeaderMap, public_url: &str) -> bool {
         (None, None) => true,
     }
 }
+
+/// The region of the browser's first language that names one (`MX` from `es-MX,es;q=0.9`), or
+/// the usual region of its first language (`es` → `ES`, `en` → `US`, `ar` → `SA`).
+pub fn browser_region() -> Option<String> {
+    region_of(&header(http::header::ACCEPT_LANGUAGE.as_str())?)
+}
+
+fn region_of(accept_language: &str) -> Option<String> {
+    let tags: Vec<&str> = accept_language.split(',').map(|p| p.split(';').next().unwrap_or("").trim()).collect();
+    let named = tags.iter().find_map(|t| {
+        let region = t.split(['-', '_']).nth(1)?;
+        (region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic())).then(|| region.to_ascii_uppercase())
+    });
+    named.or_else(|| {
+        let language = tags.first()?.split(['-', '_']).next()?.to_ascii_lowercase();
+        Some(
+            match language.as_str() {
+                "es" => "ES",
+                "ar" => "SA",
+                "pt" => "BR",
+                "en" => "US",
+                _ => return None,
+            }
+            .to_owned(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_browser_language_names_a_region() {
+        use super::region_of;
+        assert_eq!(region_of("es-MX,es;q=0.9,en;q=0.8").as_deref(), Some("MX"));
+        assert_eq!(region_of("es;q=0.9, en-GB").as_deref(), Some("GB"));
+        assert_eq!(region_of("ar").as_deref(), Some("SA"));
+        assert_eq!(region_of("zh-Hant").as_deref(), None);
+    }
+}

@@ -10,6 +10,7 @@ pub struct Services {
     pub enquiries: Arc<dyn crate::enquiries::port::Enquiries>,
     pub accounts: Arc<dyn crate::accounts::port::Accounts>,
     pub members: Arc<dyn crate::accounts::port::Members>,
+    pub contacts: Arc<dyn crate::contacts::port::Contacts>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

@@ -2,3 +2,6 @@
 //! server functions, CSV import and export.
 
 pub mod phone;
+pub mod service;
+
+pub use service::ContactService;

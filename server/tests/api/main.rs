@@ -2,6 +2,7 @@
 
 mod auth;
 mod contact;
+mod contacts;
 mod email;
 mod health;
 mod helpers;

@@ -142,3 +142,12 @@ pub async fn an_import_batch_is_written_and_matched_by_phone_or_email(s: Stores)
     let clash = vec![contact("o1", "dup", "Dup", Some("+14155550001"))];
     assert!(matches!(s.contacts.write_contacts(&clash, &[]).await, Err(StoreError::Duplicate)));
 }
+
+pub async fn the_default_country_is_set_per_organisation(s: Stores) {
+    let org = OrgId::new("o1");
+    assert_eq!(s.contacts.default_country(&org).await.unwrap(), None);
+    s.contacts.set_default_country(&org, "MX").await.unwrap();
+    s.contacts.set_default_country(&org, "BR").await.unwrap();
+    assert_eq!(s.contacts.default_country(&org).await.unwrap().as_deref(), Some("BR"));
+    assert_eq!(s.contacts.default_country(&OrgId::new("o2")).await.unwrap(), None);
+}

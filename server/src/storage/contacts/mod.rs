@@ -50,6 +50,9 @@ pub trait ContactStore: Send + Sync {
     async fn write_contacts(&self, inserts: &[ContactRecord], updates: &[ContactRecord]) -> StoreResult<()>;
     /// Live contacts of the organisation.
     async fn count_contacts(&self, org: &OrgId) -> StoreResult<u64>;
+    /// The organisation's default country for phone numbers, if one was set.
+    async fn default_country(&self, org: &OrgId) -> StoreResult<Option<String>>;
+    async fn set_default_country(&self, org: &OrgId, country: &str) -> StoreResult<()>;
 }
 
 /// What the list is narrowed to and ordered by.

@@ -163,6 +163,17 @@ impl ContactStore for MongoStore {
         Ok(())
     }
 
+    async fn default_country(&self, org: &OrgId) -> StoreResult<Option<String>> {
+        let found = self.raw("contact_settings").find_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
+        Ok(found.and_then(|d| d.get_str("default_country").ok().map(str::to_owned)))
+    }
+
+    async fn set_default_country(&self, org: &OrgId, country: &str) -> StoreResult<()> {
+        let settings = self.raw("contact_settings");
+        let update = doc! { "$set": { "default_country": country } };
+        settings.update_one(doc! { "_id": org.as_str() }, update).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+
     async fn count_contacts(&self, org: &OrgId) -> StoreResult<u64> {
         let filter = doc! { "org_id": org.as_str(), "deleted_at": Bson::Null };
         self.contacts().count_documents(filter).await.map_err(backend)

@@ -246,6 +246,29 @@ impl ContactStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
+    async fn default_country(&self, org: &OrgId) -> StoreResult<Option<String>> {
+        let found: Option<Option<String>> =
+            sqlx::query_scalar("SELECT default_country FROM contact_settings WHERE org_id = ?")
+                .bind(org.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(found.flatten())
+    }
+
+    async fn set_default_country(&self, org: &OrgId, country: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO contact_settings (org_id, default_country) VALUES (?, ?) \
+             ON CONFLICT (org_id) DO UPDATE SET default_country = excluded.default_country",
+        )
+        .bind(org.as_str())
+        .bind(country)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
     async fn count_contacts(&self, org: &OrgId) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE org_id = ? AND deleted_at IS NULL")
             .bind(org.as_str())

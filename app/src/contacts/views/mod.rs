@@ -1,0 +1,9 @@
+//! The contacts pages: the list (search, tag filter, sort, bulk actions, create) and a contact's
+//! own page (fields, edit, opt-out, delete with undo).
+
+mod detail;
+mod fields;
+mod list;
+
+pub use detail::ContactDetail;
+pub use list::ContactList;
