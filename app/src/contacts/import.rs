@@ -96,7 +96,9 @@ impl ImportMode {
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [ImportMode::CreateAndUpdate, ImportMode::CreateOnly, ImportMode::UpdateOnly].into_iter().find(|m| m.key() == key)
+        [ImportMode::CreateAndUpdate, ImportMode::CreateOnly, ImportMode::UpdateOnly]
+            .into_iter()
+            .find(|m| m.key() == key)
     }
 }
 

@@ -151,3 +151,65 @@ pub async fn the_default_country_is_set_per_organisation(s: Stores) {
     assert_eq!(s.contacts.default_country(&org).await.unwrap().as_deref(), Some("BR"));
     assert_eq!(s.contacts.default_country(&OrgId::new("o2")).await.unwrap(), None);
 }
+
+pub(crate) fn import_record(org: &str, id: &str) -> ImportRecord {
+    use app::contacts::import::{ColumnTarget, ImportCounts, ImportMode, ImportStatus};
+    ImportRecord {
+        id: id.into(),
+        org_id: OrgId::new(org),
+        user_id: app::ids::UserId::new("u1"),
+        file_name: "clientes.csv".into(),
+        stored_as: format!("{id}.csv"),
+        size: 1234,
+        encoding: "utf-8".into(),
+        delimiter: ";".into(),
+        headers: vec!["Nombre".into(), "Celular".into()],
+        preview: vec![vec!["Ana".into(), "55 1234 5678".into()]],
+        mapping: vec![ColumnTarget::DisplayName, ColumnTarget::Phone],
+        mode: ImportMode::CreateAndUpdate,
+        tags: vec![],
+        default_country: "MX".into(),
+        status: ImportStatus::Uploaded,
+        total_rows: None,
+        counts: ImportCounts::default(),
+        error: None,
+        created_at: millis_precision(OffsetDateTime::now_utc()),
+        finished_at: None,
+    }
+}
+
+pub async fn an_import_is_planned_once_and_its_batches_land_with_their_progress(s: Stores) {
+    use app::contacts::import::{ColumnTarget, ImportCounts, ImportMode, ImportStatus};
+    let org = OrgId::new("o1");
+    let record = import_record("o1", "i1");
+    s.contacts.insert_import(&record).await.unwrap();
+    assert_eq!(s.contacts.import(&org, "i1").await.unwrap(), Some(record.clone()));
+    assert_eq!(s.contacts.import(&OrgId::new("o2"), "i1").await.unwrap(), None);
+    let plan = ImportPlan {
+        mapping: vec![ColumnTarget::Attribute("Nombre".into()), ColumnTarget::Phone],
+        mode: ImportMode::CreateOnly,
+        tags: vec!["feria".into()],
+        default_country: "ES".into(),
+    };
+    assert!(!s.contacts.plan_import(&OrgId::new("o2"), "i1", &plan).await.unwrap(), "another organisation");
+    assert!(s.contacts.plan_import(&org, "i1", &plan).await.unwrap());
+    assert!(!s.contacts.plan_import(&org, "i1", &plan).await.unwrap(), "once");
+    assert!(s.contacts.move_import("i1", &[ImportStatus::Queued], ImportStatus::Running).await.unwrap());
+    assert!(!s.contacts.move_import("i1", &[ImportStatus::Queued], ImportStatus::Running).await.unwrap());
+    let inserts = vec![contact("o1", "c1", "Ana", Some("+525512345678"))];
+    let rejects = vec![RejectRecord { import_id: "i1".into(), row: 3, reason: "error-phone-invalid".into(), cells: vec!["X".into(), "12".into()] }];
+    let counts = ImportCounts { rows_done: 2, created: 1, updated: 0, unchanged: 0, rejected: 1 };
+    let batch = ImportBatch { import_id: "i1", total_rows: 2, counts, inserts: &inserts, updates: &[], rejects: &rejects };
+    s.contacts.write_import_batch(&batch).await.unwrap();
+    let now = millis_precision(OffsetDateTime::now_utc());
+    s.contacts.finish_import("i1", ImportStatus::Done, None, now).await.unwrap();
+    let done = s.contacts.import(&org, "i1").await.unwrap().unwrap();
+    assert_eq!((done.status, done.counts, done.total_rows, done.finished_at), (ImportStatus::Done, counts, Some(2), Some(now)));
+    assert_eq!((done.mapping, done.mode, done.tags, done.default_country), (plan.mapping, plan.mode, plan.tags, plan.default_country));
+    assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 1);
+    assert_eq!(s.contacts.import_rejects(&org, "i1").await.unwrap(), rejects);
+    assert!(s.contacts.import_rejects(&OrgId::new("o2"), "i1").await.unwrap().is_empty());
+    s.contacts.insert_import(&import_record("o1", "i2")).await.unwrap();
+    let listed: Vec<String> = s.contacts.imports(&org, 10).await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(listed.len(), 2);
+}

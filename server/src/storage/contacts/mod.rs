@@ -2,8 +2,11 @@
 
 #[cfg(test)]
 pub(crate) mod contract;
+mod imports;
 pub(crate) mod mongo;
 pub(crate) mod sqlite;
+
+pub use imports::{ImportBatch, ImportPlan, ImportRecord, ImportStore, RejectRecord};
 
 use super::{StoreResult, millis, option_millis};
 use app::ids::OrgId;
@@ -12,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
+/// Contacts, and (through [`ImportStore`]) the CSV imports that write them.
 #[async_trait]
-pub trait ContactStore: Send + Sync {
+pub trait ContactStore: ImportStore + Send + Sync {
     /// `Duplicate` when the organisation already has a contact with this phone (a deleted one
     /// included: restoring it is the caller's choice).
     async fn insert_contact(&self, contact: &ContactRecord) -> StoreResult<()>;
@@ -53,6 +57,7 @@ pub trait ContactStore: Send + Sync {
     /// The organisation's default country for phone numbers, if one was set.
     async fn default_country(&self, org: &OrgId) -> StoreResult<Option<String>>;
     async fn set_default_country(&self, org: &OrgId, country: &str) -> StoreResult<()>;
+
 }
 
 /// What the list is narrowed to and ordered by.

@@ -1,4 +1,7 @@
-use crate::storage::contacts::{ContactFilter, ContactRecord, ContactStore, Cursor};
+use crate::storage::contacts::{
+    ContactFilter, ContactRecord, ContactStore, Cursor, ImportBatch, ImportPlan, ImportRecord, ImportStore, RejectRecord,
+};
+use app::contacts::import::{ImportCounts, ImportStatus};
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::contacts::model::ContactSort;
@@ -12,7 +15,9 @@ pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()>
     m.index("contacts", doc! { "org_id": 1, "phone": 1 }, Some("phone")).await?;
     m.index("contacts", doc! { "org_id": 1, "email": 1 }, None).await?;
     m.index("contacts", doc! { "org_id": 1, "sort_name": 1, "_id": 1 }, None).await?;
-    m.index("contacts", doc! { "org_id": 1, "updated_at": -1, "_id": -1 }, None).await
+    m.index("contacts", doc! { "org_id": 1, "updated_at": -1, "_id": -1 }, None).await?;
+    m.index("contact_imports", doc! { "org_id": 1, "created_at": -1 }, None).await?;
+    m.index("contact_import_rejects", doc! { "import_id": 1, "row": 1 }, None).await
 }
 
 /// A contact as stored: the record, and the keys the list sorts and searches by.
@@ -190,4 +195,97 @@ fn regex_escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+impl MongoStore {
+    fn imports(&self) -> mongodb::Collection<ImportRecord> {
+        self.typed("contact_imports")
+    }
+}
+
+fn counts_doc(c: &ImportCounts) -> Document {
+    doc! {
+        "rows_done": c.rows_done as i64, "created": c.created as i64, "updated": c.updated as i64,
+        "unchanged": c.unchanged as i64, "rejected": c.rejected as i64,
+    }
+}
+
+#[async_trait]
+impl ImportStore for MongoStore {
+    async fn insert_import(&self, import: &ImportRecord) -> StoreResult<()> {
+        self.imports().insert_one(import).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn import(&self, org: &OrgId, id: &str) -> StoreResult<Option<ImportRecord>> {
+        self.imports().find_one(doc! { "_id": id, "org_id": org.as_str() }).await.map_err(backend)
+    }
+
+    async fn imports(&self, org: &OrgId, limit: u32) -> StoreResult<Vec<ImportRecord>> {
+        let imports = self.imports();
+        let found = imports.find(doc! { "org_id": org.as_str() }).sort(doc! { "created_at": -1, "_id": -1 });
+        found.limit(limit as i64).await.map_err(backend)?.try_collect().await.map_err(backend)
+    }
+
+    async fn plan_import(&self, org: &OrgId, id: &str, plan: &ImportPlan) -> StoreResult<bool> {
+        let mapping = mongodb::bson::serialize_to_bson(&plan.mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let set = doc! { "$set": {
+            "mapping": mapping, "mode": plan.mode.key(), "tags": &plan.tags,
+            "default_country": &plan.default_country, "status": ImportStatus::Queued.key(),
+        } };
+        let filter = doc! { "_id": id, "org_id": org.as_str(), "status": ImportStatus::Uploaded.key() };
+        Ok(self.imports().update_one(filter, set).await.map_err(backend)?.modified_count == 1)
+    }
+
+    async fn move_import(&self, id: &str, from: &[ImportStatus], to: ImportStatus) -> StoreResult<bool> {
+        let from: Vec<&str> = from.iter().map(|s| s.key()).collect();
+        let filter = doc! { "_id": id, "status": { "$in": from } };
+        let done = self.imports().update_one(filter, doc! { "$set": { "status": to.key() } }).await.map_err(backend)?;
+        Ok(done.modified_count == 1)
+    }
+
+    async fn write_import_batch(&self, b: &ImportBatch<'_>) -> StoreResult<()> {
+        // In order, each idempotent (see the trait): contacts, rejects, then the progress that
+        // says they are done — a crash before it re-runs the batch, which finds its contacts.
+        if !b.inserts.is_empty() {
+            let docs = b.inserts.iter().map(document).collect::<StoreResult<Vec<_>>>()?;
+            match self.contacts().insert_many(docs).ordered(false).await {
+                Ok(_) => {}
+                Err(e) if crate::storage::mongo::is_duplicate(&e) => {}
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        for c in b.updates {
+            self.update_contact(c).await?;
+        }
+        for r in b.rejects {
+            let key = doc! { "_id": format!("{}:{}", r.import_id, r.row) };
+            let set = doc! { "$set": { "import_id": &r.import_id, "row": r.row as i64, "reason": &r.reason, "cells": &r.cells } };
+            self.raw("contact_import_rejects").update_one(key, set).upsert(true).await.map_err(backend)?;
+        }
+        let progress = doc! { "$set": { "total_rows": b.total_rows as i64, "counts": counts_doc(&b.counts) } };
+        self.imports().update_one(doc! { "_id": b.import_id }, progress).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn finish_import(
+        &self,
+        id: &str,
+        status: ImportStatus,
+        error: Option<&str>,
+        at: time::OffsetDateTime,
+    ) -> StoreResult<()> {
+        let set = doc! { "$set": { "status": status.key(), "error": error, "finished_at": to_millis(at) } };
+        self.imports().update_one(doc! { "_id": id }, set).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn import_rejects(&self, org: &OrgId, import_id: &str) -> StoreResult<Vec<RejectRecord>> {
+        if self.import(org, import_id).await?.is_none() {
+            return Ok(vec![]);
+        }
+        let rejects = self.raw("contact_import_rejects");
+        let found = rejects.find(doc! { "import_id": import_id }).sort(doc! { "row": 1 });
+        let docs: Vec<Document> = found.await.map_err(backend)?.try_collect().await.map_err(backend)?;
+        docs.into_iter()
+            .map(|d| mongodb::bson::deserialize_from_document(d).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
+    }
 }

@@ -1,4 +1,7 @@
-use crate::storage::contacts::{ContactFilter, ContactRecord, ContactStore, Cursor};
+use crate::storage::contacts::{
+    ContactFilter, ContactRecord, ContactStore, Cursor, ImportBatch, ImportPlan, ImportRecord, ImportStore, RejectRecord,
+};
+use app::contacts::import::{ImportCounts, ImportMode, ImportStatus};
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
 use app::contacts::model::ContactSort;
@@ -300,4 +303,212 @@ fn record(r: &SqliteRow) -> StoreResult<ContactRecord> {
         updated_at: from_millis(get_t("updated_at")?.unwrap_or_default()),
         deleted_at: get_t("deleted_at")?.map(from_millis),
     })
+}
+
+macro_rules! import_columns {
+    () => {
+        "id, org_id, user_id, file_name, stored_as, size, encoding, delimiter, headers, preview, mapping, mode, tags, \
+         default_country, status, total_rows, rows_done, created, updated, unchanged, rejected, error, created_at, \
+         finished_at"
+    };
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+fn column_json<T: serde::de::DeserializeOwned>(r: &SqliteRow, column: &str) -> StoreResult<T> {
+    serde_json::from_str(&r.try_get::<String, _>(column).map_err(corrupt)?).map_err(corrupt)
+}
+
+fn import_record(r: &SqliteRow) -> StoreResult<ImportRecord> {
+    let s = |c: &str| r.try_get::<String, _>(c).map_err(corrupt);
+    let n = |c: &str| r.try_get::<i64, _>(c).map_err(corrupt);
+    Ok(ImportRecord {
+        id: s("id")?,
+        org_id: OrgId::new(s("org_id")?),
+        user_id: app::ids::UserId::new(s("user_id")?),
+        file_name: s("file_name")?,
+        stored_as: s("stored_as")?,
+        size: n("size")? as u64,
+        encoding: s("encoding")?,
+        delimiter: s("delimiter")?,
+        headers: column_json(r, "headers")?,
+        preview: column_json(r, "preview")?,
+        mapping: column_json(r, "mapping")?,
+        mode: ImportMode::from_key(&s("mode")?).ok_or_else(|| corrupt("mode"))?,
+        tags: column_json(r, "tags")?,
+        default_country: s("default_country")?,
+        status: ImportStatus::from_key(&s("status")?).ok_or_else(|| corrupt("status"))?,
+        total_rows: r.try_get::<Option<i64>, _>("total_rows").map_err(corrupt)?.map(|t| t as u64),
+        counts: ImportCounts {
+            rows_done: n("rows_done")? as u64,
+            created: n("created")? as u64,
+            updated: n("updated")? as u64,
+            unchanged: n("unchanged")? as u64,
+            rejected: n("rejected")? as u64,
+        },
+        error: r.try_get("error").map_err(corrupt)?,
+        created_at: from_millis(n("created_at")?),
+        finished_at: r.try_get::<Option<i64>, _>("finished_at").map_err(corrupt)?.map(from_millis),
+    })
+}
+
+#[async_trait]
+impl ImportStore for SqliteStore {
+    async fn insert_import(&self, i: &ImportRecord) -> StoreResult<()> {
+        sqlx::query(concat!(
+            "INSERT INTO contact_imports (",
+            import_columns!(),
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&i.id)
+        .bind(i.org_id.as_str())
+        .bind(i.user_id.as_str())
+        .bind(&i.file_name)
+        .bind(&i.stored_as)
+        .bind(i.size as i64)
+        .bind(&i.encoding)
+        .bind(&i.delimiter)
+        .bind(json(&i.headers))
+        .bind(json(&i.preview))
+        .bind(json(&i.mapping))
+        .bind(i.mode.key())
+        .bind(json(&i.tags))
+        .bind(&i.default_country)
+        .bind(i.status.key())
+        .bind(i.total_rows.map(|t| t as i64))
+        .bind(i.counts.rows_done as i64)
+        .bind(i.counts.created as i64)
+        .bind(i.counts.updated as i64)
+        .bind(i.counts.unchanged as i64)
+        .bind(i.counts.rejected as i64)
+        .bind(&i.error)
+        .bind(to_millis(i.created_at))
+        .bind(i.finished_at.map(to_millis))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(duplicate_or_backend)
+    }
+
+    async fn import(&self, org: &OrgId, id: &str) -> StoreResult<Option<ImportRecord>> {
+        let row = sqlx::query(concat!("SELECT ", import_columns!(), " FROM contact_imports WHERE org_id = ? AND id = ?"))
+            .bind(org.as_str())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| import_record(&r)).transpose()
+    }
+
+    async fn imports(&self, org: &OrgId, limit: u32) -> StoreResult<Vec<ImportRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            import_columns!(),
+            " FROM contact_imports WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
+        ))
+        .bind(org.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(import_record).collect()
+    }
+
+    async fn plan_import(&self, org: &OrgId, id: &str, plan: &ImportPlan) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE contact_imports SET mapping = ?, mode = ?, tags = ?, default_country = ?, status = 'queued' \
+             WHERE org_id = ? AND id = ? AND status = 'uploaded'",
+        )
+        .bind(json(&plan.mapping))
+        .bind(plan.mode.key())
+        .bind(json(&plan.tags))
+        .bind(&plan.default_country)
+        .bind(org.as_str())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn move_import(&self, id: &str, from: &[ImportStatus], to: ImportStatus) -> StoreResult<bool> {
+        let mut q = QueryBuilder::<Sqlite>::new("UPDATE contact_imports SET status = ");
+        q.push_bind(to.key()).push(" WHERE id = ").push_bind(id.to_owned()).push(" AND");
+        let from: Vec<String> = from.iter().map(|s| s.key().to_owned()).collect();
+        push_in(&mut q, "status", &from);
+        Ok(q.build().execute(&self.pool).await.map_err(backend)?.rows_affected() == 1)
+    }
+
+    async fn write_import_batch(&self, b: &ImportBatch<'_>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        self.insert_many(&mut tx, b.inserts).await?;
+        for c in b.updates {
+            self.replace(&mut tx, c).await?;
+        }
+        for chunk in b.rejects.chunks(1000) {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO contact_import_rejects (import_id, row, reason, cells) ");
+            q.push_values(chunk, |mut v, r| {
+                v.push_bind(r.import_id.clone()).push_bind(r.row as i64).push_bind(r.reason.clone()).push_bind(json(&r.cells));
+            });
+            q.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        let c = b.counts;
+        sqlx::query(
+            "UPDATE contact_imports SET total_rows = ?, rows_done = ?, created = ?, updated = ?, unchanged = ?, \
+             rejected = ? WHERE id = ?",
+        )
+        .bind(b.total_rows as i64)
+        .bind(c.rows_done as i64)
+        .bind(c.created as i64)
+        .bind(c.updated as i64)
+        .bind(c.unchanged as i64)
+        .bind(c.rejected as i64)
+        .bind(b.import_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn finish_import(
+        &self,
+        id: &str,
+        status: ImportStatus,
+        error: Option<&str>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE contact_imports SET status = ?, error = ?, finished_at = ? WHERE id = ?")
+            .bind(status.key())
+            .bind(error)
+            .bind(to_millis(at))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn import_rejects(&self, org: &OrgId, import_id: &str) -> StoreResult<Vec<RejectRecord>> {
+        let rows = sqlx::query(
+            "SELECT r.import_id, r.row, r.reason, r.cells FROM contact_import_rejects r \
+             JOIN contact_imports i ON i.id = r.import_id WHERE i.org_id = ? AND r.import_id = ? ORDER BY r.row",
+        )
+        .bind(org.as_str())
+        .bind(import_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RejectRecord {
+                    import_id: r.try_get("import_id").map_err(corrupt)?,
+                    row: r.try_get::<i64, _>("row").map_err(corrupt)? as u64,
+                    reason: r.try_get("reason").map_err(corrupt)?,
+                    cells: serde_json::from_str(&r.try_get::<String, _>("cells").map_err(corrupt)?).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
 }
