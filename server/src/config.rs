@@ -34,6 +34,9 @@ pub struct Config {
     pub environment: Environment,
     /// `ADRONX_WORKERS`: background jobs run at once by this instance.
     pub workers: usize,
+    /// `ADRONX_JOB_LEASE_SECS`: how long a claimed job is held without a heartbeat before another
+    /// worker (after a crash, another instance) takes it over (2–600; default 30).
+    pub job_lease: std::time::Duration,
     /// `ADRONX_SCHEDULE_EVERY_SECS`: how often periodic jobs (the retention purge) are enqueued.
     pub schedule_every: std::time::Duration,
     /// `ADRONX_TRUSTED_PROXIES`: how many proxies in front of us append to `X-Forwarded-For`
@@ -102,6 +105,11 @@ impl Config {
                 Some(other) => bail!("ADRONX_ENV must be production or development, not {other}"),
             },
             workers: get("ADRONX_WORKERS").map(|w| w.parse()).transpose().context("ADRONX_WORKERS")?.unwrap_or(4),
+            job_lease: match get("ADRONX_JOB_LEASE_SECS").map(|n| n.parse::<u64>()) {
+                None => std::time::Duration::from_secs(30),
+                Some(Ok(n)) if (2..=600).contains(&n) => std::time::Duration::from_secs(n),
+                Some(_) => bail!("ADRONX_JOB_LEASE_SECS must be a whole number from 2 to 600"),
+            },
             schedule_every: std::time::Duration::from_secs(
                 get("ADRONX_SCHEDULE_EVERY_SECS")
                     .map(|s| s.parse())

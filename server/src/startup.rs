@@ -54,12 +54,21 @@ impl Application {
             config.public_url.clone(),
             config.bcrypt_cost,
         );
+        let contacts = Arc::new(crate::contacts::ContactService::new(store.contacts.clone()));
+        let imports = Arc::new(crate::contacts::import::ImportService::new(
+            &store,
+            contacts.clone(),
+            &config.data_dir,
+            config.public_url.clone(),
+        ));
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
+            .lease(config.job_lease)
             .handle(SEND_EMAIL, Arc::new(SendEmail(mailer, secrets.keyring.clone())))
             .handle(RETENTION, Arc::new(Retention(store.clone())))
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
+            .handle(crate::contacts::import::IMPORT_JOB, Arc::new(crate::contacts::import::ImportJob(imports.clone())))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),
@@ -68,11 +77,17 @@ impl Application {
         }
         .spawn(stopping);
         let enquiries = Arc::new(EnquiryService::new(&store));
-        let contacts = Arc::new(crate::contacts::ContactService::new(store.contacts.clone()));
-        let services = Services { enquiries, accounts, members: Arc::new(members), contacts };
+        let services = Services { enquiries, accounts, members: Arc::new(members), contacts, imports: imports.clone() };
         let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
-        let state =
-            AppState { config: Arc::new(config), store: store.clone(), services, leptos, secrets, integrations };
+        let state = AppState {
+            config: Arc::new(config),
+            store: store.clone(),
+            services,
+            leptos,
+            secrets,
+            integrations,
+            imports,
+        };
         Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
     }
 

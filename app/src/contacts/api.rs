@@ -114,3 +114,35 @@ pub async fn set_default_country(country: String) -> Result<(), AppError> {
     let caller = caller().await?;
     Ok(services()?.contacts.set_default_country(&caller, &country).await?)
 }
+
+#[server(name = ImportStatusFn, prefix = "/api", endpoint = "contacts/import/status")]
+pub async fn import_status(id: String) -> Result<super::import::ImportView, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.imports.status(&caller, &id).await?)
+}
+
+#[server(name = ImportHistory, prefix = "/api", endpoint = "contacts/import/history")]
+pub async fn import_history() -> Result<Vec<super::import::ImportView>, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.imports.history(&caller).await?)
+}
+
+/// `mapping`: one target per column, in column order (`mapping[0]=phone&mapping[1]=attr:City…`).
+#[server(name = StartImport, prefix = "/api", endpoint = "contacts/import/start")]
+pub async fn start_import(
+    id: String,
+    mapping: Vec<String>,
+    mode: String,
+    tags: Option<String>,
+    country: String,
+) -> Result<super::import::ImportView, AppError> {
+    let caller = caller().await?;
+    let request = super::port::ImportRequest { mapping, mode, tags: tags.unwrap_or_default(), country };
+    Ok(services()?.imports.start(&caller, &id, request).await?)
+}
+
+#[server(name = CancelImport, prefix = "/api", endpoint = "contacts/import/cancel")]
+pub async fn cancel_import(id: String) -> Result<super::import::ImportView, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.imports.cancel(&caller, &id).await?)
+}

@@ -1,5 +1,6 @@
 //! The contacts service as the server functions see it (implemented in the `server` crate).
 
+use super::import::ImportView;
 use super::model::{Contact, ContactDraft, ContactPage, ContactSort};
 use crate::accounts::model::Caller;
 use crate::error::AppError;
@@ -51,10 +52,33 @@ pub trait Contacts: Send + Sync {
     async fn set_default_country(&self, caller: &Caller, country: &str) -> Result<(), ContactsError>;
 }
 
+/// CSV imports (admins and owners). The upload itself is a plain multipart route.
+#[async_trait::async_trait]
+pub trait Imports: Send + Sync {
+    async fn status(&self, caller: &Caller, id: &str) -> Result<ImportView, ContactsError>;
+    /// The organisation's imports, newest first.
+    async fn history(&self, caller: &Caller) -> Result<Vec<ImportView>, ContactsError>;
+    /// Confirms the plan — a target per column (`phone`, `attr:City`, `ignore`…), the mode, tags
+    /// for every contact, the default country — and queues the run.
+    async fn start(&self, caller: &Caller, id: &str, plan: ImportRequest) -> Result<ImportView, ContactsError>;
+    async fn cancel(&self, caller: &Caller, id: &str) -> Result<ImportView, ContactsError>;
+}
+
+/// The wizard's last step, as sent.
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    pub mapping: Vec<String>,
+    pub mode: String,
+    pub tags: String,
+    pub country: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ContactsError {
     #[error("invalid input: {0}")]
     Invalid(&'static str),
+    #[error("the file is over the size limit")]
+    TooLarge,
     #[error("another contact has this phone number")]
     PhoneTaken,
     #[error("not found (or another organisation's)")]
@@ -76,6 +100,7 @@ impl From<ContactsError> for AppError {
         let (code, status) = match e {
             ContactsError::Invalid(code) => (code, 422),
             ContactsError::PhoneTaken => ("error-contact-phone-taken", 409),
+            ContactsError::TooLarge => ("error-import-too-large", 413),
             ContactsError::NotFound => ("error-not-found", 404),
             ContactsError::Forbidden => ("error-forbidden", 403),
             ContactsError::Internal(cause) => return crate::server::request::internal(cause),

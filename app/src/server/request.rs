@@ -102,7 +102,7 @@ pub fn browser_region() -> Option<String> {
     region_of(&header(http::header::ACCEPT_LANGUAGE.as_str())?)
 }
 
-fn region_of(accept_language: &str) -> Option<String> {
+pub fn region_of(accept_language: &str) -> Option<String> {
     let tags: Vec<&str> = accept_language.split(',').map(|p| p.split(';').next().unwrap_or("").trim()).collect();
     let named = tags.iter().find_map(|t| {
         let region = t.split(['-', '_']).nth(1)?;

@@ -11,6 +11,7 @@ pub struct Services {
     pub accounts: Arc<dyn crate::accounts::port::Accounts>,
     pub members: Arc<dyn crate::accounts::port::Members>,
     pub contacts: Arc<dyn crate::contacts::port::Contacts>,
+    pub imports: Arc<dyn crate::contacts::port::Imports>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

@@ -52,42 +52,66 @@ pub struct Fields {
 /// Checks a draft: a name (or first and last name), a phone or an e-mail to reach the contact,
 /// every field within its limits. The error's code names the field and the reason.
 pub fn validate(draft: &ContactDraft, country: &str) -> Result<Fields, ContactsError> {
-    let clean = |s: &str| app::text::clean_line(s);
-    let (first_name, last_name) = (clean(&draft.first_name), clean(&draft.last_name));
-    let mut display_name = clean(&draft.display_name);
-    if display_name.is_empty() {
-        display_name = format!("{first_name} {last_name}").trim().to_owned();
-    }
-    let phone = match draft.phone.trim() {
-        "" => None,
-        raw => Some(phone::normalise(raw, Some(country)).map_err(|p| ContactsError::Invalid(p.code()))?),
+    let parts = Parts {
+        display_name: &draft.display_name,
+        first_name: &draft.first_name,
+        last_name: &draft.last_name,
+        phone: &draft.phone,
+        email: &draft.email,
+        tags: parse_tags(&draft.tags),
+        attributes: parse_attributes(&draft.attributes),
     };
-    let email = match clean(&draft.email).to_lowercase() {
-        e if e.is_empty() => None,
-        e if app::text::is_plausible_email(&e) => Some(e),
-        _ => return Err(ContactsError::Invalid("error-contact-email")),
-    };
-    if display_name.is_empty() {
-        // A nameless contact is shown by its number or address.
-        display_name = phone.as_ref().map(|p| p.e164.clone()).or(email.clone()).unwrap_or_default();
+    parts.check(country).map_err(ContactsError::Invalid)
+}
+
+/// A contact's fields as given (a form, or a row of a file), before they are checked.
+pub struct Parts<'a> {
+    pub display_name: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub tags: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Parts<'_> {
+    /// The checked fields, or the code of the first problem.
+    pub fn check(self, country: &str) -> Result<Fields, &'static str> {
+        let clean = |s: &str| app::text::clean_line(s);
+        let (first_name, last_name) = (clean(self.first_name), clean(self.last_name));
+        let mut display_name = clean(self.display_name);
+        if display_name.is_empty() {
+            display_name = format!("{first_name} {last_name}").trim().to_owned();
+        }
+        let phone = match self.phone.trim() {
+            "" => None,
+            raw => Some(phone::normalise(raw, Some(country)).map_err(|p| p.code())?),
+        };
+        let email = match clean(self.email).to_lowercase() {
+            e if e.is_empty() => None,
+            e if app::text::is_plausible_email(&e) => Some(e),
+            _ => return Err("error-contact-email"),
+        };
+        if phone.is_none() && email.is_none() {
+            return Err("error-contact-reach");
+        }
+        if display_name.is_empty() {
+            // A nameless contact is shown by its number or address.
+            display_name = phone.as_ref().map(|p| p.e164.clone()).or(email.clone()).unwrap_or_default();
+        }
+        if [&display_name, &first_name, &last_name].iter().any(|n| n.chars().count() > NAME_MAX) {
+            return Err("error-contact-name-long");
+        }
+        let too_long = |(k, v): (&String, &String)| {
+            k.chars().count() > ATTRIBUTE_KEY_MAX || v.chars().count() > ATTRIBUTE_VALUE_MAX
+        };
+        if self.tags.len() > TAGS_MAX || self.attributes.len() > ATTRIBUTES_MAX || self.attributes.iter().any(too_long)
+        {
+            return Err("error-contact-too-much");
+        }
+        Ok(Fields { display_name, first_name, last_name, phone, email, tags: self.tags, attributes: self.attributes })
     }
-    if display_name.is_empty() {
-        return Err(ContactsError::Invalid("error-contact-reach"));
-    }
-    if [&display_name, &first_name, &last_name].iter().any(|n| n.chars().count() > NAME_MAX) {
-        return Err(ContactsError::Invalid("error-contact-name-long"));
-    }
-    if phone.is_none() && email.is_none() {
-        return Err(ContactsError::Invalid("error-contact-reach"));
-    }
-    let tags = parse_tags(&draft.tags);
-    let attributes = parse_attributes(&draft.attributes);
-    let too_long =
-        |(k, v): (&String, &String)| k.chars().count() > ATTRIBUTE_KEY_MAX || v.chars().count() > ATTRIBUTE_VALUE_MAX;
-    if tags.len() > TAGS_MAX || attributes.len() > ATTRIBUTES_MAX || attributes.iter().any(too_long) {
-        return Err(ContactsError::Invalid("error-contact-too-much"));
-    }
-    Ok(Fields { display_name, first_name, last_name, phone, email, tags, attributes })
 }
 
 impl Fields {
@@ -172,7 +196,7 @@ fn decode_cursor(text: &str, sort: ContactSort) -> Result<Cursor, ContactsError>
 
 /// What a search looks for: a phone number in any format becomes its digits with country code;
 /// other text is matched in lower case.
-fn search_key(search: &str, country: &str) -> String {
+pub fn search_key(search: &str, country: &str) -> String {
     let text = search.trim();
     let phone_like = text.chars().filter(|c| c.is_numeric()).count() >= 3
         && text.chars().all(|c| c.is_numeric() || " +-.()/".contains(c));

@@ -21,12 +21,14 @@ pub enum Template {
     ConfirmEmail,
     /// Answers a sign-up for an address that already has an account (vars: name, link).
     AccountExists,
+    /// An import ended (vars: name, file, status, created, updated, unchanged, rejected, link).
+    ImportDone,
     /// A sign-in link for an account under attack, signing in from a new place (vars: name, link).
     SignInLink,
 }
 
 impl Template {
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 8] = [
         Template::ContactAck,
         Template::PasswordReset,
         Template::PasswordChanged,
@@ -34,6 +36,7 @@ impl Template {
         Template::ConfirmEmail,
         Template::AccountExists,
         Template::SignInLink,
+        Template::ImportDone,
     ];
 
     fn prefix(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Template {
             Template::ConfirmEmail => "email-confirm",
             Template::AccountExists => "email-exists",
             Template::SignInLink => "email-signin",
+            Template::ImportDone => "email-import",
         }
     }
 
@@ -68,6 +72,7 @@ impl Template {
             Template::ConfirmEmail => Some(("email-confirm-action", "link")),
             Template::AccountExists => Some(("email-exists-action", "link")),
             Template::SignInLink => Some(("email-signin-action", "link")),
+            Template::ImportDone => Some(("email-import-action", "link")),
             _ => None,
         }
     }
@@ -127,6 +132,7 @@ mod tests {
                     "email-confirm-action",
                     "email-exists-action",
                     "email-signin-action",
+                    "email-import-action",
                 ]
                 .map(String::from),
             ) {

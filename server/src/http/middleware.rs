@@ -89,6 +89,22 @@ pub const API_BODY_LIMIT: usize = 64 * 1024;
 /// operators like `{"$ne": null}`, multipart, …) is refused before it is parsed, and so are bodies
 /// over the limit.
 pub async fn api_input(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path() == super::contacts::UPLOAD_PATH {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            return AppError::with_status("error-unsupported-media-type", 415).into_response();
+        }
+        let length: Option<u64> =
+            req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        if length.is_some_and(|l| l > crate::contacts::import::MAX_FILE + 64 * 1024) {
+            return AppError::with_status("error-import-too-large", 413).into_response();
+        }
+        return next.run(req).await;
+    }
     if req.method() == Method::POST && req.uri().path().starts_with("/api/") {
         let headers = req.headers();
         let form = headers

@@ -1,6 +1,7 @@
 //! The HTTP surface: the Leptos site and server functions, health probes, static files, and the
 //! middleware every response passes through.
 
+mod contacts;
 mod extract;
 mod health;
 mod me;
@@ -36,6 +37,12 @@ pub fn router(state: AppState) -> Router {
     // The wasm bundle and friends, served from their precompressed .br/.gz when the browser
     // accepts it (see scripts/precompress.sh).
     let pkg = ServeDir::new(state.config.site_root.join("pkg")).precompressed_br().precompressed_gzip();
+    // The upload alone takes large bodies; everything else keeps the form-sized limit.
+    // (axum's own 2 MB default for extractors is lifted there: the layer below is the limit.)
+    let uploads = contacts::router()
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(crate::contacts::import::MAX_FILE as usize + 64 * 1024))
+        .with_state(state.clone());
     let site = Router::new()
         .nest_service("/pkg", pkg)
         .merge(health::router())
@@ -45,7 +52,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
+        .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT));
+    let site = uploads.merge(site);
 
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     site.layer(
@@ -61,8 +71,6 @@ pub fn router(state: AppState) -> Router {
             .layer(axum::middleware::from_fn(middleware::api_input))
             .layer(axum::middleware::from_fn(middleware::api_status))
             // The session cookie is read and written through tower-cookies only.
-            .layer(tower_cookies::CookieManagerLayer::new())
-            // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
-            .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT)),
+            .layer(tower_cookies::CookieManagerLayer::new()),
     )
 }

@@ -18,4 +18,6 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub secrets: Arc<Secrets>,
     pub integrations: Arc<crate::integrations::Integrations>,
+    /// CSV imports: the upload and the rejected-rows download are plain routes.
+    pub imports: Arc<crate::contacts::import::ImportService>,
 }

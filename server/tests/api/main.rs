@@ -6,6 +6,7 @@ mod contacts;
 mod email;
 mod health;
 mod helpers;
+mod imports;
 mod jobs;
 mod members;
 mod pages;

@@ -25,7 +25,9 @@ impl Encoding {
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be, Encoding::Windows1252].into_iter().find(|e| e.key() == key)
+        [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be, Encoding::Windows1252]
+            .into_iter()
+            .find(|e| e.key() == key)
     }
 
     /// Bytes of the byte-order mark this encoding was recognised by (skipped when reading).
@@ -151,7 +153,7 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
 /// The sample decoded to text (for the delimiter and the preview); invalid bytes become U+FFFD.
 pub fn decode_sample(sample: &[u8], encoding: Encoding) -> String {
     let body = &sample[encoding.bom_len(sample)..];
-    let (text, _, _) = match encoding {
+    let (text, _) = match encoding {
         Encoding::Utf8 => encoding_rs::UTF_8.decode_without_bom_handling(body),
         Encoding::Utf16Le => encoding_rs::UTF_16LE.decode_without_bom_handling(body),
         Encoding::Utf16Be => encoding_rs::UTF_16BE.decode_without_bom_handling(body),

@@ -1,0 +1,341 @@
+//! The import job: reads the file in batches, matches each row against the store, writes the
+//! batch with its progress, and resumes from that progress after a crash or restart.
+
+use super::detect::{Encoding, Utf8Reader};
+use super::rows::{self, Candidate};
+use super::{IMPORT_JOB, ImportService};
+use crate::contacts::service::new_record;
+use crate::email::{EmailJob, SEND_EMAIL, Template};
+use crate::jobs::{JobError, JobHandler};
+use crate::storage::contacts::{ContactRecord, ImportBatch, ImportRecord, RejectRecord};
+use crate::storage::jobs::Job;
+use crate::storage::millis_precision;
+use app::contacts::import::{ImportCounts, ImportMode, ImportStatus};
+use app::contacts::model::OptOutSource;
+use app::ids::OrgId;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, Read};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Rows read, matched and written together.
+const BATCH: usize = 2000;
+
+/// Runs `contacts.import` jobs.
+pub struct ImportJob(pub Arc<ImportService>);
+
+#[async_trait::async_trait]
+impl JobHandler for ImportJob {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        debug_assert_eq!(job.kind, IMPORT_JOB);
+        let id = job.payload["import_id"].as_str().ok_or_else(|| JobError::permanent("no import id"))?;
+        let org = job.payload["org_id"].as_str().ok_or_else(|| JobError::permanent("no organisation"))?;
+        let service = &self.0;
+        let Some(import) = service.contacts.import(&OrgId::new(org), id).await.map_err(JobError::retry)? else {
+            return Ok(());
+        };
+        match service.run(import).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Retry(e)) => Err(JobError::retry(e)),
+            Err(Failure::File(code)) => {
+                let now = millis_precision(OffsetDateTime::now_utc());
+                service
+                    .contacts
+                    .finish_import(id, ImportStatus::Failed, Some(code), now)
+                    .await
+                    .map_err(JobError::retry)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+enum Failure {
+    /// The store or the disk failed: the job is retried and resumes from the last batch.
+    Retry(String),
+    /// The file itself cannot be read any further: the import fails with this code.
+    File(&'static str),
+}
+
+fn retry(e: impl std::fmt::Display) -> Failure {
+    Failure::Retry(e.to_string())
+}
+
+/// The file's records, header skipped, decoded to UTF-8 bytes where needed.
+fn open(path: &std::path::Path, import: &ImportRecord) -> Result<csv::Reader<Box<dyn Read + Send>>, Failure> {
+    let encoding = Encoding::from_key(&import.encoding).ok_or(Failure::File("error-import-binary"))?;
+    let mut file = BufReader::with_capacity(
+        256 * 1024,
+        std::fs::File::open(path).map_err(|_| Failure::File("error-import-gone"))?,
+    );
+    let mut head = [0u8; 3];
+    let n = file.read(&mut head).map_err(retry)?;
+    let skip = encoding.bom_len(&head[..n]);
+    let rest: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head[skip..n].to_vec()).chain(file));
+    let source: Box<dyn Read + Send> = Box::new(Utf8Reader::new(rest, encoding));
+    let delimiter = import.delimiter.bytes().next().unwrap_or(b',');
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(source))
+}
+
+/// A phone or e-mail's key in the in-file duplicate map: a 64-bit hash, so half a million rows
+/// cost a few megabytes.
+fn key(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// What a row did.
+enum Outcome {
+    Create(Box<ContactRecord>),
+    Update(Box<ContactRecord>),
+    Unchanged,
+    Reject(&'static str),
+}
+
+impl ImportService {
+    async fn run(&self, import: ImportRecord) -> Result<(), Failure> {
+        use ImportStatus::*;
+        if matches!(import.status, Done | Cancelled | Failed) {
+            return Ok(());
+        }
+        if import.status == Cancelling {
+            return self.end(&import, Cancelled, import.counts).await;
+        }
+        // Queued, or Running after a crash: either way, from where the progress says.
+        if !self.contacts.move_import(&import.id, &[Queued, Running], Running).await.map_err(retry)? {
+            return Ok(());
+        }
+        let path = self.path(&import.stored_as);
+        let total = {
+            let mut reader = open(&path, &import)?;
+            let mut record = csv::ByteRecord::new();
+            let mut n = 0u64;
+            while reader.read_byte_record(&mut record).map_err(|_| Failure::File("error-import-unreadable"))? {
+                n += 1;
+            }
+            n
+        };
+        let encoding = Encoding::from_key(&import.encoding).unwrap_or(Encoding::Utf8);
+        let mut reader = open(&path, &import)?;
+        let mut counts = import.counts;
+        let mut seen: HashMap<u64, u64> = HashMap::new();
+        let mut record = csv::ByteRecord::new();
+        let mut row = 1u64; // the header
+        // Rows done before a restart: read again only to remember their phones and e-mails.
+        while row - 1 < counts.rows_done && reader.read_byte_record(&mut record).map_err(retry)? {
+            row += 1;
+            if let Ok(cells) = rows::cells(&record, encoding)
+                && let Ok(c) = rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country)
+            {
+                remember(&mut seen, &c, row);
+            }
+        }
+        loop {
+            let mut batch: Vec<(u64, Result<Candidate, &'static str>, Vec<String>)> = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(_) => return Err(Failure::File("error-import-unreadable")),
+                }
+                row += 1;
+                let (candidate, cells) = match rows::cells(&record, encoding) {
+                    Ok(cells) => {
+                        (rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country), cells)
+                    }
+                    Err(code) => (Err(code), record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect()),
+                };
+                // A row of empty cells (spreadsheets leave them at the end) is no contact at all.
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                batch.push((row, candidate, cells));
+            }
+            if row - 1 == counts.rows_done {
+                break;
+            }
+            self.write_batch(&import, batch, &mut seen, &mut counts, (row - 1, total)).await?;
+            let now_status = self.contacts.import(&import.org_id, &import.id).await.map_err(retry)?.map(|i| i.status);
+            if now_status == Some(Cancelling) {
+                return self.end(&import, Cancelled, counts).await;
+            }
+        }
+        self.end(&import, Done, counts).await
+    }
+
+    async fn write_batch(
+        &self,
+        import: &ImportRecord,
+        batch: Vec<(u64, Result<Candidate, &'static str>, Vec<String>)>,
+        seen: &mut HashMap<u64, u64>,
+        counts: &mut ImportCounts,
+        (read, total): (u64, u64),
+    ) -> Result<(), Failure> {
+        let phones: Vec<String> = batch
+            .iter()
+            .filter_map(|(_, c, _)| c.as_ref().ok()?.fields.phone.as_ref().map(|p| p.e164.clone()))
+            .collect();
+        let emails: Vec<String> = batch.iter().filter_map(|(_, c, _)| c.as_ref().ok()?.fields.email.clone()).collect();
+        let existing = self.contacts.contacts_matching(&import.org_id, &phones, &emails).await.map_err(retry)?;
+        let by_phone: HashMap<&str, &ContactRecord> =
+            existing.iter().filter_map(|c| Some((c.phone.as_deref()?, c))).collect();
+        let by_email: HashMap<&str, &ContactRecord> =
+            existing.iter().filter_map(|c| Some((c.email.as_deref()?, c))).collect();
+        let now = millis_precision(OffsetDateTime::now_utc());
+        let (mut inserts, mut updates, mut rejects) = (vec![], vec![], vec![]);
+        for (row, candidate, cells) in batch {
+            let outcome = match candidate {
+                Err(code) => Outcome::Reject(code),
+                Ok(c) if duplicate_in_file(seen, &c, row) => Outcome::Reject("error-import-duplicate-row"),
+                Ok(c) => {
+                    let matched = c
+                        .fields
+                        .phone
+                        .as_ref()
+                        .and_then(|p| by_phone.get(p.e164.as_str()))
+                        .or_else(|| c.fields.email.as_deref().and_then(|e| by_email.get(e)));
+                    decide(import, c, matched.copied(), now)
+                }
+            };
+            match outcome {
+                Outcome::Create(c) => {
+                    counts.created += 1;
+                    inserts.push(*c);
+                }
+                Outcome::Update(c) => {
+                    counts.updated += 1;
+                    updates.push(*c);
+                }
+                Outcome::Unchanged => counts.unchanged += 1,
+                Outcome::Reject(reason) => {
+                    counts.rejected += 1;
+                    let cells = rows::kept(cells);
+                    rejects.push(RejectRecord { import_id: import.id.clone(), row, reason: reason.into(), cells });
+                }
+            }
+        }
+        // Every record read, blank ones included: a restart skips exactly this many.
+        counts.rows_done = read;
+        let batch = ImportBatch {
+            import_id: &import.id,
+            total_rows: total,
+            counts: *counts,
+            inserts: &inserts,
+            updates: &updates,
+            rejects: &rejects,
+        };
+        self.contacts.write_import_batch(&batch).await.map_err(retry)
+    }
+
+    /// Ends the import, removes its file, and tells whoever started it.
+    async fn end(&self, import: &ImportRecord, status: ImportStatus, counts: ImportCounts) -> Result<(), Failure> {
+        let now = millis_precision(OffsetDateTime::now_utc());
+        self.contacts.finish_import(&import.id, status, None, now).await.map_err(retry)?;
+        let _ = tokio::fs::remove_file(self.path(&import.stored_as)).await;
+        tracing::info!(import = %import.id, status = status.key(), rows = counts.rows_done, created = counts.created,
+            updated = counts.updated, rejected = counts.rejected, "contacts import ended");
+        let Some(user) = self.accounts.user(&import.user_id).await.map_err(retry)? else { return Ok(()) };
+        let vars = BTreeMap::from([
+            ("name".to_owned(), user.first_name.clone()),
+            ("file".to_owned(), import.file_name.clone()),
+            ("status".to_owned(), status.key().to_owned()),
+            ("created".to_owned(), counts.created.to_string()),
+            ("updated".to_owned(), counts.updated.to_string()),
+            ("unchanged".to_owned(), counts.unchanged.to_string()),
+            ("rejected".to_owned(), counts.rejected.to_string()),
+            ("link".to_owned(), format!("{}/app/contacts/import/{}", self.public_url, import.id)),
+        ]);
+        let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
+        let mail = EmailJob { to: user.email, template: Template::ImportDone, lang, vars, sealed: None };
+        let payload = serde_json::to_value(&mail).map_err(retry)?;
+        crate::jobs::enqueue(&*self.jobs, SEND_EMAIL, payload, Some(format!("import-done:{}", import.id)))
+            .await
+            .map_err(retry)?;
+        Ok(())
+    }
+}
+
+fn remember(seen: &mut HashMap<u64, u64>, c: &Candidate, row: u64) {
+    if let Some(p) = &c.fields.phone {
+        seen.entry(key(&p.e164)).or_insert(row);
+    }
+    if let Some(e) = &c.fields.email {
+        seen.entry(key(e)).or_insert(row);
+    }
+}
+
+/// Whether an earlier row of the file had this phone (or, without a phone, this e-mail); remembers
+/// this row's otherwise.
+fn duplicate_in_file(seen: &mut HashMap<u64, u64>, c: &Candidate, row: u64) -> bool {
+    let first = match (&c.fields.phone, &c.fields.email) {
+        (Some(p), _) => *seen.entry(key(&p.e164)).or_insert(row),
+        (None, Some(e)) => *seen.entry(key(e)).or_insert(row),
+        (None, None) => row,
+    };
+    if first != row {
+        return true;
+    }
+    remember(seen, c, row);
+    false
+}
+
+/// Create, update or leave alone, by the import's mode. An update only fills in and adds: cells
+/// left empty keep what the contact had, tags and attributes are added, an opt-out is never
+/// cleared by a file.
+fn decide(import: &ImportRecord, c: Candidate, existing: Option<&ContactRecord>, now: OffsetDateTime) -> Outcome {
+    let Candidate { fields, opted_out, named } = c;
+    match (existing, import.mode) {
+        (None, ImportMode::UpdateOnly) => Outcome::Reject("error-import-no-match"),
+        (None, _) => {
+            let mut record = new_record(&import.org_id, now);
+            fields.apply(&mut record);
+            if opted_out {
+                record.opt_out_at = Some(now);
+                record.opt_out_source = Some(OptOutSource::Import.key().into());
+            }
+            Outcome::Create(Box::new(record))
+        }
+        (Some(_), ImportMode::CreateOnly) => Outcome::Unchanged,
+        (Some(old), _) => {
+            let mut merged = old.clone();
+            if named {
+                merged.display_name = fields.display_name;
+            }
+            for (from, to) in [(fields.first_name, &mut merged.first_name), (fields.last_name, &mut merged.last_name)] {
+                if !from.is_empty() {
+                    *to = from;
+                }
+            }
+            if merged.phone.is_none()
+                && let Some(p) = fields.phone
+            {
+                merged.wa_id = Some(p.wa_id().to_owned());
+                merged.phone = Some(p.e164);
+            }
+            if fields.email.is_some() {
+                merged.email = fields.email;
+            }
+            merged.tags.extend(fields.tags);
+            merged.tags.sort();
+            merged.tags.dedup();
+            merged.attributes.extend(fields.attributes);
+            if opted_out && merged.opt_out_at.is_none() {
+                merged.opt_out_at = Some(now);
+                merged.opt_out_source = Some(OptOutSource::Import.key().into());
+            }
+            merged.deleted_at = None;
+            if merged == *old {
+                return Outcome::Unchanged;
+            }
+            merged.updated_at = now;
+            Outcome::Update(Box::new(merged))
+        }
+    }
+}
