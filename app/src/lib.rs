@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::Inbox/>
                     <Route path=path!("inbox") view=pages::Inbox/>
                     <Route path=path!("contacts") view=contacts::views::ContactList/>
+                    <Route path=path!("contacts/import") view=contacts::views::ImportStart/>
+                    <Route path=path!("contacts/import/:id") view=contacts::views::ImportWizard/>
                     <Route path=path!("contacts/:id") view=contacts::views::ContactDetail/>
                     <Route path=path!("campaigns") view=pages::Campaigns/>
                     <Route path=path!("settings") view=accounts::views::Settings/>

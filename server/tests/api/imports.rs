@@ -226,3 +226,64 @@ async fn windows_1252_and_utf16_files_are_read() {
     let (_, page) = call(&app, &ana, "contacts/list", &[("search", "خالد")]).await;
     assert_eq!(page["contacts"][0]["phone"], "+971501234567");
 }
+
+#[tokio::test]
+async fn the_wizard_pages_are_rendered_on_the_server() {
+    let app = spawn_app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let start = same_origin(&app, reqwest::Method::GET, "/app/contacts/import", &ana)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(start.contains("enctype=\"multipart/form-data\"") && start.contains("Importar contactos"), "{start}");
+    let (_, import) = upload(&app, &ana, "clientes.csv", FILE.as_bytes().to_vec()).await;
+    let id = import["id"].as_str().unwrap();
+    let page =
+        same_origin(&app, reqwest::Method::GET, &format!("/app/contacts/import/{id}"), &ana).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Revisa las columnas") && page.contains("55 1234 5678"), "preview");
+    assert!(page.contains("name=\"mapping[2]\"") && page.contains("value=\"phone\" selected"), "the suggested mapping");
+    // A plain form post (no JavaScript) goes on to that page.
+    let part = reqwest::multipart::Part::bytes(FILE.as_bytes().to_vec()).file_name("again.csv");
+    let res = same_origin(&app, reqwest::Method::POST, "/api/contacts/import/upload", &ana)
+        .header("accept", "text/html")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(crate::helpers::header(&res, "location").starts_with("/app/contacts/import/"));
+}
+
+#[tokio::test]
+async fn members_cannot_import_or_export() {
+    let app = spawn_app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let pepe = owner(&app, "pepe@tienda.mx").await;
+    let (ana_org, pepe_user) = {
+        let ana_user = app.store.accounts.user_by_email("ana@tienda.mx").await.unwrap().unwrap();
+        let org = app.store.accounts.memberships(&ana_user.id).await.unwrap()[0].org.id.clone();
+        (org, app.store.accounts.user_by_email("pepe@tienda.mx").await.unwrap().unwrap().id)
+    };
+    app.store
+        .members
+        .add_member(&ana_org, &pepe_user, app::accounts::model::Role::Member, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let res = same_origin(&app, reqwest::Method::POST, "/api/auth/switch", &pepe)
+        .form(&[("org_id", ana_org.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let pepe = Owner { cookie: res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned() };
+    let (status, _) = upload(&app, &pepe, "x.csv", FILE.as_bytes().to_vec()).await;
+    assert_eq!(status, 403);
+    let export = same_origin(&app, reqwest::Method::GET, "/api/contacts/export", &pepe).send().await.unwrap();
+    assert_eq!(export.status(), 403);
+    let (_, import) = upload(&app, &ana, "x.csv", FILE.as_bytes().to_vec()).await;
+    let (status, _) = call(&app, &pepe, "contacts/import/status", &[("id", import["id"].as_str().unwrap())]).await;
+    assert_eq!(status, 403);
+}

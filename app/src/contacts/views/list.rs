@@ -49,6 +49,13 @@ pub fn ContactList() -> impl IntoView {
     view! {
         <section class="contacts">
             <h1>{t("app-nav-contacts")}</h1>
+            {admin.then(|| view! {
+                <p class="actions">
+                    <a class="btn" href="/app/contacts/import">{move || i18n.t("contacts-import")}</a>
+                    <a class="btn btn-ghost" href=move || export_href("csv", &search(), &tag())>{move || i18n.t("contacts-export-csv")}</a>
+                    <a class="btn btn-ghost" href=move || export_href("json", &search(), &tag())>{move || i18n.t("contacts-export-json")}</a>
+                </p>
+            })}
             <form method="get" action="/app/contacts" class="contacts-filter" role="search">
                 <label for="contacts-q" class="visually-hidden">{t("contacts-search")}</label>
                 <input id="contacts-q" name="q" type="search" value=search placeholder=t("contacts-search")/>
@@ -113,6 +120,16 @@ pub fn ContactList() -> impl IntoView {
             </details>
         </section>
     }
+}
+
+/// The export of what the list shows: its search and tag.
+fn export_href(format: &str, search: &str, tag: &str) -> String {
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect::<String>()
+    };
+    format!("/api/contacts/export?format={format}&search={}&tag={}", encode(search), encode(tag))
 }
 
 #[component]

@@ -3,7 +3,9 @@
 
 mod detail;
 mod fields;
+mod import;
 mod list;
 
 pub use detail::ContactDetail;
+pub use import::{ImportStart, ImportWizard};
 pub use list::ContactList;

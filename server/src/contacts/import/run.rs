@@ -242,17 +242,18 @@ impl ImportService {
         tracing::info!(import = %import.id, status = status.key(), rows = counts.rows_done, created = counts.created,
             updated = counts.updated, rejected = counts.rejected, "contacts import ended");
         let Some(user) = self.accounts.user(&import.user_id).await.map_err(retry)? else { return Ok(()) };
+        let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
+        let status_text = app::i18n::translate(lang, &format!("import-status-{}", status.key()), None);
         let vars = BTreeMap::from([
             ("name".to_owned(), user.first_name.clone()),
             ("file".to_owned(), import.file_name.clone()),
-            ("status".to_owned(), status.key().to_owned()),
+            ("status".to_owned(), status_text.to_lowercase()),
             ("created".to_owned(), counts.created.to_string()),
             ("updated".to_owned(), counts.updated.to_string()),
             ("unchanged".to_owned(), counts.unchanged.to_string()),
             ("rejected".to_owned(), counts.rejected.to_string()),
             ("link".to_owned(), format!("{}/app/contacts/import/{}", self.public_url, import.id)),
         ]);
-        let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
         let mail = EmailJob { to: user.email, template: Template::ImportDone, lang, vars, sealed: None };
         let payload = serde_json::to_value(&mail).map_err(retry)?;
         crate::jobs::enqueue(&*self.jobs, SEND_EMAIL, payload, Some(format!("import-done:{}", import.id)))
