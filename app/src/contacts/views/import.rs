@@ -201,7 +201,7 @@ fn Progress(import: ImportView, cancel: ServerAction<CancelImport>) -> impl Into
     let t = move |key: &'static str| move || i18n.t(key);
     let total = import.total_rows.unwrap_or(0);
     let done = import.counts.rows_done;
-    let percent = if total == 0 { 0 } else { done * 100 / total };
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
     let id = import.id.clone();
     let rejected = import.counts.rejected;
     view! {
