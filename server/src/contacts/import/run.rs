@@ -91,6 +91,81 @@ fn key(text: &str) -> u64 {
     h.finish()
 }
 
+/// A row read from the file: its number, the contact it describes (or why none), its cells.
+type Row = (u64, Result<Candidate, &'static str>, Vec<String>);
+
+/// What the reading thread hands over.
+enum Reading {
+    /// Records in the file, header not counted.
+    Total(u64),
+    /// The next rows, and how many records have been read once they are written.
+    Batch { rows: Vec<Row>, read: u64 },
+}
+
+/// Reads the file on a blocking thread: counts it, skips what an earlier run wrote (remembering
+/// its phones and e-mails for the in-file duplicate check), then sends the rest in batches. Stops
+/// when the receiver is gone.
+fn read_file(path: &std::path::Path, import: &ImportRecord, tx: &tokio::sync::mpsc::Sender<Result<Reading, Failure>>) {
+    if let Err(failure) = read_into(path, import, tx) {
+        let _ = tx.blocking_send(Err(failure));
+    }
+}
+
+fn read_into(
+    path: &std::path::Path,
+    import: &ImportRecord,
+    tx: &tokio::sync::mpsc::Sender<Result<Reading, Failure>>,
+) -> Result<(), Failure> {
+    let unreadable = |_| Failure::File("error-import-unreadable");
+    let mut record = csv::ByteRecord::new();
+    let mut total = 0u64;
+    let mut reader = open(path, import)?;
+    while reader.read_byte_record(&mut record).map_err(unreadable)? {
+        total += 1;
+    }
+    if tx.blocking_send(Ok(Reading::Total(total))).is_err() {
+        return Ok(());
+    }
+    let mut reader = open(path, import)?;
+    let encoding = Encoding::from_key(&import.encoding).unwrap_or(Encoding::Utf8);
+    let candidate = |record: &csv::ByteRecord| match rows::cells(record, encoding) {
+        Ok(cells) => (rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country), cells),
+        Err(code) => (Err(code), record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect()),
+    };
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut row = 1u64; // the header
+    while row - 1 < import.counts.rows_done && reader.read_byte_record(&mut record).map_err(unreadable)? {
+        row += 1;
+        if let (Ok(c), _) = candidate(&record) {
+            duplicate_in_file(&mut seen, &c, row);
+        }
+    }
+    loop {
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH && reader.read_byte_record(&mut record).map_err(unreadable)? {
+            row += 1;
+            let (mut result, cells) = candidate(&record);
+            // A row of empty cells (spreadsheets leave them at the end) is no contact at all.
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if result.as_ref().is_ok_and(|c| duplicate_in_file(&mut seen, c, row)) {
+                result = Err("error-import-duplicate-row");
+            }
+            batch.push((row, result, cells));
+        }
+        let last = batch.len() < BATCH;
+        if batch.is_empty() && last {
+            // Trailing blank rows still count as read.
+            let _ = tx.blocking_send(Ok(Reading::Batch { rows: batch, read: row - 1 }));
+            return Ok(());
+        }
+        if tx.blocking_send(Ok(Reading::Batch { rows: batch, read: row - 1 })).is_err() || last {
+            return Ok(());
+        }
+    }
+}
+
 /// What a row did.
 enum Outcome {
     Create(Box<ContactRecord>),
@@ -112,69 +187,37 @@ impl ImportService {
         if !self.contacts.move_import(&import.id, &[Queued, Running], Running).await.map_err(retry)? {
             return Ok(());
         }
-        let path = self.path(&import.stored_as);
-        let total = {
-            let mut reader = open(&path, &import)?;
-            let mut record = csv::ByteRecord::new();
-            let mut n = 0u64;
-            while reader.read_byte_record(&mut record).map_err(|_| Failure::File("error-import-unreadable"))? {
-                n += 1;
-            }
-            n
+        // Reading and checking rows is CPU work: it runs on a blocking thread and hands batches
+        // over, so this task keeps answering (and the job's heartbeat keeps its lease).
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Reading, Failure>>(2);
+        let reader = {
+            let (path, import) = (self.path(&import.stored_as), import.clone());
+            tokio::task::spawn_blocking(move || read_file(&path, &import, &tx))
         };
-        let encoding = Encoding::from_key(&import.encoding).unwrap_or(Encoding::Utf8);
-        let mut reader = open(&path, &import)?;
         let mut counts = import.counts;
-        let mut seen: HashMap<u64, u64> = HashMap::new();
-        let mut record = csv::ByteRecord::new();
-        let mut row = 1u64; // the header
-        // Rows done before a restart: read again only to remember their phones and e-mails.
-        while row - 1 < counts.rows_done && reader.read_byte_record(&mut record).map_err(retry)? {
-            row += 1;
-            if let Ok(cells) = rows::cells(&record, encoding)
-                && let Ok(c) = rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country)
-            {
-                remember(&mut seen, &c, row);
-            }
-        }
-        loop {
-            let mut batch: Vec<(u64, Result<Candidate, &'static str>, Vec<String>)> = Vec::with_capacity(BATCH);
-            while batch.len() < BATCH {
-                match reader.read_byte_record(&mut record) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(_) => return Err(Failure::File("error-import-unreadable")),
-                }
-                row += 1;
-                let (candidate, cells) = match rows::cells(&record, encoding) {
-                    Ok(cells) => {
-                        (rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country), cells)
+        let mut total = 0;
+        while let Some(message) = rx.recv().await {
+            match message? {
+                Reading::Total(n) => total = n,
+                Reading::Batch { rows, read } => {
+                    self.write_batch(&import, rows, &mut counts, (read, total)).await?;
+                    let now = self.contacts.import(&import.org_id, &import.id).await.map_err(retry)?;
+                    if now.map(|i| i.status) == Some(Cancelling) {
+                        drop(rx);
+                        let _ = reader.await;
+                        return self.end(&import, Cancelled, counts).await;
                     }
-                    Err(code) => (Err(code), record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect()),
-                };
-                // A row of empty cells (spreadsheets leave them at the end) is no contact at all.
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
                 }
-                batch.push((row, candidate, cells));
-            }
-            if row - 1 == counts.rows_done {
-                break;
-            }
-            self.write_batch(&import, batch, &mut seen, &mut counts, (row - 1, total)).await?;
-            let now_status = self.contacts.import(&import.org_id, &import.id).await.map_err(retry)?.map(|i| i.status);
-            if now_status == Some(Cancelling) {
-                return self.end(&import, Cancelled, counts).await;
             }
         }
+        reader.await.map_err(retry)?;
         self.end(&import, Done, counts).await
     }
 
     async fn write_batch(
         &self,
         import: &ImportRecord,
-        batch: Vec<(u64, Result<Candidate, &'static str>, Vec<String>)>,
-        seen: &mut HashMap<u64, u64>,
+        batch: Vec<Row>,
         counts: &mut ImportCounts,
         (read, total): (u64, u64),
     ) -> Result<(), Failure> {
@@ -193,7 +236,6 @@ impl ImportService {
         for (row, candidate, cells) in batch {
             let outcome = match candidate {
                 Err(code) => Outcome::Reject(code),
-                Ok(c) if duplicate_in_file(seen, &c, row) => Outcome::Reject("error-import-duplicate-row"),
                 Ok(c) => {
                     let matched = c
                         .fields
