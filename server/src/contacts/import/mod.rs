@@ -4,7 +4,7 @@
 
 pub mod detect;
 pub mod mapping;
-mod rows;
+pub mod rows;
 mod run;
 
 pub use run::ImportJob;

@@ -31,21 +31,23 @@ impl JobHandler for ImportJob {
         debug_assert_eq!(job.kind, IMPORT_JOB);
         let id = job.payload["import_id"].as_str().ok_or_else(|| JobError::permanent("no import id"))?;
         let org = job.payload["org_id"].as_str().ok_or_else(|| JobError::permanent("no organisation"))?;
-        let service = &self.0;
-        let Some(import) = service.contacts.import(&OrgId::new(org), id).await.map_err(JobError::retry)? else {
+        self.0.run_import(&OrgId::new(org), id).await.map_err(JobError::retry)
+    }
+}
+
+impl ImportService {
+    /// Runs (or resumes) an import to its end. `Err` is a failure worth retrying (the store, the
+    /// disk); a file that cannot be read further ends the import as failed instead.
+    pub async fn run_import(&self, org: &OrgId, id: &str) -> Result<(), String> {
+        let Some(import) = self.contacts.import(org, id).await.map_err(|e| e.to_string())? else {
             return Ok(());
         };
-        match service.run(import).await {
+        match self.run(import).await {
             Ok(()) => Ok(()),
-            Err(Failure::Retry(e)) => Err(JobError::retry(e)),
+            Err(Failure::Retry(e)) => Err(e),
             Err(Failure::File(code)) => {
                 let now = millis_precision(OffsetDateTime::now_utc());
-                service
-                    .contacts
-                    .finish_import(id, ImportStatus::Failed, Some(code), now)
-                    .await
-                    .map_err(JobError::retry)?;
-                Ok(())
+                self.contacts.finish_import(id, ImportStatus::Failed, Some(code), now).await.map_err(|e| e.to_string())
             }
         }
     }
