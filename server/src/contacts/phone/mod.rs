@@ -16,7 +16,7 @@
 use phonenumber::metadata::{DATABASE, Metadata};
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 /// Why a phone number was refused; `code()` is the translated message's key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,19 +168,22 @@ fn strip_national_prefix(meta: &Metadata, number: &str) -> String {
         (None, Some(prefix)) => prefix,
         (None, None) => return number.to_owned(),
     };
-    let Some(re) = anchored_at_start(pattern) else { return number.to_owned() };
-    let Some(caps) = re.captures(number) else { return number.to_owned() };
-    let whole = caps.get(0).expect("group 0");
+    let rule = meta.national_prefix_transform_rule();
+    let stripped = with_regex(pattern, Anchor::Start, |re| {
+        let caps = re?.captures(number)?;
+        let whole = caps.get(0).expect("group 0");
+        let last_group = (1..caps.len()).rev().find_map(|i| caps.get(i));
+        Some(match (rule, last_group) {
+            (Some(rule), Some(_)) => {
+                let mut out = String::new();
+                caps.expand(rule, &mut out);
+                out + &number[whole.end()..]
+            }
+            _ => number[whole.end()..].to_owned(),
+        })
+    });
+    let Some(candidate) = stripped else { return number.to_owned() };
     let fits_before = matches_general(meta, number);
-    let last_group = (1..caps.len()).rev().find_map(|i| caps.get(i));
-    let candidate = match (meta.national_prefix_transform_rule(), last_group) {
-        (Some(rule), Some(_)) => {
-            let mut out = String::new();
-            caps.expand(rule, &mut out);
-            out + &number[whole.end()..]
-        }
-        _ => number[whole.end()..].to_owned(),
-    };
     if candidate == number || (fits_before && !matches_general(meta, &candidate)) {
         return number.to_owned();
     }
@@ -239,27 +242,42 @@ fn full_match(desc: &phonenumber::metadata::Descriptor, value: &str) -> bool {
     if !lengths.is_empty() && !lengths.contains(&(value.len() as u16)) {
         return false;
     }
-    anchored(desc.national_number().as_str()).is_some_and(|re| re.is_match(value))
+    whole_match(desc.national_number().as_str(), value)
 }
 
-/// `^(?:pattern)$`, compiled once per pattern. The metadata's patterns are laid out over several
-/// lines; the whitespace is not part of them.
-fn anchored(pattern: &str) -> Option<Regex> {
-    cached(format!("^(?:{})$", compact(pattern)))
+/// Whether `pattern` matches the whole of `value`.
+fn whole_match(pattern: &str, value: &str) -> bool {
+    with_regex(pattern, Anchor::Whole, |re| re.is_some_and(|re| re.is_match(value)))
 }
 
-fn anchored_at_start(pattern: &str) -> Option<Regex> {
-    cached(format!("^(?:{})", compact(pattern)))
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Anchor {
+    /// `^(?:pattern)$`
+    Whole,
+    /// `^(?:pattern)`
+    Start,
 }
 
-fn compact(pattern: &str) -> String {
-    pattern.split_whitespace().collect()
-}
-
-fn cached(source: String) -> Option<Regex> {
-    static CACHE: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Default::default);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    cache.entry(source).or_insert_with_key(|s| Regex::new(s).ok()).clone()
+/// Runs `f` with `pattern` compiled under `anchor`, compiling each pattern once per thread. The
+/// metadata's patterns live as long as the program, so their address is their key (no hashing of
+/// the text on every lookup — an import asks tens of these per row); their line breaks and
+/// indentation are layout, not part of the pattern.
+fn with_regex<T>(pattern: &str, anchor: Anchor, f: impl FnOnce(Option<&Regex>) -> T) -> T {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<(usize, usize, Anchor), Option<Regex>>> = Default::default();
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let re = cache.entry((pattern.as_ptr() as usize, pattern.len(), anchor)).or_insert_with(|| {
+            let compact: String = pattern.split_whitespace().collect();
+            let source = match anchor {
+                Anchor::Whole => format!("^(?:{compact})$"),
+                Anchor::Start => format!("^(?:{compact})"),
+            };
+            Regex::new(&source).ok()
+        });
+        f(re.as_ref())
+    })
 }
 
 #[cfg(test)]

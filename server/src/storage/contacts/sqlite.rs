@@ -49,7 +49,23 @@ fn like_anywhere(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Above this many trigram hits a search walks the list's order instead (see `list_contacts`).
+const FEW: i64 = 2000;
+
 impl SqliteStore {
+    /// The rowids whose search text contains `text` (three characters or more), when there are
+    /// at most `FEW` of them in the whole store; `None` when there are more.
+    async fn search_hits(&self, text: &str) -> StoreResult<Option<Vec<i64>>> {
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        let hits: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?")
+            .bind(phrase)
+            .bind(FEW + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok((hits.len() as i64 <= FEW).then_some(hits))
+    }
+
     async fn insert_many(
         &self,
         conn: &mut sqlx::SqliteConnection,
@@ -140,10 +156,34 @@ impl ContactStore for SqliteStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> StoreResult<Vec<ContactRecord>> {
-        let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", columns!(), " FROM contacts WHERE org_id = "));
+        // A rare fragment is found through the trigram index and its few contacts sorted; a
+        // common one (more than FEW matches in all) is found faster by walking the list's own
+        // order and stopping at the page's end. Fragments under three characters have no trigram.
+        let few = match filter.search.chars().count() {
+            0..=2 => None,
+            _ => self.search_hits(&filter.search).await?,
+        };
+        let table = if few.is_some() { "contacts NOT INDEXED" } else { "contacts" };
+        let sql = format!(concat!("SELECT ", columns!(), " FROM {} WHERE org_id = "), table);
+        let mut q = QueryBuilder::<Sqlite>::new(sql);
         q.push_bind(org.to_string()).push(" AND deleted_at IS NULL");
-        if !filter.search.is_empty() {
-            q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
+        match few {
+            Some(rowids) if rowids.is_empty() => {
+                q.push(" AND 0");
+            }
+            Some(rowids) => {
+                q.push(" AND rowid IN (");
+                let mut list = q.separated(", ");
+                for rowid in rowids {
+                    list.push_bind(rowid);
+                }
+                list.push_unseparated(")");
+                q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
+            }
+            None if !filter.search.is_empty() => {
+                q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
+            }
+            None => {}
         }
         if let Some(tag) = &filter.tag {
             q.push(" AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = ").push_bind(tag.clone()).push(")");
