@@ -51,3 +51,32 @@ export async function waitForEmail(pattern, timeoutMs = 10_000) {
   }
   throw new Error(`no e-mail matching ${pattern} in ${dir}`);
 }
+
+/** The password every test account is registered with. */
+export const PASSWORD = 'a long and memorable passphrase';
+
+/** Signs up through the form and the e-mailed confirmation link; ends on /app. */
+export async function signUp(page, email, { js = true } = {}) {
+  await page.goto('/register');
+  if (js) await waitForHydration(page);
+  await fillRegistration(page, email);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.form-status.ok');
+  const escaped = email.replace(/[.]/g, '\\.');
+  const mail = await waitForEmail(new RegExp(`To: ${escaped}[\\s\\S]*confirm\\?token=`));
+  const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=[A-Za-z0-9_-]+)/)[1];
+  await page.goto(link);
+  if (js) await waitForHydration(page);
+  await page.fill('#confirm-password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/app$/);
+}
+
+export async function fillRegistration(page, email) {
+  await page.fill('#reg-first', 'Ana');
+  await page.fill('#reg-last', 'Pérez');
+  await page.fill('#reg-email', email);
+  await page.fill('#reg-password', PASSWORD);
+  await page.fill('#reg-org', 'Tienda Ana');
+}
+

@@ -1,37 +1,10 @@
 // Browser tests of signing up, out and in, against the real built server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, newBrowser, waitForEmail, watchErrors, waitForHydration } from '../support.mjs';
-
-const PASSWORD = 'a long and memorable passphrase';
+import { BASE_URL, PASSWORD, newBrowser, signUp, waitForEmail, watchErrors, waitForHydration } from '../support.mjs';
 let browser, context;
 before(async () => ({ browser, context } = await newBrowser()));
 after(async () => browser?.close());
-
-/** Signs up through the form and the e-mailed confirmation link; ends on /app. */
-async function signUp(page, email, { js = true } = {}) {
-  await page.goto('/register');
-  if (js) await waitForHydration(page);
-  await fillRegistration(page, email);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.form-status.ok');
-  const escaped = email.replace(/[.]/g, '\\.');
-  const mail = await waitForEmail(new RegExp(`To: ${escaped}[\\s\\S]*confirm\\?token=`));
-  const link = mail.match(/(http:\/\/127\.0\.0\.1:\d+\/confirm\?token=[A-Za-z0-9_-]+)/)[1];
-  await page.goto(link);
-  if (js) await waitForHydration(page);
-  await page.fill('#confirm-password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/app$/);
-}
-
-async function fillRegistration(page, email) {
-  await page.fill('#reg-first', 'Ana');
-  await page.fill('#reg-last', 'Pérez');
-  await page.fill('#reg-email', email);
-  await page.fill('#reg-password', PASSWORD);
-  await page.fill('#reg-org', 'Tienda Ana');
-}
 
 test('register, sign out and sign in again, with the access token kept only while signed in', async () => {
   const page = await context.newPage();

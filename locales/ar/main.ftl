@@ -436,3 +436,4 @@ error-import-mapping-attribute = تحتاج السمة المخصّصة إلى �
 error-import-mapping-duplicate = عمودان يذهبان إلى الحقل نفسه.
 error-import-mapping-reach = عيّن عمود هاتف أو بريد: تحتاج جهات الاتصال إلى أحدهما.
 error-import-started = بدأ هذا الاستيراد من قبل.
+settings-contacts-title = جهات الاتصال

@@ -436,3 +436,4 @@ error-import-mapping-attribute = A custom attribute needs a name of at most 60 c
 error-import-mapping-duplicate = Two columns go to the same field.
 error-import-mapping-reach = Map a phone or an e-mail column: contacts need one of them.
 error-import-started = This import has already started.
+settings-contacts-title = Contacts

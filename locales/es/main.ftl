@@ -436,3 +436,4 @@ error-import-mapping-attribute = Un atributo personalizado necesita un nombre de
 error-import-mapping-duplicate = Dos columnas van al mismo campo.
 error-import-mapping-reach = Asigna una columna de teléfono o de correo: los contactos necesitan uno de los dos.
 error-import-started = Esta importación ya empezó.
+settings-contacts-title = Contactos

@@ -61,11 +61,19 @@ async fn main() {
     let bytes = std::fs::read(&file).unwrap();
     let size = bytes.len();
     let chunks = futures_util::stream::iter(
-        bytes.chunks(64 * 1024).map(|c| Ok::<_, std::io::Error>(axum::body::Bytes::copy_from_slice(c))).collect::<Vec<_>>(),
+        bytes
+            .chunks(64 * 1024)
+            .map(|c| Ok::<_, std::io::Error>(axum::body::Bytes::copy_from_slice(c)))
+            .collect::<Vec<_>>(),
     );
     let import = imports.upload(&caller, "contacts.csv", chunks, Some("MX".into())).await.unwrap();
     let mapping = import.mapping.clone();
-    let plan = ImportPlan { mapping: mapping.clone(), mode: ImportMode::CreateAndUpdate, tags: vec![], default_country: "MX".into() };
+    let plan = ImportPlan {
+        mapping: mapping.clone(),
+        mode: ImportMode::CreateAndUpdate,
+        tags: vec![],
+        default_country: "MX".into(),
+    };
     stores.contacts.plan_import(&caller.org_id, &import.id, &plan).await.unwrap();
 
     let started = Instant::now();
@@ -91,14 +99,21 @@ async fn main() {
     );
 
     // Searches: names, e-mail fragments, phone fragments and whole numbers typed another way.
-    let terms = ["ana", "garcía", "müller", "sofía.1", "example", "khalil", "1234", "55 1000", "+34 61", "zz-none", "torres", "5491110"];
+    let terms = [
+        "ana", "garcía", "müller", "sofía.1", "example", "khalil", "1234", "55 1000", "+34 61", "zz-none", "torres",
+        "5491110",
+    ];
     let mut times = Vec::new();
     for round in 0..20 {
         for term in terms {
             let filter = ContactFilter {
                 search: adronx::contacts::service::search_key(term, "MX"),
                 tag: None,
-                sort: if round % 2 == 0 { app::contacts::model::ContactSort::Name } else { app::contacts::model::ContactSort::Recent },
+                sort: if round % 2 == 0 {
+                    app::contacts::model::ContactSort::Name
+                } else {
+                    app::contacts::model::ContactSort::Recent
+                },
             };
             let started = Instant::now();
             let found = stores.contacts.list_contacts(&caller.org_id, &filter, None, 51).await.unwrap();

@@ -14,6 +14,14 @@ struct Server {
     base: String,
 }
 
+/// A failing test still stops its server.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn start(data: &std::path::Path, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_adronx"))
         .env("ADRONX_ADDR", format!("127.0.0.1:{port}"))

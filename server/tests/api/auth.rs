@@ -237,7 +237,7 @@ async fn the_app_is_rendered_on_the_server_for_a_signed_in_user_and_redirects_an
         .unwrap();
     assert_eq!(page.status(), 200);
     let body = page.text().await.unwrap();
-    for text in ["Tienda Ana", "Ana Pérez", "Propietario", "Aún no hay contactos", "Cerrar sesión"] {
+    for text in ["Tienda Ana", "Ana Pérez", "Propietario", "Ningún contacto coincide", "Cerrar sesión"] {
         assert!(body.contains(text), "missing {text}");
     }
     // Rendering does not rotate the cookie: it still refreshes.

@@ -63,6 +63,7 @@ pub fn Settings() -> impl IntoView {
             </dl>
             <ProfileSettings/>
             {viewer.role.can_manage_members().then(|| view! { <MemberSettings caller_role=viewer.role/> })}
+            {viewer.role.can_manage_members().then(|| view! { <ContactSettings/> })}
         </section>
     }
 }
@@ -146,6 +147,35 @@ fn ProfileSettings() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The country phone numbers without a country code are read in (contacts, imports).
+#[component]
+fn ContactSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let save = ServerAction::<crate::contacts::api::SetDefaultCountry>::new();
+    let current = Resource::new(
+        move || save.version().get(),
+        |_| async { crate::contacts::api::list_contacts(None, None, None, None).await.map(|p| p.default_country) },
+    );
+    view! {
+        <section class="card-section" aria-labelledby="contact-settings-title" id="contact-settings">
+            <h2 id="contact-settings-title">{t("settings-contacts-title")}</h2>
+            <ActionForm action=save>
+                <label for="default-country">{t("import-country")}</label>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let value = current.await.unwrap_or_default();
+                        view! { <input id="default-country" name="country" value=value maxlength="2" size="3" aria-describedby="default-country-hint"/> }
+                    })}
+                </Suspense>
+                <p id="default-country-hint" class="hint">{t("import-country-hint")}</p>
+                {status(i18n, save, "country", "settings-saved")}
+                <button type="submit" class="btn btn-primary">{t("settings-save")}</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// Rows read, matched and written together.
-const BATCH: usize = 2000;
+const BATCH: usize = 20_000;
 
 /// Runs `contacts.import` jobs.
 pub struct ImportJob(pub Arc<ImportService>);
