@@ -42,7 +42,7 @@ pub struct OptOut {
 }
 
 /// A customer of the organisation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: String,
     pub display_name: String,

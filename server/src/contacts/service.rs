@@ -31,7 +31,8 @@ fn internal(e: impl std::fmt::Display) -> ContactsError {
     ContactsError::internal(e)
 }
 
-fn admin(caller: &Caller) -> Result<(), ContactsError> {
+/// Only admins and owners may do this (import, export, bulk-delete, settings).
+pub(crate) fn admin(caller: &Caller) -> Result<(), ContactsError> {
     match caller.role {
         Role::Admin | Role::Owner => Ok(()),
         Role::Member => Err(ContactsError::Forbidden),

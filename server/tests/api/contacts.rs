@@ -227,6 +227,7 @@ async fn the_contacts_pages_are_rendered_on_the_server() {
     let list = page("/app/contacts?q=luis".into()).await.unwrap().text().await.unwrap();
     assert!(list.contains("Luis &lt;b&gt;García&lt;/b&gt;"), "names are text");
     assert!(list.contains("+525512345678"));
+    assert!(list.contains("id=\"new-contact-phone\""), "the new-contact form is rendered");
     let id = luis["id"].as_str().unwrap();
     let detail = page(format!("/app/contacts/{id}")).await.unwrap().text().await.unwrap();
     assert!(detail.contains("525512345678"), "the WhatsApp id");

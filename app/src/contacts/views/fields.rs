@@ -9,21 +9,7 @@ use leptos::prelude::*;
 pub fn ContactFields(prefix: &'static str, contact: Option<Contact>, country: String) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
-    let c = contact.unwrap_or_else(|| Contact {
-        id: String::new(),
-        display_name: String::new(),
-        first_name: String::new(),
-        last_name: String::new(),
-        phone: None,
-        wa_id: None,
-        email: None,
-        tags: vec![],
-        attributes: Default::default(),
-        opt_out: None,
-        created_at: 0,
-        updated_at: 0,
-        deleted: false,
-    });
+    let c = contact.unwrap_or_default();
     let id = move |field: &str| format!("{prefix}-{field}");
     view! {
         <div class="field-row">

@@ -110,10 +110,12 @@ pub fn ContactList() -> impl IntoView {
             <details class="new-contact">
                 <summary>{t("contacts-new")}</summary>
                 <ActionForm action=create>
-                    {move || Suspend::new(async move {
-                        let country = page.await.map(|p| p.default_country).unwrap_or_default();
-                        view! { <ContactFields prefix="new-contact" contact=None country=country/> }
-                    })}
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let country = page.await.map(|p| p.default_country).unwrap_or_default();
+                            view! { <ContactFields prefix="new-contact" contact=None country=country/> }
+                        })}
+                    </Suspense>
                     {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                     <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
                 </ActionForm>

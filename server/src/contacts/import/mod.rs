@@ -9,12 +9,12 @@ mod run;
 
 pub use run::ImportJob;
 
-use crate::contacts::service::ContactService;
+use crate::contacts::service::{ContactService, admin};
 use crate::storage::accounts::AccountStore;
 use crate::storage::contacts::{ContactStore, ImportPlan, ImportRecord};
 use crate::storage::jobs::JobStore;
 use crate::storage::{millis_precision, to_millis};
-use app::accounts::model::{Caller, Role};
+use app::accounts::model::Caller;
 use app::contacts::import::{ColumnTarget, ImportCounts, ImportMode, ImportStatus, ImportView};
 use app::contacts::port::ContactsError;
 use detect::{Encoding, FileProblem};
@@ -41,13 +41,6 @@ pub struct ImportService {
 
 fn internal(e: impl std::fmt::Display) -> ContactsError {
     ContactsError::internal(e)
-}
-
-fn admin(caller: &Caller) -> Result<(), ContactsError> {
-    match caller.role {
-        Role::Admin | Role::Owner => Ok(()),
-        Role::Member => Err(ContactsError::Forbidden),
-    }
 }
 
 pub fn view(i: ImportRecord) -> ImportView {
