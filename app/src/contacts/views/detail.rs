@@ -25,10 +25,13 @@ pub fn ContactDetail() -> impl IntoView {
     let delete = ServerAction::<DeleteContacts>::new();
     let restore = ServerAction::<RestoreContacts>::new();
     Effect::new(move |_| {
-        let changed = matches!(opt_out.value().get(), Some(Ok(_)))
-            || matches!(delete.value().get(), Some(Ok(_)))
-            || matches!(restore.value().get(), Some(Ok(_)));
-        if changed {
+        // Read all three (no short-circuit), so the effect follows each of them.
+        let done = [
+            opt_out.value().get().is_some_and(|r| r.is_ok()),
+            delete.value().get().is_some_and(|r| r.is_ok()),
+            restore.value().get().is_some_and(|r| r.is_ok()),
+        ];
+        if done.contains(&true) {
             version.update(|v| *v += 1);
         }
     });

@@ -95,7 +95,9 @@ pub fn ImportWizard() -> impl IntoView {
     let start = ServerAction::<StartImport>::new();
     let cancel = ServerAction::<CancelImport>::new();
     Effect::new(move |_| {
-        if matches!(start.value().get(), Some(Ok(_))) || matches!(cancel.value().get(), Some(Ok(_))) {
+        // Read both (no short-circuit), so the effect follows each of them.
+        let done = [start.value().get().is_some_and(|r| r.is_ok()), cancel.value().get().is_some_and(|r| r.is_ok())];
+        if done.contains(&true) {
             tick.update(|t| *t += 1);
         }
     });

@@ -31,15 +31,25 @@ pub fn ContactList() -> impl IntoView {
     let tag_action = ServerAction::<TagContacts>::new();
     let delete = ServerAction::<DeleteContacts>::new();
     let restore = ServerAction::<RestoreContacts>::new();
+    // The ids of the last delete (kept from the click: an action forgets its input once done),
+    // shown with Undo once the delete succeeded.
+    let deleting = RwSignal::new(String::new());
     let deleted = RwSignal::new(String::new());
     Effect::new(move |_| {
-        let changed = matches!(create.value().get(), Some(Ok(_)))
-            || matches!(tag_action.value().get(), Some(Ok(_)))
-            || matches!(restore.value().get(), Some(Ok(_)));
-        if let Some(Ok(_)) = delete.value().get() {
-            deleted.set(delete.input().get_untracked().map(|d| d.ids).unwrap_or_default());
+        // Read all three (no short-circuit), so the effect follows each of them.
+        let done = [
+            create.value().get().is_some_and(|r| r.is_ok()),
+            tag_action.value().get().is_some_and(|r| r.is_ok()),
+            restore.value().get().is_some_and(|r| r.is_ok()),
+        ];
+        if done.contains(&true) {
+            selected.set(BTreeSet::new());
+            version.update(|v| *v += 1);
         }
-        if changed || matches!(delete.value().get(), Some(Ok(_))) {
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            deleted.set(deleting.get_untracked());
             selected.set(BTreeSet::new());
             version.update(|v| *v += 1);
         }
@@ -92,6 +102,7 @@ pub fn ContactList() -> impl IntoView {
                     }>{t("contacts-tag-remove")}</button>
                     {admin.then(|| view! {
                         <button type="button" class="btn btn-danger" on:click=move |_| {
+                            deleting.set(ids());
                             delete.dispatch(DeleteContacts { ids: ids() });
                         }>{move || i18n.t("contacts-delete")}</button>
                     })}
