@@ -20,3 +20,9 @@ pub fn is_plausible_email(email: &str) -> bool {
         && !domain.contains("..")
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
+
+/// `None` for an empty string. A view must not render an empty text node: the server writes
+/// nothing for it, the browser's DOM then has no node there, and hydration fails to find it.
+pub fn non_empty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}

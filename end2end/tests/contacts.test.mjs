@@ -25,6 +25,7 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     const page = await context.newPage();
     await page.setViewportSize({ width, height });
     const errors = watchErrors(page);
+    page.on('pageerror', () => errors.push(`(at ${page.url()})`));
     await signUp(page, `contacts.${label}@example.com`);
 
     // Create one contact by hand: a national number read in the browser's country (MX).
@@ -49,7 +50,9 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     assert.equal(await page.locator('#map-3').inputValue(), 'email');
     await page.fill('#import-tags', 'feria');
     await page.click('button:has-text("Empezar la importación")');
-    await page.waitForSelector('text=Terminada', { timeout: 20_000 });
+    await page.waitForSelector('text=Terminada', { timeout: 20_000 }).catch(async (e) => {
+      throw new Error(`${e.message}\nthe page said: ${await page.locator('main').innerText()}`);
+    });
     assert.match(await page.locator('main').innerText(), /2 creados, 0 actualizados, 0 sin cambios, 2 rechazados/);
     assert.ok(await page.locator('a:has-text("Descargar las filas rechazadas")').isVisible());
     assert.equal(await overflows(page), false, 'the wizard fits the window');

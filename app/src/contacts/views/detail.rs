@@ -6,6 +6,7 @@ use crate::contacts::api::{DeleteContacts, RestoreContacts, SetOptOut, UpdateCon
 use crate::contacts::model::Contact;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
+use crate::text::non_empty;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -98,12 +99,12 @@ fn ContactFacts(
             <dt>{t("contacts-email")}</dt>
             <dd dir="ltr">{c.email.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("contacts-first-name")}</dt>
-            <dd>{c.first_name.clone()}</dd>
+            <dd>{non_empty(c.first_name.clone())}</dd>
             <dt>{t("contacts-last-name")}</dt>
-            <dd>{c.last_name.clone()}</dd>
+            <dd>{non_empty(c.last_name.clone())}</dd>
             <dt>{t("contacts-tags")}</dt>
             <dd>{c.tags.iter().map(|tag| view! { <span class="tag">{tag.clone()}</span> }).collect_view()}</dd>
-            {c.attributes.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
+            {c.attributes.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{non_empty(v.clone())}</dd> }).collect_view()}
         </dl>
         <div class="actions">
             <button type="button" class="btn" aria-pressed=opted_out.to_string() on:click=move |_| {

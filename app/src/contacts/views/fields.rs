@@ -46,7 +46,7 @@ pub fn ContactFields(prefix: &'static str, contact: Option<Contact>, country: St
         <div class="field">
             <label for=id("attributes")>{t("contacts-attributes")}</label>
             <textarea id=id("attributes") name="attributes" rows="3" aria-describedby=id("attributes-hint")>
-                {attributes_text(&c.attributes)}
+                {crate::text::non_empty(attributes_text(&c.attributes))}
             </textarea>
             <p id=id("attributes-hint") class="hint">{t("contacts-attributes-hint")}</p>
         </div>

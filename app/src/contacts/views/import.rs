@@ -6,6 +6,7 @@ use crate::contacts::api::{CancelImport, StartImport, import_history, import_sta
 use crate::contacts::import::{ColumnTarget, ImportMode, ImportStatus, ImportView};
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
+use crate::text::non_empty;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -133,10 +134,10 @@ fn Mapping(import: ImportView, start: ServerAction<StartImport>) -> impl IntoVie
         <h2>{t("import-preview")}</h2>
         <div class="table-scroll">
             <table class="preview-table">
-                <thead><tr>{headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
+                <thead><tr>{headers.iter().map(|h| view! { <th scope="col">{non_empty(h.clone())}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {import.preview.iter().map(|row| view! {
-                        <tr>{row.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                        <tr>{row.iter().map(|c| view! { <td>{non_empty(c.clone())}</td> }).collect_view()}</tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -155,7 +156,7 @@ fn Mapping(import: ImportView, start: ServerAction<StartImport>) -> impl IntoVie
                     let selected = target.clone();
                     view! {
                         <div class="field mapping-row">
-                            <label for=format!("map-{i}")>{header.clone()}</label>
+                            <label for=format!("map-{i}")>{non_empty(header.clone()).unwrap_or_else(|| format!("#{}", i + 1))}</label>
                             <select id=format!("map-{i}") name=format!("mapping[{i}]")>
                                 {options.into_iter().map(|o| {
                                     let label = match &o {

@@ -200,8 +200,8 @@ fn ContactRow(contact: Contact, selected: RwSignal<BTreeSet<String>>) -> impl In
                 <a href=format!("/app/contacts/{}", contact.id)>{contact.display_name.clone()}</a>
                 {contact.opt_out.is_some().then(|| view! { <span class="badge">{move || i18n.t("contacts-opted-out")}</span> })}
             </td>
-            <td dir="ltr">{contact.phone.clone().unwrap_or_default()}</td>
-            <td dir="ltr">{contact.email.clone().unwrap_or_default()}</td>
+            <td dir="ltr">{contact.phone.clone()}</td>
+            <td dir="ltr">{contact.email.clone()}</td>
             <td>{contact.tags.iter().map(|tag| view! { <span class="tag">{tag.clone()}</span> }).collect_view()}</td>
         </tr>
     }
