@@ -49,7 +49,7 @@ pub fn ContactDetail() -> impl IntoView {
                                 <summary>{move || i18n.t("contacts-edit")}</summary>
                                 <ActionForm action=update>
                                     <input type="hidden" name="id" value=c.id.clone()/>
-                                    <ContactFields prefix="edit-contact" contact=Some(c) country=country/>
+                                    <ContactFields prefix="edit-contact" contact=Some(c) country=Signal::stored(country.clone())/>
                                     {move || status_line(i18n, outcome(update.value().get(), "update"), Some("contacts-saved"))}
                                     <button type="submit" class="btn btn-primary">{move || i18n.t("contacts-save")}</button>
                                 </ActionForm>

@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 /// Inputs named as the create and update server functions expect; `prefix` keeps ids unique.
 #[component]
-pub fn ContactFields(prefix: &'static str, contact: Option<Contact>, country: String) -> impl IntoView {
+pub fn ContactFields(
+    prefix: &'static str,
+    contact: Option<Contact>,
+    #[prop(into)] country: Signal<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let c = contact.unwrap_or_default();
@@ -31,7 +35,7 @@ pub fn ContactFields(prefix: &'static str, contact: Option<Contact>, country: St
                 <label for=id("phone")>{t("contacts-phone")}</label>
                 <input id=id("phone") name="phone" type="tel" dir="ltr" value=c.phone.unwrap_or_default()
                     aria-describedby=id("phone-hint")/>
-                <p id=id("phone-hint") class="hint">{move || i18n.t_args("contacts-phone-hint", &[("country", country.clone())])}</p>
+                <p id=id("phone-hint") class="hint">{move || i18n.t_args("contacts-phone-hint", &[("country", country.get())])}</p>
             </div>
             <div class="field">
                 <label for=id("email")>{t("contacts-email")}</label>

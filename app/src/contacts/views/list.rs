@@ -121,12 +121,10 @@ pub fn ContactList() -> impl IntoView {
             <details class="new-contact">
                 <summary>{t("contacts-new")}</summary>
                 <ActionForm action=create>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            let country = page.await.map(|p| p.default_country).unwrap_or_default();
-                            view! { <ContactFields prefix="new-contact" contact=None country=country/> }
-                        })}
-                    </Suspense>
+                    // The hint follows the page's answer without a second suspense boundary.
+                    <ContactFields prefix="new-contact" contact=None country=Signal::derive(move || {
+                        page.get().and_then(Result::ok).map(|p| p.default_country).unwrap_or_default()
+                    })/>
                     {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                     <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
                 </ActionForm>
