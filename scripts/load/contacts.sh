@@ -70,12 +70,15 @@ print(urllib.parse.urlencode(fields))
 PY
 )
   curl -fsS -o /dev/null -H "Authorization: Bearer $access" "$base/api/contacts/import/start" --data "$form"
-  while :; do
+  local deadline=$((SECONDS + 600))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     local now
     now=$(curl -fsS -H "Authorization: Bearer $access" "$base/api/contacts/import/status" --data "id=$id")
-    case "$now" in *'"status":"done"'*|*'"status":"failed"'*) echo "$now"; return;; esac
+    case "$now" in *'"status":"done"'*|*'"status":"failed"'*|*'"status":"cancelled"'*) echo "$now"; return;; esac
     sleep 0.2
   done
+  echo "the import did not end within 10 minutes" >&2
+  return 1
 }
 
 read -r cookie access < <(account "load%40example.com")
