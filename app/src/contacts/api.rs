@@ -109,6 +109,12 @@ pub async fn set_opt_out(id: String, opted_out: bool) -> Result<Contact, AppErro
     Ok(services()?.contacts.set_opt_out(&caller, &id, opted_out).await?)
 }
 
+#[server(name = DefaultCountry, prefix = "/api", endpoint = "contacts/default-country/get")]
+pub async fn default_country() -> Result<String, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.contacts.default_country(&caller, browser_region()).await?)
+}
+
 #[server(name = SetDefaultCountry, prefix = "/api", endpoint = "contacts/default-country")]
 pub async fn set_default_country(country: String) -> Result<(), AppError> {
     let caller = caller().await?;

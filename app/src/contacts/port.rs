@@ -48,6 +48,9 @@ pub trait Contacts: Send + Sync {
     async fn restore(&self, caller: &Caller, ids: Vec<String>) -> Result<u64, ContactsError>;
     async fn tag(&self, caller: &Caller, ids: Vec<String>, tag: &str, add: bool) -> Result<u64, ContactsError>;
     async fn set_opt_out(&self, caller: &Caller, id: &str, opted_out: bool) -> Result<Contact, ContactsError>;
+    /// The country numbers without a country code are read in: the organisation's, else the
+    /// browser's region, else US.
+    async fn default_country(&self, caller: &Caller, browser_region: Option<String>) -> Result<String, ContactsError>;
     /// Admins and owners: the country numbers without a country code are read in.
     async fn set_default_country(&self, caller: &Caller, country: &str) -> Result<(), ContactsError>;
 }

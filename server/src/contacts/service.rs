@@ -358,6 +358,10 @@ impl Contacts for ContactService {
         Ok(view(record))
     }
 
+    async fn default_country(&self, caller: &Caller, browser_region: Option<String>) -> Result<String, ContactsError> {
+        self.country(&caller.org_id, browser_region).await
+    }
+
     async fn set_default_country(&self, caller: &Caller, country: &str) -> Result<(), ContactsError> {
         admin(caller)?;
         let country = country.trim().to_ascii_uppercase();

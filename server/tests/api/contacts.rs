@@ -93,6 +93,8 @@ async fn one_customer_is_one_contact_however_the_number_is_written() {
     // Setting the default country changes how national numbers are read.
     let (status, _) = json(call(&app, &ana, "contacts/default-country", &[("country", "es")]).await).await;
     assert_eq!(status, 200);
+    let (_, country) = json(call(&app, &ana, "contacts/default-country/get", &[]).await).await;
+    assert_eq!(country, "ES", "the organisation's setting wins over the browser's region");
     let spain = create(&app, &ana, "Marta", "612 34 56 78").await;
     assert_eq!(spain["phone"], "+34612345678");
     let (status, body) = json(call(&app, &ana, "contacts/default-country", &[("country", "XX")]).await).await;

@@ -156,10 +156,7 @@ fn ContactSettings() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let save = ServerAction::<crate::contacts::api::SetDefaultCountry>::new();
-    let current = Resource::new(
-        move || save.version().get(),
-        |_| async { crate::contacts::api::list_contacts(None, None, None, None).await.map(|p| p.default_country) },
-    );
+    let current = Resource::new(move || save.version().get(), |_| crate::contacts::api::default_country());
     view! {
         <section class="card-section" aria-labelledby="contact-settings-title" id="contact-settings">
             <h2 id="contact-settings-title">{t("settings-contacts-title")}</h2>

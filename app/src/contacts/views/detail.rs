@@ -2,7 +2,7 @@
 //! and the place its conversations will be listed.
 
 use super::fields::ContactFields;
-use crate::contacts::api::{DeleteContacts, RestoreContacts, SetOptOut, UpdateContact, get_contact, list_contacts};
+use crate::contacts::api::{DeleteContacts, RestoreContacts, SetOptOut, UpdateContact, default_country, get_contact};
 use crate::contacts::model::Contact;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
@@ -19,8 +19,7 @@ pub fn ContactDetail() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let contact = Resource::new(move || (id(), version.get()), |(id, _)| get_contact(id));
     // The default country, for the phone field's hint.
-    let country =
-        Resource::new(|| (), |_| async { list_contacts(None, None, None, None).await.map(|p| p.default_country) });
+    let country = Resource::new(|| (), |_| default_country());
     let update = ServerAction::<UpdateContact>::new();
     let opt_out = ServerAction::<SetOptOut>::new();
     let delete = ServerAction::<DeleteContacts>::new();
