@@ -96,10 +96,11 @@ async fn the_api_takes_forms_only_and_refuses_oversized_bodies() {
 #[tokio::test]
 async fn session_starting_calls_refuse_cross_site_forms() {
     let app = spawn_app().await;
-    let calls: [(&str, &[(&str, &str)]); 3] = [
+    let calls: [(&str, &[(&str, &str)]); 4] = [
         ("/api/auth/login", &[("email", "a@b.co"), ("password", "correct horse battery staple")]),
         ("/api/auth/confirm", &[("token", "whatever"), ("password", "correct horse battery staple")]),
         ("/api/invitations/accept", &[("token", "whatever"), ("password", "correct horse battery staple")]),
+        ("/api/auth/login-link", &[("token", "whatever")]),
     ];
     for (path, form) in calls {
         for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
