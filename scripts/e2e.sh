@@ -11,13 +11,21 @@ log="$data/server.log"
 ADRONX_LOG_DIR="$data/logs" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
   "$CARGO_TARGET_DIR/release/adronx" serve >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+# Stop the server; if it has not exited 15 s later, kill it (a stuck server must fail the run, not
+# hang it until CI's own limit).
+stop() {
+  kill "$server" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$server" 2>/dev/null && echo "the server did not stop within 15 s of SIGTERM" >&2
+  wait "$server" 2>/dev/null
+}
+trap 'stop; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.1
 done
-ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 end2end/tests/*.test.mjs || { tail -n 40 "$log"; exit 1; }
+ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 end2end/tests/*.test.mjs || { tail -n 40 "$log"; exit 1; }
 
 # The server's own log files, after everything the browser did: JSON lines with request ids, and
 # nothing a person typed into the contact form (message text, e-mail addresses, names).

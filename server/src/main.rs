@@ -4,8 +4,17 @@
 use adronx::config::Config;
 use adronx::startup::Application;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let ended = runtime.block_on(run());
+    // Dropping a runtime waits for every worker thread without limit; a task stuck on a lock
+    // (say, a page render caught in a framework deadlock) would keep a stopped server alive for
+    // ever, so the process gives its tasks a few seconds and then exits regardless.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    ended
+}
+
+async fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
