@@ -88,5 +88,5 @@ pub fn App() -> impl IntoView {
 #[component]
 fn LangAttributes() -> impl IntoView {
     let i18n = i18n::provide_i18n();
-    view! { <Html {..} lang=move || i18n.lang.get().code() dir=move || i18n.lang.get().dir()/> }
+    view! { <Html {..} lang=i18n.settled(i18n::Lang::code) dir=i18n.settled(i18n::Lang::dir)/> }
 }

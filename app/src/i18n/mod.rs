@@ -157,6 +157,19 @@ impl I18n {
         }
         translate(self.lang.get(), key, Some(&fluent))
     }
+
+    /// A reactive value of the language for what leptos_meta writes into the page's head and
+    /// `<html>` tag. The server's response handler reads it after the render, when the page's
+    /// signals can already be gone; reading one then panicked ("already disposed", seen under
+    /// concurrent load), so it falls back to the value at first render.
+    pub fn settled<T: Clone + Send + Sync + 'static>(
+        self,
+        of: impl Fn(Lang) -> T + Send + Sync + 'static,
+    ) -> impl Fn() -> T + Send + Sync + 'static {
+        let lang = self.lang;
+        let first = of(lang.get_untracked());
+        move || lang.try_get().map(&of).unwrap_or_else(|| first.clone())
+    }
 }
 
 pub fn use_i18n() -> I18n {

@@ -17,7 +17,7 @@ pub use legal::{Privacy, Terms};
 pub use misc::NotFound;
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
 
-use crate::i18n::use_i18n;
+use crate::i18n::{translate, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -26,8 +26,8 @@ use leptos_meta::{Meta, Title};
 fn PageMeta(title: &'static str, #[prop(optional)] description: Option<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || i18n.t(title)/>
-        {description.map(|key| view! { <Meta name="description" content=move || i18n.t(key)/> })}
+        <Title text=i18n.settled(move |lang| translate(lang, title, None))/>
+        {description.map(|key| view! { <Meta name="description" content=i18n.settled(move |lang| translate(lang, key, None))/> })}
     }
 }
 
