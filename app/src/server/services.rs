@@ -15,6 +15,17 @@ pub struct Services {
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.
+///
+/// One case is not a bug: when a server render ends, leptos drops the page's signals, which can
+/// wake a resource's fetcher once more with its owner (and every context) already gone. Nobody
+/// reads that answer; it is refused quietly instead of logging an error for every page view.
 pub fn services() -> Result<Services, AppError> {
-    leptos::prelude::use_context::<Services>().ok_or_else(|| internal("Services missing from context"))
+    leptos::prelude::use_context::<Services>().ok_or_else(|| {
+        if leptos::prelude::use_context::<http::request::Parts>().is_none() {
+            tracing::debug!("a resource ran after its render ended");
+            AppError::with_status(AppError::INTERNAL, 500)
+        } else {
+            internal("Services missing from context")
+        }
+    })
 }
