@@ -34,6 +34,9 @@ pub struct Config {
     pub environment: Environment,
     /// `ADRONX_WORKERS`: background jobs run at once by this instance.
     pub workers: usize,
+    /// `ADRONX_HTTP_THREADS`: threads serving HTTP, each with a single-threaded runtime (default:
+    /// one per CPU).
+    pub http_threads: usize,
     /// `ADRONX_JOB_LEASE_SECS`: how long a claimed job is held without a heartbeat before another
     /// worker (after a crash, another instance) takes it over (2–600; default 30).
     pub job_lease: std::time::Duration,
@@ -105,6 +108,11 @@ impl Config {
                 Some(other) => bail!("ADRONX_ENV must be production or development, not {other}"),
             },
             workers: get("ADRONX_WORKERS").map(|w| w.parse()).transpose().context("ADRONX_WORKERS")?.unwrap_or(4),
+            http_threads: match get("ADRONX_HTTP_THREADS").map(|n| n.parse::<usize>()) {
+                None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+                Some(Ok(n)) if (1..=256).contains(&n) => n,
+                Some(_) => bail!("ADRONX_HTTP_THREADS must be a whole number from 1 to 256"),
+            },
             job_lease: match get("ADRONX_JOB_LEASE_SECS").map(|n| n.parse::<u64>()) {
                 None => std::time::Duration::from_secs(30),
                 Some(Ok(n)) if (2..=600).contains(&n) => std::time::Duration::from_secs(n),

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 
 pub struct Application {
     listener: TcpListener,
+    http_threads: usize,
     router: axum::Router,
     store: Stores,
     shutdown: watch::Sender<bool>,
@@ -28,7 +29,8 @@ impl Application {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let secrets = Arc::new(crate::secrets::resolve(&config)?);
         let store = storage::open(&config).await?;
-        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+        let listener = shared_listener(config.addr).with_context(|| format!("binding {}", config.addr))?;
+        let http_threads = config.http_threads;
         if config.public_url.is_empty() {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
@@ -88,7 +90,14 @@ impl Application {
             integrations,
             imports,
         };
-        Ok(Self { listener, router: crate::http::router(state), store, shutdown, background: vec![workers, scheduler] })
+        Ok(Self {
+            listener,
+            http_threads,
+            router: crate::http::router(state),
+            store,
+            shutdown,
+            background: vec![workers, scheduler],
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -110,33 +119,49 @@ impl Application {
     /// ones finish or are released within their grace period) while HTTP stops accepting and
     /// finishes in-flight requests — for at most `DRAIN`, so a long-lived connection cannot hold
     /// the shutdown up.
+    ///
+    /// HTTP is served by `http_threads` threads, each a single-threaded runtime with its own
+    /// socket on the same port (SO_REUSEPORT: the kernel spreads connections over them). A page
+    /// render spawns tasks for its resources and suspense boundaries; leptos' reactive graph takes
+    /// locks that deadlock when one render's tasks run on two threads at once
+    /// (leptos-rs/leptos#4673 — seen here as a server that stopped answering). On one thread per
+    /// runtime a render's tasks never overlap, and the threads still use every core.
     pub async fn run_until(self, signal: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        use axum::serve::ListenerExt;
         const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
-        tracing::info!(addr = %self.listener.local_addr()?, "listening");
-        // Without TCP_NODELAY a response written in two parts (headers, then a file's body) waits
-        // for the client's delayed ACK, ~40 ms: static files crawled at ~850 requests/s.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        let addr = self.listener.local_addr()?;
+        tracing::info!(%addr, threads = self.http_threads, "listening");
+        let stop = std::sync::Arc::new(self.shutdown);
+        let first = self.listener.into_std()?;
+        let mut ended = Vec::new();
+        for n in 0..self.http_threads {
+            let socket = if n == 0 { Socket::Given(first.try_clone()?) } else { Socket::Bind(addr) };
+            let (router, stopping) = (self.router.clone(), stop.subscribe());
+            let (started, ready) = std::sync::mpsc::sync_channel(1);
+            let (done, end) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new().name(format!("adronx-http-{n}")).spawn(move || {
+                let _ = done.send(serve_on_this_thread(socket, router, stopping, started));
+            })?;
+            ready.recv().context("an HTTP thread ended while starting")??;
+            ended.push(end);
+        }
+        drop(first);
+        let mut stopping = stop.subscribe();
+        tokio::select! {
+            _ = signal => {}
+            _ = stopping.wait_for(|s| *s) => {}
+        }
+        let _ = stop.send(true);
+        let mut served = Ok(());
+        let drained = tokio::time::timeout(DRAIN, async {
+            for end in ended {
+                if let Ok(Err(e)) = end.await {
+                    served = Err(e);
+                }
             }
         });
-        let stop = std::sync::Arc::new(self.shutdown);
-        let mut stopping = stop.subscribe();
-        let stop_workers = stop.clone();
-        let signal = async move {
-            signal.await;
-            let _ = stop_workers.send(true);
-        };
-        let serve = axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(signal);
-        let served = tokio::select! {
-            served = serve => served.context("serving HTTP"),
-            _ = async { let _ = stopping.wait_for(|s| *s).await; tokio::time::sleep(DRAIN).await } => {
-                tracing::warn!("in-flight requests did not finish within the drain deadline");
-                Ok(())
-            }
-        };
+        if drained.await.is_err() {
+            tracing::warn!("in-flight requests did not finish within the drain deadline");
+        }
         let _ = stop.send(true);
         let background = futures_join_all(self.background);
         if tokio::time::timeout(std::time::Duration::from_secs(15), background).await.is_err() {
@@ -144,6 +169,66 @@ impl Application {
         }
         served
     }
+}
+
+/// The listening socket of one HTTP thread: the one bound at build time, or another bound to the
+/// same address.
+enum Socket {
+    Given(std::net::TcpListener),
+    Bind(std::net::SocketAddr),
+}
+
+/// A listening socket that other sockets of this process may bind to the same address
+/// (SO_REUSEPORT; Linux lets only the same user's sockets share it).
+fn shared_listener(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    #[cfg(unix)]
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+/// Runs one HTTP thread: a single-threaded runtime serving `router` until `stopping` turns true.
+/// `started` hears once the socket listens (or why it could not).
+fn serve_on_this_thread(
+    socket: Socket,
+    router: axum::Router,
+    mut stopping: watch::Receiver<bool>,
+    started: std::sync::mpsc::SyncSender<anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        let listener = match socket {
+            Socket::Given(std) => TcpListener::from_std(std),
+            Socket::Bind(addr) => shared_listener(addr),
+        };
+        let listener = match listener {
+            Ok(l) => {
+                let _ = started.send(Ok(()));
+                l
+            }
+            Err(e) => {
+                let _ = started.send(Err(anyhow::Error::new(e).context("binding an HTTP thread's socket")));
+                return Ok(());
+            }
+        };
+        // Without TCP_NODELAY a response written in two parts (headers, then a file's body) waits
+        // for the client's delayed ACK, ~40 ms: static files crawled at ~850 requests/s.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|s| *s).await;
+            })
+            .await
+            .context("serving HTTP")
+    })
 }
 
 async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {

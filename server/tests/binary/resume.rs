@@ -2,85 +2,12 @@
 //! stopped: no row lost, none duplicated, every count exact. Runs the real `adronx` binary twice
 //! on one data directory.
 
+use crate::support::{free_port, sign_up, start, wait_ready};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const ROWS: usize = 30_000;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-/// A failing test still stops its server.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &std::path::Path, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_adronx"))
-        .env("ADRONX_ADDR", format!("127.0.0.1:{port}"))
-        .env("ADRONX_DATA_DIR", data)
-        .env("LEPTOS_SITE_ROOT", data.join("site"))
-        .env("ADRONX_BCRYPT_COST", "10")
-        // A killed worker's job is taken over once its lease lapses: 2 s here instead of 30.
-        .env("ADRONX_JOB_LEASE_SECS", "2")
-        .env("RUST_LOG", "info")
-        .stdout(log(data, port, "out"))
-        .stderr(log(data, port, "err"))
-        .spawn()
-        .expect("the adronx binary starts");
-    Server { child, base: format!("http://127.0.0.1:{port}") }
-}
-
-async fn wait_ready(client: &reqwest::Client, server: &Server) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(res) = client.get(format!("{}/readyz", server.base)).send().await
-            && res.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
-}
-
-/// Where a run's output goes (read when a test fails).
-fn log(data: &std::path::Path, port: u16, stream: &str) -> Stdio {
-    let name = format!(
-        "server-{}-{stream}.log",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-    );
-    let _ = port;
-    std::fs::File::create(data.join(name)).map(Stdio::from).unwrap_or_else(|_| Stdio::null())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The token in the newest outbox e-mail containing `marker`.
-fn outbox_token(data: &std::path::Path, marker: &str) -> Option<String> {
-    for entry in std::fs::read_dir(data.join("outbox")).ok()? {
-        let text = std::fs::read_to_string(entry.ok()?.path()).ok()?;
-        let text = text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-        if let Some(at) = text.find(marker) {
-            return Some(
-                text[at + marker.len()..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect(),
-            );
-        }
-    }
-    None
-}
 
 /// The file: unique Spanish mobiles, every 50th row repeating an earlier number, every 97th an
 /// impossible one. Returns it with the expected (created, rejected).
@@ -114,35 +41,8 @@ async fn an_import_killed_mid_run_resumes_exactly_where_it_stopped() {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let mut first = start(data.path(), port);
     wait_ready(&client, &first).await;
-    let password = "correct horse battery staple";
-    let form = [
-        ("first_name", "Ana"),
-        ("last_name", "Owner"),
-        ("email", "ana@tienda.mx"),
-        ("password", password),
-        ("organisation", "Tienda"),
-        ("lang", "en"),
-    ];
-    client.post(format!("{}/api/auth/register", first.base)).form(&form).send().await.unwrap();
-    let mut token = None;
-    for _ in 0..200 {
-        token = outbox_token(data.path(), "/confirm?token=");
-        if token.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let confirm = [("token", token.expect("a confirmation e-mail")), ("password", password.to_owned())];
-    let grant: Value = client
-        .post(format!("{}/api/auth/confirm", first.base))
-        .form(&confirm)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = grant["access_token"].as_str().unwrap().to_owned();
+    let owner = sign_up(&client, &first, data.path()).await;
+    let bearer = owner.access;
     let (csv, created, rejected) = file();
     let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("big.csv");
     let import: Value = client
@@ -230,7 +130,7 @@ async fn an_import_killed_mid_run_resumes_exactly_where_it_stopped() {
     assert_eq!(counts["unchanged"], 0, "nothing read back as already there: {finished}");
     // What the store holds agrees with the counts.
     let store = adronx::storage::Stores::sqlite(&data.path().join("adronx.db")).await.unwrap();
-    let org = app::ids::OrgId::new(grant["viewer"]["org_id"].as_str().unwrap());
+    let org = app::ids::OrgId::new(owner.org_id);
     assert_eq!(store.contacts.count_contacts(&org).await.unwrap(), created as u64);
     assert_eq!(store.contacts.import_rejects(&org, &id).await.unwrap().len(), rejected);
 }
