@@ -58,9 +58,10 @@ import_file() {
   up=$(curl -fsS -H "Authorization: Bearer $access" -F "file=@$file" "$base/api/contacts/import/upload")
   id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$up")
   local form
-  form=$(python3 - "$id" <<<"$up" <<'PY'
-import json, sys, urllib.parse
-imp = json.load(sys.stdin)
+  # The upload's answer goes in through the environment: stdin carries the script.
+  form=$(UPLOADED="$up" python3 - "$id" <<'PY'
+import json, os, sys, urllib.parse
+imp = json.loads(os.environ["UPLOADED"])
 keys = {"DisplayName": "display_name", "FirstName": "first_name", "LastName": "last_name", "Phone": "phone",
         "Email": "email", "Tags": "tags", "OptOut": "opt_out"}
 fields = [("id", sys.argv[1]), ("mode", "create_and_update"), ("country", "MX")]
