@@ -3,9 +3,7 @@
 
 use super::fields::ContactFields;
 use crate::accounts::model::{Role, Viewer};
-use crate::contacts::api::{
-    CreateContact, DeleteContacts, RestoreContacts, TagContacts, default_country, list_contacts,
-};
+use crate::contacts::api::{CreateContact, DeleteContacts, RestoreContacts, TagContacts, list_contacts};
 use crate::contacts::model::{Contact, ContactPage};
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
@@ -28,11 +26,6 @@ pub fn ContactList() -> impl IntoView {
         move || (search(), tag(), sort(), after(), version.get()),
         |(q, tag, sort, after, _)| list_contacts(Some(q), Some(tag), Some(sort), Some(after)),
     );
-    // The default country, for the new-contact form's phone hint: its own resource, awaited in its
-    // own boundary. Reading `page` from outside the list's <Transition> (with `.get()` in the form)
-    // deadlocked server rendering now and then: leptos-rs/leptos#4673, a lock-order inversion
-    // between the boundary's effect and the resource when both run on different worker threads.
-    let country = Resource::new(|| (), |_| default_country());
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let create = ServerAction::<CreateContact>::new();
     let tag_action = ServerAction::<TagContacts>::new();
@@ -128,12 +121,10 @@ pub fn ContactList() -> impl IntoView {
             <details class="new-contact">
                 <summary>{t("contacts-new")}</summary>
                 <ActionForm action=create>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            let country = country.await.unwrap_or_default();
-                            view! { <ContactFields prefix="new-contact" contact=None country=Signal::stored(country)/> }
-                        })}
-                    </Suspense>
+                    // The hint follows the page's answer without a second suspense boundary.
+                    <ContactFields prefix="new-contact" contact=None country=Signal::derive(move || {
+                        page.get().and_then(Result::ok).map(|p| p.default_country).unwrap_or_default()
+                    })/>
                     {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                     <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
                 </ActionForm>
