@@ -121,7 +121,10 @@ pub fn ContactList() -> impl IntoView {
             <details class="new-contact">
                 <summary>{t("contacts-new")}</summary>
                 <ActionForm action=create>
-                    // The hint follows the page's answer without a second suspense boundary.
+                    // The hint follows the page's answer without a second suspense boundary: a
+                    // <Suspense> inside this form broke hydration. (Reading `page` outside its
+                    // <Transition> could deadlock a multi-threaded server render, leptos#4673;
+                    // the server renders on single-threaded runtimes for that reason.)
                     <ContactFields prefix="new-contact" contact=None country=Signal::derive(move || {
                         page.get().and_then(Result::ok).map(|p| p.default_country).unwrap_or_default()
                     })/>
