@@ -113,26 +113,42 @@ pub fn ContactList() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <ContactTable page=page selected=selected/> }.into_any(),
+                        // The new-contact form comes with the page's answer, whose default
+                        // country its phone hint names. Resources are read only by awaiting them
+                        // inside their boundary: `page.get()` outside it hung the server render
+                        // (leptos-rs/leptos#4578, #4673), and a second <Suspense> inside the form
+                        // broke hydration.
+                        Ok(page) => {
+                            let country = page.default_country.clone();
+                            view! {
+                                <ContactTable page=page selected=selected/>
+                                <NewContact create=create country=country/>
+                            }
+                            .into_any()
+                        }
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
                 })}
             </Transition>
-            <details class="new-contact">
-                <summary>{t("contacts-new")}</summary>
-                <ActionForm action=create>
-                    // The hint follows the page's answer without a second suspense boundary: a
-                    // <Suspense> inside this form broke hydration. (Reading `page` outside its
-                    // <Transition> could deadlock a multi-threaded server render, leptos#4673;
-                    // the server renders on single-threaded runtimes for that reason.)
-                    <ContactFields prefix="new-contact" contact=None country=Signal::derive(move || {
-                        page.get().and_then(Result::ok).map(|p| p.default_country).unwrap_or_default()
-                    })/>
-                    {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
-                    <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
-                </ActionForm>
-            </details>
         </section>
+    }
+}
+
+/// The new-contact form. After a contact is created it stays open, saying so, with empty fields for
+/// the next one (the list is read again and this form comes anew with it).
+#[component]
+fn NewContact(create: ServerAction<CreateContact>, country: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    view! {
+        <details class="new-contact" open=move || create.value().with(|v| v.is_some())>
+            <summary>{t("contacts-new")}</summary>
+            <ActionForm action=create>
+                <ContactFields prefix="new-contact" contact=None country=Signal::stored(country)/>
+                {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
+                <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
+            </ActionForm>
+        </details>
     }
 }
 
