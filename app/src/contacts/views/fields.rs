@@ -35,7 +35,11 @@ pub fn ContactFields(
                 <label for=id("phone")>{t("contacts-phone")}</label>
                 <input id=id("phone") name="phone" type="tel" dir="ltr" value=c.phone.unwrap_or_default()
                     aria-describedby=id("phone-hint")/>
-                <p id=id("phone-hint") class="hint">{move || i18n.t_args("contacts-phone-hint", &[("country", country.get())])}</p>
+                <p id=id("phone-hint") class="hint">{move || {
+                    // Until the country is known (before the list answers) there is no hint.
+                    let country = country.get();
+                    (!country.is_empty()).then(|| i18n.t_args("contacts-phone-hint", &[("country", country)]))
+                }}</p>
             </div>
             <div class="field">
                 <label for=id("email")>{t("contacts-email")}</label>

@@ -26,6 +26,8 @@ pub fn ContactList() -> impl IntoView {
         move || (search(), tag(), sort(), after(), version.get()),
         |(q, tag, sort, after, _)| list_contacts(Some(q), Some(tag), Some(sort), Some(after)),
     );
+    // The organisation's default country, from the page's answer (for the phone hint).
+    let country = RwSignal::new(String::new());
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let create = ServerAction::<CreateContact>::new();
     let tag_action = ServerAction::<TagContacts>::new();
@@ -113,38 +115,33 @@ pub fn ContactList() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        // The new-contact form comes with the page's answer, whose default
-                        // country its phone hint names. Resources are read only by awaiting them
-                        // inside their boundary: `page.get()` outside it hung the server render
-                        // (leptos-rs/leptos#4578, #4673), and a second <Suspense> inside the form
-                        // broke hydration.
+                        // The new-contact form's phone hint names the page's default country.
+                        // Resources are read only by awaiting them inside their boundary:
+                        // `page.get()` outside it hung server renders (leptos-rs/leptos#4578,
+                        // #4673), and the form inside a boundary broke hydration.
                         Ok(page) => {
-                            let country = page.default_country.clone();
-                            view! {
-                                <ContactTable page=page selected=selected/>
-                                <NewContact create=create country=country/>
-                            }
-                            .into_any()
+                            country.set(page.default_country.clone());
+                            view! { <ContactTable page=page selected=selected/> }.into_any()
                         }
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
                 })}
             </Transition>
+            <NewContact create=create country=country/>
         </section>
     }
 }
 
-/// The new-contact form. After a contact is created it stays open, saying so, with empty fields for
-/// the next one (the list is read again and this form comes anew with it).
+/// The new-contact form. After a contact is created it stays open, saying so.
 #[component]
-fn NewContact(create: ServerAction<CreateContact>, country: String) -> impl IntoView {
+fn NewContact(create: ServerAction<CreateContact>, country: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     view! {
         <details class="new-contact" open=move || create.value().with(|v| v.is_some())>
             <summary>{t("contacts-new")}</summary>
             <ActionForm action=create>
-                <ContactFields prefix="new-contact" contact=None country=Signal::stored(country)/>
+                <ContactFields prefix="new-contact" contact=None country=country/>
                 {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                 <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
             </ActionForm>
