@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod contacts;
 pub mod enquiries;
 pub mod error;
+pub mod fetch;
 mod forms;
 pub mod i18n;
 pub mod ids;

@@ -337,6 +337,7 @@ contacts-last-name = اسم العائلة
 contacts-display-name = الاسم الظاهر (اختياري)
 contacts-phone = الهاتف
 contacts-phone-hint = بأي صيغة. الرقم بلا رمز دولة يُقرأ كرقم من { $country }.
+contacts-phone-hint-default = بأي صيغة. الرقم بلا رمز دولة يُقرأ كرقم من الدولة الافتراضية لمؤسستك (الإعدادات).
 contacts-wa-id = معرّف واتساب
 contacts-email = البريد الإلكتروني
 contacts-tags = الوسوم

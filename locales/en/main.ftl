@@ -337,6 +337,7 @@ contacts-last-name = Last name
 contacts-display-name = Display name (optional)
 contacts-phone = Phone
 contacts-phone-hint = Any format. Without a country code it is read as a number in { $country }.
+contacts-phone-hint-default = Any format. Without a country code it is read as a number of your organisation's default country (Settings).
 contacts-wa-id = WhatsApp id
 contacts-email = E-mail
 contacts-tags = Tags

@@ -337,6 +337,7 @@ contacts-last-name = Apellidos
 contacts-display-name = Nombre visible (opcional)
 contacts-phone = Teléfono
 contacts-phone-hint = En cualquier formato. Sin prefijo de país se lee como un número de { $country }.
+contacts-phone-hint-default = En cualquier formato. Sin prefijo de país se lee como un número del país predeterminado de tu organización (Configuración).
 contacts-wa-id = Id de WhatsApp
 contacts-email = Correo electrónico
 contacts-tags = Etiquetas

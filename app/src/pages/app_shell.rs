@@ -6,6 +6,7 @@ use super::PageMeta;
 use crate::accounts::api::{SignOut, SwitchOrg, current_viewer};
 use crate::accounts::client;
 use crate::accounts::model::Viewer;
+use crate::fetch::in_request;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -20,7 +21,7 @@ const SECTIONS: [(&str, &str); 4] = [
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    let viewer = Resource::new_blocking(|| (), |_| in_request(current_viewer()));
     let location = use_location();
     view! {
         <PageMeta title="meta-app-title"/>

@@ -4,6 +4,7 @@
 use super::PageMeta;
 use crate::accounts::client;
 use crate::accounts::members_api::{AcceptInvitation, preview_invitation};
+use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
@@ -20,7 +21,7 @@ pub fn InvitePage() -> impl IntoView {
             let token = token.clone();
             move || token.clone()
         },
-        preview_invitation,
+        |token| in_request(preview_invitation(token)),
     );
     let accept = ServerAction::<AcceptInvitation>::new();
     Effect::new(move |_| {

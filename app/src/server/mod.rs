@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod request;
 pub mod respond;
+pub mod scope;
 pub mod services;
 
 pub use auth::caller;

@@ -26,6 +26,11 @@ async fn render(client: &reqwest::Client, url: String, cookie: &str) -> Result<S
     if status != 200 {
         return Err(format!("{url}: {status}"));
     }
+    // What the browser hydrates from: a resource the render showed as data must not reach it as
+    // an error (a server function that lost its request's context answered `error-internal`).
+    if body.contains(r#"__RESOLVED_RESOURCES"#) && body.contains(r#"= "{\"Err"#) {
+        return Err(format!("{url}: a resource resolved to an error for hydration"));
+    }
     Ok(body)
 }
 

@@ -8,6 +8,7 @@ use crate::accounts::members_api::{
 };
 use crate::accounts::model::{Role, Viewer};
 use crate::error::AppError;
+use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, Lang, use_i18n};
 use leptos::prelude::*;
@@ -79,7 +80,7 @@ fn ProfileSettings() -> impl IntoView {
             client::store_grant(&grant);
         }
     });
-    let data = Resource::new(move || update.version().get(), |_| profile());
+    let data = Resource::new(move || update.version().get(), |_| in_request(profile()));
     view! {
         <Suspense>
             {move || Suspend::new(async move {
@@ -156,7 +157,7 @@ fn ContactSettings() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let save = ServerAction::<crate::contacts::api::SetDefaultCountry>::new();
-    let current = Resource::new(move || save.version().get(), |_| crate::contacts::api::default_country());
+    let current = Resource::new(move || save.version().get(), |_| in_request(crate::contacts::api::default_country()));
     view! {
         <section class="card-section" aria-labelledby="contact-settings-title" id="contact-settings">
             <h2 id="contact-settings-title">{t("settings-contacts-title")}</h2>
@@ -194,7 +195,7 @@ fn MemberSettings(caller_role: Role) -> impl IntoView {
             revoke.version().get(),
         )
     };
-    let data = Resource::new(versions, |_| members_overview());
+    let data = Resource::new(versions, |_| in_request(members_overview()));
     // Only owners may hand out the owner role.
     let assignable: &'static [Role] = if caller_role == Role::Owner {
         &[Role::Member, Role::Admin, Role::Owner]

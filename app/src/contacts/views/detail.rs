@@ -4,6 +4,7 @@
 use super::fields::ContactFields;
 use crate::contacts::api::{DeleteContacts, RestoreContacts, SetOptOut, UpdateContact, default_country, get_contact};
 use crate::contacts::model::Contact;
+use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::text::non_empty;
@@ -17,9 +18,9 @@ pub fn ContactDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let version = RwSignal::new(0u32);
-    let contact = Resource::new(move || (id(), version.get()), |(id, _)| get_contact(id));
+    let contact = Resource::new(move || (id(), version.get()), |(id, _)| in_request(get_contact(id)));
     // The default country, for the phone field's hint.
-    let country = Resource::new(|| (), |_| default_country());
+    let country = Resource::new(|| (), |_| in_request(default_country()));
     let update = ServerAction::<UpdateContact>::new();
     let opt_out = ServerAction::<SetOptOut>::new();
     let delete = ServerAction::<DeleteContacts>::new();
@@ -48,7 +49,7 @@ pub fn ContactDetail() -> impl IntoView {
                                 <summary>{move || i18n.t("contacts-edit")}</summary>
                                 <ActionForm action=update>
                                     <input type="hidden" name="id" value=c.id.clone()/>
-                                    <ContactFields prefix="edit-contact" contact=Some(c) country=Signal::stored(country.clone())/>
+                                    <ContactFields prefix="edit-contact" contact=Some(c) country=Some(country.clone())/>
                                     {move || status_line(i18n, outcome(update.value().get(), "update"), Some("contacts-saved"))}
                                     <button type="submit" class="btn btn-primary">{move || i18n.t("contacts-save")}</button>
                                 </ActionForm>

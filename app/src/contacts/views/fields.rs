@@ -6,11 +6,7 @@ use leptos::prelude::*;
 
 /// Inputs named as the create and update server functions expect; `prefix` keeps ids unique.
 #[component]
-pub fn ContactFields(
-    prefix: &'static str,
-    contact: Option<Contact>,
-    #[prop(into)] country: Signal<String>,
-) -> impl IntoView {
+pub fn ContactFields(prefix: &'static str, contact: Option<Contact>, country: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let c = contact.unwrap_or_default();
@@ -35,10 +31,9 @@ pub fn ContactFields(
                 <label for=id("phone")>{t("contacts-phone")}</label>
                 <input id=id("phone") name="phone" type="tel" dir="ltr" value=c.phone.unwrap_or_default()
                     aria-describedby=id("phone-hint")/>
-                <p id=id("phone-hint") class="hint">{move || {
-                    // Until the country is known (before the list answers) there is no hint.
-                    let country = country.get();
-                    (!country.is_empty()).then(|| i18n.t_args("contacts-phone-hint", &[("country", country)]))
+                <p id=id("phone-hint") class="hint">{move || match &country {
+                    Some(country) => i18n.t_args("contacts-phone-hint", &[("country", country.clone())]),
+                    None => i18n.t("contacts-phone-hint-default"),
                 }}</p>
             </div>
             <div class="field">

@@ -4,6 +4,7 @@
 
 use crate::contacts::api::{CancelImport, StartImport, import_history, import_status};
 use crate::contacts::import::{ColumnTarget, ImportMode, ImportStatus, ImportView};
+use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
 use crate::text::non_empty;
@@ -18,7 +19,7 @@ fn status_label(i18n: I18n, status: ImportStatus) -> String {
 pub fn ImportStart() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
-    let history = Resource::new(|| (), |_| import_history());
+    let history = Resource::new(|| (), |_| in_request(import_history()));
     view! {
         <section class="import">
             <p><a href="/app/contacts">{t("contacts-back")}</a></p>
@@ -84,7 +85,7 @@ pub fn ImportWizard() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let tick = RwSignal::new(0u32);
-    let import = Resource::new(move || (id(), tick.get()), |(id, _)| import_status(id));
+    let import = Resource::new(move || (id(), tick.get()), |(id, _)| in_request(import_status(id)));
     // While the import moves, read it again every second (the state lives on the server, so a
     // reload picks up where it is).
     Effect::new(move |_| {

@@ -5,6 +5,7 @@ use super::fields::ContactFields;
 use crate::accounts::model::{Role, Viewer};
 use crate::contacts::api::{CreateContact, DeleteContacts, RestoreContacts, TagContacts, list_contacts};
 use crate::contacts::model::{Contact, ContactPage};
+use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -24,10 +25,8 @@ pub fn ContactList() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let page = Resource::new(
         move || (search(), tag(), sort(), after(), version.get()),
-        |(q, tag, sort, after, _)| list_contacts(Some(q), Some(tag), Some(sort), Some(after)),
+        |(q, tag, sort, after, _)| in_request(list_contacts(Some(q), Some(tag), Some(sort), Some(after))),
     );
-    // The organisation's default country, from the page's answer (for the phone hint).
-    let country = RwSignal::new(String::new());
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let create = ServerAction::<CreateContact>::new();
     let tag_action = ServerAction::<TagContacts>::new();
@@ -115,33 +114,30 @@ pub fn ContactList() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        // The new-contact form's phone hint names the page's default country.
-                        // Resources are read only by awaiting them inside their boundary:
-                        // `page.get()` outside it hung server renders (leptos-rs/leptos#4578,
-                        // #4673), and the form inside a boundary broke hydration.
-                        Ok(page) => {
-                            country.set(page.default_country.clone());
-                            view! { <ContactTable page=page selected=selected/> }.into_any()
-                        }
+                        Ok(page) => view! { <ContactTable page=page selected=selected/> }.into_any(),
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
                 })}
             </Transition>
-            <NewContact create=create country=country/>
+            <NewContact create=create/>
         </section>
     }
 }
 
 /// The new-contact form. After a contact is created it stays open, saying so.
+///
+/// Its phone hint names no country: the one the list's answer carries could only reach it by
+/// reading the resource outside its boundary, which hung server renders (leptos-rs/leptos#4578,
+/// #4673), or by putting the form inside the boundary, which broke hydration.
 #[component]
-fn NewContact(create: ServerAction<CreateContact>, country: RwSignal<String>) -> impl IntoView {
+fn NewContact(create: ServerAction<CreateContact>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     view! {
         <details class="new-contact" open=move || create.value().with(|v| v.is_some())>
             <summary>{t("contacts-new")}</summary>
             <ActionForm action=create>
-                <ContactFields prefix="new-contact" contact=None country=country/>
+                <ContactFields prefix="new-contact" contact=None country=None/>
                 {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                 <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
             </ActionForm>
