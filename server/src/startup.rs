@@ -130,26 +130,22 @@ impl Application {
         const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, threads = self.http_threads, "listening");
-        let stop = std::sync::Arc::new(self.shutdown);
-        let first = self.listener.into_std()?;
+        let stop = self.shutdown;
+        // Every socket is bound here, so a port that cannot be shared fails the start at once.
+        let mut sockets = vec![self.listener.into_std()?];
+        for _ in 1..self.http_threads {
+            sockets.push(shared_listener(addr)?.into_std()?);
+        }
         let mut ended = Vec::new();
-        for n in 0..self.http_threads {
-            let socket = if n == 0 { Socket::Given(first.try_clone()?) } else { Socket::Bind(addr) };
+        for (n, socket) in sockets.into_iter().enumerate() {
             let (router, stopping) = (self.router.clone(), stop.subscribe());
-            let (started, ready) = std::sync::mpsc::sync_channel(1);
             let (done, end) = tokio::sync::oneshot::channel();
             std::thread::Builder::new().name(format!("adronx-http-{n}")).spawn(move || {
-                let _ = done.send(serve_on_this_thread(socket, router, stopping, started));
+                let _ = done.send(serve_on_this_thread(socket, router, stopping));
             })?;
-            ready.recv().context("an HTTP thread ended while starting")??;
             ended.push(end);
         }
-        drop(first);
-        let mut stopping = stop.subscribe();
-        tokio::select! {
-            _ = signal => {}
-            _ = stopping.wait_for(|s| *s) => {}
-        }
+        signal.await;
         let _ = stop.send(true);
         let mut served = Ok(());
         let drained = tokio::time::timeout(DRAIN, async {
@@ -162,20 +158,12 @@ impl Application {
         if drained.await.is_err() {
             tracing::warn!("in-flight requests did not finish within the drain deadline");
         }
-        let _ = stop.send(true);
         let background = futures_join_all(self.background);
         if tokio::time::timeout(std::time::Duration::from_secs(15), background).await.is_err() {
             tracing::warn!("background work did not stop in time");
         }
         served
     }
-}
-
-/// The listening socket of one HTTP thread: the one bound at build time, or another bound to the
-/// same address.
-enum Socket {
-    Given(std::net::TcpListener),
-    Bind(std::net::SocketAddr),
 }
 
 /// A listening socket that other sockets of this process may bind to the same address
@@ -189,35 +177,19 @@ fn shared_listener(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(1024)
 }
 
-/// Runs one HTTP thread: a single-threaded runtime serving `router` until `stopping` turns true.
-/// `started` hears once the socket listens (or why it could not).
+/// Runs one HTTP thread: a single-threaded runtime serving `router` on `socket` until `stopping`
+/// turns true. (The `LocalSet` is there for leptos' `spawn_local`, which needs one.)
 fn serve_on_this_thread(
-    socket: Socket,
+    socket: std::net::TcpListener,
     router: axum::Router,
     mut stopping: watch::Receiver<bool>,
-    started: std::sync::mpsc::SyncSender<anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let local = tokio::task::LocalSet::new();
-    local.block_on(&runtime, async move {
-        let listener = match socket {
-            Socket::Given(std) => TcpListener::from_std(std),
-            Socket::Bind(addr) => shared_listener(addr),
-        };
-        let listener = match listener {
-            Ok(l) => {
-                let _ = started.send(Ok(()));
-                l
-            }
-            Err(e) => {
-                let _ = started.send(Err(anyhow::Error::new(e).context("binding an HTTP thread's socket")));
-                return Ok(());
-            }
-        };
+    tokio::task::LocalSet::new().block_on(&runtime, async move {
         // Without TCP_NODELAY a response written in two parts (headers, then a file's body) waits
         // for the client's delayed ACK, ~40 ms: static files crawled at ~850 requests/s.
-        let listener = listener.tap_io(|tcp| {
+        let listener = TcpListener::from_std(socket)?.tap_io(|tcp| {
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
