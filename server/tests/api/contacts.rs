@@ -180,6 +180,10 @@ async fn members_edit_admins_bulk_delete_and_other_organisations_see_nothing() {
     assert_eq!(changed, 0);
     let (_, page) = json(call(&app, &eve, "contacts/list", &[]).await).await;
     assert!(page["contacts"].as_array().unwrap().is_empty());
+    let (status, _) = json(call(&app, &ana, "contacts/default-country", &[("country", "AR")]).await).await;
+    assert_eq!(status, 200);
+    let (_, country) = json(call(&app, &eve, "contacts/default-country/get", &[]).await).await;
+    assert_eq!(country, "MX", "another organisation's setting is not Eve's (hers: her browser's region)");
     let eve_copy = create(&app, &eve, "B at Eve's", "+34 612 34 56 72").await;
     assert_ne!(eve_copy["id"], b["id"], "the same number is another organisation's own contact");
 }

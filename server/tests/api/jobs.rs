@@ -57,6 +57,8 @@ async fn shutdown_stops_claiming_at_once_and_the_drain_has_a_deadline() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let job = test_app.store.jobs.job(&id).await.unwrap().unwrap();
     assert_eq!(job.status, adronx::storage::jobs::JobStatus::Queued, "no job is claimed after the signal");
+    let late = test_app.client.get(test_app.url("/readyz")).send().await;
+    assert!(late.is_err(), "no new connection is served after the signal: {late:?}");
     let stopped = tokio::time::timeout(std::time::Duration::from_secs(20), running).await;
     assert!(stopped.is_ok(), "the drain deadline ended the wait for the slow client");
     assert!(started.elapsed() >= std::time::Duration::from_secs(9), "the drain did wait for the slow client");
