@@ -22,32 +22,28 @@ pub fn keep_context<F>(fut: F) -> impl Future<Output = F::Output> + Send + 'stat
 where
     F: Future + Send + 'static,
 {
-    let services = use_context::<Services>();
-    let parts = use_context::<http::request::Parts>();
-    let response = use_context::<leptos_axum::ResponseOptions>();
-    let public_url = use_context::<PublicUrl>();
-    let proxies = use_context::<TrustedProxies>();
+    // What server functions read from the context; `carry` copies one now and re-provides it.
+    let carried = [
+        carry::<Services>(),
+        carry::<http::request::Parts>(),
+        carry::<leptos_axum::ResponseOptions>(),
+        carry::<PublicUrl>(),
+        carry::<TrustedProxies>(),
+    ];
     // A child of the current owner: it shares its arena, and holds its own copy of the context,
     // which stays when the owners above it are dropped.
     let owner = Owner::new();
-    owner.with(|| {
-        if let Some(c) = services {
-            provide_context(c);
-        }
-        if let Some(c) = parts {
-            provide_context(c);
-        }
-        if let Some(c) = response {
-            provide_context(c);
-        }
-        if let Some(c) = public_url {
-            provide_context(c);
-        }
-        if let Some(c) = proxies {
-            provide_context(c);
-        }
-    });
+    owner.with(|| carried.into_iter().for_each(|provide| provide()));
     WithOwner { owner, fut: Box::pin(fut) }
+}
+
+fn carry<T: Clone + Send + Sync + 'static>() -> Box<dyn FnOnce()> {
+    let value = use_context::<T>();
+    Box::new(move || {
+        if let Some(value) = value {
+            provide_context(value);
+        }
+    })
 }
 
 struct WithOwner<F> {
