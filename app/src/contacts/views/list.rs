@@ -3,7 +3,9 @@
 
 use super::fields::ContactFields;
 use crate::accounts::model::{Role, Viewer};
-use crate::contacts::api::{CreateContact, DeleteContacts, RestoreContacts, TagContacts, list_contacts};
+use crate::contacts::api::{
+    CreateContact, DeleteContacts, RestoreContacts, TagContacts, default_country, list_contacts,
+};
 use crate::contacts::model::{Contact, ContactPage};
 use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
@@ -126,18 +128,25 @@ pub fn ContactList() -> impl IntoView {
 
 /// The new-contact form. After a contact is created it stays open, saying so.
 ///
-/// Its phone hint names no country: the one the list's answer carries could only reach it by
-/// reading the resource outside its boundary, which hung server renders (leptos-rs/leptos#4578,
-/// #4673), or by putting the form inside the boundary, which broke hydration.
+/// Its phone hint names the default country, from a resource of its own awaited in its own
+/// boundary: reading the list's resource here (outside the list's boundary) hung server renders
+/// (leptos-rs/leptos#4578, #4673). The country never changes on this page, so the fields are
+/// rendered once and keep what is typed while the list reloads.
 #[component]
 fn NewContact(create: ServerAction<CreateContact>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
+    let country = Resource::new(|| (), |_| in_request(default_country()));
     view! {
         <details class="new-contact" open=move || create.value().with(|v| v.is_some())>
             <summary>{t("contacts-new")}</summary>
             <ActionForm action=create>
-                <ContactFields prefix="new-contact" contact=None country=None/>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let country = country.await.ok();
+                        view! { <ContactFields prefix="new-contact" contact=None country=country/> }
+                    })}
+                </Suspense>
                 {move || status_line(i18n, outcome(create.value().get(), "create"), Some("contacts-created"))}
                 <button type="submit" class="btn btn-primary">{t("contacts-create")}</button>
             </ActionForm>
