@@ -7,6 +7,7 @@
 #    terms (goal: p95 ≤ 20 ms).
 # 3. Imports a ~50 MB file (memory-rows rows, default 800,000) into a second organisation while
 #    sampling the server's resident memory (goal: under 150 MB).
+# With seconds 0, only step 3 runs (memory work without the rest).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-10}"
@@ -57,6 +58,7 @@ import_file() {
   local up id
   up=$(curl -fsS -H "Authorization: Bearer $access" -F "file=@$file" "$base/api/contacts/import/upload")
   id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$up")
+  echo "   uploaded; server RSS $(( $(ps -o rss= -p $server) / 1024 )) MB" >&2
   local form
   # The upload's answer goes in through the environment: stdin carries the script.
   form=$(UPLOADED="$up" python3 - "$id" <<'PY'
@@ -82,6 +84,7 @@ PY
   return 1
 }
 
+if [ "$secs" -gt 0 ]; then
 read -r cookie access < <(account "load%40example.com")
 python3 scripts/gen-contacts.py 100000 >"$data/contacts.csv"
 start=$(date +%s.%N)
@@ -111,18 +114,21 @@ end
 LUA
 echo "== search through the API (15 terms, names, e-mail, phone fragments), 4 connections, ${secs}s"
 wrk -t2 -c4 -d"${secs}s" -s "$data/search.lua" "$base/api/contacts/list" | grep -E "Requests/sec|search latency|Non-2xx"
+fi
 
 if [ "$memory_rows" -gt 0 ]; then
   read -r _ access2 < <(account "memory%40example.com")
   python3 scripts/gen-contacts.py "$memory_rows" 7 >"$data/big.csv"
   size=$(stat -c %s "$data/big.csv")
   peak=0
-  ( while kill -0 $server 2>/dev/null; do ps -o rss= -p $server; sleep 0.2; done ) >"$data/rss" &
+  ( while kill -0 $server 2>/dev/null; do echo "$(ps -o rss= -p $server) $(date +%s.%N)"; sleep 0.2; done ) >"$data/rss" &
   sampler=$!
+  echo "== server RSS before the import: $(( $(ps -o rss= -p $server) / 1024 )) MB"
   start=$(date +%s.%N)
   result=$(import_file "$access2" "$data/big.csv")
   took=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
   kill $sampler 2>/dev/null || true
-  peak=$(sort -n "$data/rss" | tail -1)
+  [ -z "${RSS_LOG:-}" ] || cp "$data/rss" "$RSS_LOG"
+  peak=$(sort -n "$data/rss" | tail -1 | awk '{print $1}')
   echo "== import of a $((size / 1000000)) MB file ($memory_rows rows): ${took} s, server peak RSS $((peak / 1024)) MB — $(python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])' <<<"$result")"
 fi

@@ -10,6 +10,7 @@ pub mod http;
 pub mod integrations;
 pub mod jobs;
 pub mod limits;
+pub mod memory;
 pub mod optimiser;
 pub mod secrets;
 pub mod simulate;

@@ -5,6 +5,7 @@ use adronx::config::Config;
 use adronx::startup::Application;
 
 fn main() -> anyhow::Result<()> {
+    adronx::memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let ended = runtime.block_on(run());
     // Dropping a runtime waits for every worker thread without limit; a task stuck on a lock

@@ -13,14 +13,16 @@ use crate::storage::millis_precision;
 use app::contacts::import::{ImportCounts, ImportMode, ImportStatus};
 use app::contacts::model::OptOutSource;
 use app::ids::OrgId;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::{BufReader, Read};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
-/// Rows read, matched and written together.
-const BATCH: usize = 20_000;
+/// Rows read, matched and written together: large enough that a transaction's fixed cost
+/// disappears, small enough that the rows in flight (two batches queued, one being written)
+/// stay a few megabytes.
+const BATCH: usize = 5_000;
 
 /// Runs `contacts.import` jobs.
 pub struct ImportJob(pub Arc<ImportService>);
@@ -85,8 +87,8 @@ fn open(path: &std::path::Path, import: &ImportRecord) -> Result<csv::Reader<Box
         .from_reader(source))
 }
 
-/// A phone or e-mail's key in the in-file duplicate map: a 64-bit hash, so half a million rows
-/// cost a few megabytes.
+/// A phone or e-mail's key in the in-file duplicate set: a 64-bit hash (8 bytes, where the text
+/// would take a heap string), so a million rows cost some 30 MB at most.
 fn key(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -134,12 +136,12 @@ fn read_into(
         Ok(cells) => (rows::candidate(&cells, &import.mapping, &import.tags, &import.default_country), cells),
         Err(code) => (Err(code), record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect()),
     };
-    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut row = 1u64; // the header
     while row - 1 < import.counts.rows_done && reader.read_byte_record(&mut record).map_err(unreadable)? {
         row += 1;
         if let (Ok(c), _) = candidate(&record) {
-            duplicate_in_file(&mut seen, &c, row);
+            duplicate_in_file(&mut seen, &c);
         }
     }
     loop {
@@ -151,7 +153,7 @@ fn read_into(
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            if result.as_ref().is_ok_and(|c| duplicate_in_file(&mut seen, c, row)) {
+            if result.as_ref().is_ok_and(|c| duplicate_in_file(&mut seen, c)) {
                 result = Err("error-import-duplicate-row");
             }
             batch.push((row, result, cells));
@@ -203,6 +205,7 @@ impl ImportService {
                 Reading::Total(n) => total = n,
                 Reading::Batch { rows, read } => {
                     self.write_batch(&import, rows, &mut counts, (read, total)).await?;
+                    crate::memory::give_back();
                     let now = self.contacts.import(&import.org_id, &import.id).await.map_err(retry)?;
                     if now.map(|i| i.status) == Some(Cancelling) {
                         drop(rx);
@@ -307,27 +310,15 @@ impl ImportService {
     }
 }
 
-fn remember(seen: &mut HashMap<u64, u64>, c: &Candidate, row: u64) {
-    if let Some(p) = &c.fields.phone {
-        seen.entry(key(&p.e164)).or_insert(row);
-    }
-    if let Some(e) = &c.fields.email {
-        seen.entry(key(e)).or_insert(row);
-    }
-}
-
 /// Whether an earlier row of the file had this phone (or, without a phone, this e-mail); remembers
-/// this row's otherwise.
-fn duplicate_in_file(seen: &mut HashMap<u64, u64>, c: &Candidate, row: u64) -> bool {
-    let first = match (&c.fields.phone, &c.fields.email) {
-        (Some(p), _) => *seen.entry(key(&p.e164)).or_insert(row),
-        (None, Some(e)) => *seen.entry(key(e)).or_insert(row),
-        (None, None) => row,
-    };
-    if first != row {
+/// this row's phone and e-mail otherwise.
+fn duplicate_in_file(seen: &mut HashSet<u64>, c: &Candidate) -> bool {
+    let (phone, email) = (c.fields.phone.as_ref().map(|p| key(&p.e164)), c.fields.email.as_deref().map(key));
+    let Some(identity) = phone.or(email) else { return false };
+    if seen.contains(&identity) {
         return true;
     }
-    remember(seen, c, row);
+    seen.extend(phone.into_iter().chain(email));
     false
 }
 

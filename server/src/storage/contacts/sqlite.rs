@@ -43,6 +43,14 @@ fn push_in(q: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
     list.push_unseparated(")");
 }
 
+/// A statement whose shape depends on how many values it carries (a batch's last chunk, an
+/// `IN` list): prepared for this call only. sqlx caches up to 100 prepared statements a
+/// connection, and an import would fill that cache with one large, never reused statement per
+/// batch — tens of megabytes that stay resident.
+fn once(q: &mut QueryBuilder<Sqlite>) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments> {
+    q.build().persistent(false)
+}
+
 /// LIKE pattern for text anywhere, with LIKE's own characters escaped.
 fn like_anywhere(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -93,7 +101,7 @@ impl SqliteStore {
                     .push_bind(to_millis(c.updated_at))
                     .push_bind(c.deleted_at.map(to_millis));
             });
-            q.build().execute(&mut *conn).await.map_err(duplicate_or_backend)?;
+            once(&mut q).execute(&mut *conn).await.map_err(duplicate_or_backend)?;
         }
         Ok(())
     }
@@ -218,7 +226,7 @@ impl ContactStore for SqliteStore {
         q.push(" WHERE org_id = ").push_bind(org.to_string());
         q.push(if at.is_some() { " AND deleted_at IS NULL AND" } else { " AND deleted_at IS NOT NULL AND" });
         push_in(&mut q, "id", ids);
-        Ok(q.build().execute(&self.pool).await.map_err(backend)?.rows_affected())
+        Ok(once(&mut q).execute(&self.pool).await.map_err(backend)?.rows_affected())
     }
 
     async fn tag_contacts(
@@ -235,7 +243,7 @@ impl ContactStore for SqliteStore {
         let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", columns!(), " FROM contacts WHERE org_id = "));
         q.push_bind(org.to_string()).push(" AND deleted_at IS NULL AND");
         push_in(&mut q, "id", ids);
-        let rows = q.build().fetch_all(&mut *tx).await.map_err(backend)?;
+        let rows = once(&mut q).fetch_all(&mut *tx).await.map_err(backend)?;
         let mut changed = 0;
         for row in &rows {
             let mut c = record(row)?;
@@ -270,7 +278,7 @@ impl ContactStore for SqliteStore {
                 let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", columns!(), " FROM contacts WHERE org_id = "));
                 q.push_bind(org.to_string()).push(" AND");
                 push_in(&mut q, column, chunk);
-                for row in q.build().fetch_all(&self.pool).await.map_err(backend)? {
+                for row in once(&mut q).fetch_all(&self.pool).await.map_err(backend)? {
                     found.push(record(&row)?);
                 }
             }
@@ -492,7 +500,7 @@ impl ImportStore for SqliteStore {
             q.push_values(chunk, |mut v, r| {
                 v.push_bind(r.import_id.clone()).push_bind(r.row as i64).push_bind(r.reason.clone()).push_bind(json(&r.cells));
             });
-            q.build().execute(&mut *tx).await.map_err(backend)?;
+            once(&mut q).execute(&mut *tx).await.map_err(backend)?;
         }
         let c = b.counts;
         sqlx::query(
