@@ -16,10 +16,10 @@ memory_rows="${2:-800000}"
 : "${LEPTOS_SITE_ROOT:=$PWD/target/site}"
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-RUST_LOG=warn ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
+RUST_LOG="${RUST_LOG:-warn}" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
   "$CARGO_TARGET_DIR/release/adronx" serve >"$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; [ -z "${SERVER_LOG:-}" ] || cp "$data/server.log" "$SERVER_LOG"; rm -rf "$data"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 

@@ -231,7 +231,9 @@ impl ImportService {
             .filter_map(|(_, c, _)| c.as_ref().ok()?.fields.phone.as_ref().map(|p| p.e164.clone()))
             .collect();
         let emails: Vec<String> = batch.iter().filter_map(|(_, c, _)| c.as_ref().ok()?.fields.email.clone()).collect();
+        let started = std::time::Instant::now();
         let existing = self.contacts.contacts_matching(&import.org_id, &phones, &emails).await.map_err(retry)?;
+        let matched = started.elapsed();
         let by_phone: HashMap<&str, &ContactRecord> =
             existing.iter().filter_map(|c| Some((c.phone.as_deref()?, c))).collect();
         let by_email: HashMap<&str, &ContactRecord> =
@@ -278,7 +280,11 @@ impl ImportService {
             updates: &updates,
             rejects: &rejects,
         };
-        self.contacts.write_import_batch(&batch).await.map_err(retry)
+        let started = std::time::Instant::now();
+        self.contacts.write_import_batch(&batch).await.map_err(retry)?;
+        tracing::debug!(import = %import.id, rows = read, match_ms = matched.as_millis() as u64,
+            write_ms = started.elapsed().as_millis() as u64, "import batch written");
+        Ok(())
     }
 
     /// Ends the import, removes its file, and tells whoever started it.
