@@ -10,6 +10,7 @@
 //! usually won and a single-threaded one always lost.
 
 use crate::PublicUrl;
+use crate::server::auth::CallerMemo;
 use crate::server::request::TrustedProxies;
 use crate::server::services::Services;
 use leptos::prelude::{Owner, provide_context, use_context};
@@ -29,6 +30,7 @@ where
         carry::<leptos_axum::ResponseOptions>(),
         carry::<PublicUrl>(),
         carry::<TrustedProxies>(),
+        carry::<CallerMemo>(),
     ];
     // A child of the current owner: it shares its arena, and holds its own copy of the context,
     // which stays when the owners above it are dropped.

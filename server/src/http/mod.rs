@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.services.clone());
             provide_context(app::PublicUrl(state.config.public_url.clone()));
             provide_context(app::server::request::TrustedProxies(state.config.trusted_proxies));
+            provide_context(app::server::auth::CallerMemo::default());
             leptos::nonce::provide_nonce();
         }
     };

@@ -57,21 +57,27 @@ fn like_anywhere(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// An FTS5 phrase matching `text` as it is (quotes doubled).
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// Above this many trigram hits a search walks the list's order instead (see `list_contacts`).
 const FEW: i64 = 2000;
 
 impl SqliteStore {
-    /// The rowids whose search text contains `text` (three characters or more), when there are
-    /// at most `FEW` of them in the whole store; `None` when there are more.
-    async fn search_hits(&self, text: &str) -> StoreResult<Option<Vec<i64>>> {
-        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-        let hits: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?")
-            .bind(phrase)
-            .bind(FEW + 1)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok((hits.len() as i64 <= FEW).then_some(hits))
+    /// Whether at most `FEW` contacts in the whole store have search text containing `text`
+    /// (three characters or more): counted inside SQLite, so only the count crosses over.
+    async fn few_hits(&self, text: &str) -> StoreResult<bool> {
+        let hits: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)",
+        )
+        .bind(phrase(text))
+        .bind(FEW + 1)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(hits <= FEW)
     }
 
     async fn insert_many(
@@ -168,30 +174,21 @@ impl ContactStore for SqliteStore {
         // common one (more than FEW matches in all) is found faster by walking the list's own
         // order and stopping at the page's end. Fragments under three characters have no trigram.
         let few = match filter.search.chars().count() {
-            0..=2 => None,
-            _ => self.search_hits(&filter.search).await?,
+            0..=2 => false,
+            _ => self.few_hits(&filter.search).await?,
         };
-        let table = if few.is_some() { "contacts NOT INDEXED" } else { "contacts" };
+        let table = if few { "contacts NOT INDEXED" } else { "contacts" };
         let sql = format!(concat!("SELECT ", columns!(), " FROM {} WHERE org_id = "), table);
         let mut q = QueryBuilder::<Sqlite>::new(sql);
         q.push_bind(org.to_string()).push(" AND deleted_at IS NULL");
-        match few {
-            Some(rowids) if rowids.is_empty() => {
-                q.push(" AND 0");
-            }
-            Some(rowids) => {
-                q.push(" AND rowid IN (");
-                let mut list = q.separated(", ");
-                for rowid in rowids {
-                    list.push_bind(rowid);
-                }
-                list.push_unseparated(")");
-                q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
-            }
-            None if !filter.search.is_empty() => {
-                q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
-            }
-            None => {}
+        if few {
+            // The hits are looked up by rowid inside SQLite, one statement whatever their number.
+            q.push(" AND rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ")
+                .push_bind(phrase(&filter.search))
+                .push(")");
+        }
+        if !filter.search.is_empty() {
+            q.push(" AND search LIKE ").push_bind(like_anywhere(&filter.search)).push(" ESCAPE '\\'");
         }
         if let Some(tag) = &filter.tag {
             q.push(" AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = ").push_bind(tag.clone()).push(")");
