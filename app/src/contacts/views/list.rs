@@ -172,6 +172,8 @@ fn ContactTable(page: ContactPage, selected: RwSignal<BTreeSet<String>>) -> impl
         return view! { <p class="empty-state">{t("contacts-none")}</p> }.into_any();
     }
     let next = page.next.clone();
+    // Translated once for the page, not once a row.
+    let select = i18n.t("contacts-select");
     view! {
         <table class="contacts-table">
             <thead>
@@ -184,7 +186,7 @@ fn ContactTable(page: ContactPage, selected: RwSignal<BTreeSet<String>>) -> impl
                 </tr>
             </thead>
             <tbody>
-                {page.contacts.into_iter().map(|c| view! { <ContactRow contact=c selected=selected/> }).collect_view()}
+                {page.contacts.into_iter().map(|c| view! { <ContactRow contact=c selected=selected select=select.clone()/> }).collect_view()}
             </tbody>
         </table>
         {next.map(|cursor| {
@@ -199,12 +201,13 @@ fn ContactTable(page: ContactPage, selected: RwSignal<BTreeSet<String>>) -> impl
     .into_any()
 }
 
+/// One contact's row; `select` is the checkbox label's translated start ("Select").
 #[component]
-fn ContactRow(contact: Contact, selected: RwSignal<BTreeSet<String>>) -> impl IntoView {
+fn ContactRow(contact: Contact, selected: RwSignal<BTreeSet<String>>, select: String) -> impl IntoView {
     let i18n = use_i18n();
     let id = contact.id.clone();
     let check_id = id.clone();
-    let label = format!("{} {}", i18n.t("contacts-select"), contact.display_name);
+    let label = format!("{select} {}", contact.display_name);
     view! {
         <tr>
             <td>
