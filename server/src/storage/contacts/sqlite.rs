@@ -11,19 +11,19 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use time::OffsetDateTime;
 
-macro_rules! columns {
-    () => {
-        "id, org_id, display_name, first_name, last_name, phone, wa_id, email, tags, attributes, opt_out_at, \
-         opt_out_source, sort_name, search, created_at, updated_at, deleted_at"
-    };
-}
-
-/// What `record` reads, in its order: the columns above but the two derived for sorting and
-/// searching (a list page would copy each row's search text out of SQLite for nothing).
+/// What `record` reads, in its order.
 macro_rules! read_columns {
     () => {
         "id, org_id, display_name, first_name, last_name, phone, wa_id, email, tags, attributes, opt_out_at, \
          opt_out_source, created_at, updated_at, deleted_at"
+    };
+}
+
+/// Every column, as written: what `record` reads, then the two derived for sorting and searching
+/// (never read back: a list page would copy each row's search text out of SQLite for nothing).
+macro_rules! columns {
+    () => {
+        concat!(read_columns!(), ", sort_name, search")
     };
 }
 
@@ -38,22 +38,16 @@ fn duplicate_or_backend(e: sqlx::Error) -> StoreError {
     }
 }
 
-/// `IN (?, ?, …)` over `values`, or a false condition when there are none.
+/// `column IN (…values)`, the values bound as one JSON array: the statement has the same shape
+/// however many there are (so its prepared form is cached and reused, never one per count), and
+/// SQLite's limit on bound parameters never applies.
 fn push_in(q: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
-    if values.is_empty() {
-        q.push(" 0");
-        return;
-    }
-    q.push(format_args!(" {column} IN ("));
-    let mut list = q.separated(", ");
-    for v in values {
-        list.push_bind(v.clone());
-    }
-    list.push_unseparated(")");
+    q.push(format_args!(" {column} IN (SELECT value FROM json_each("));
+    q.push_bind(json(&values)).push("))");
 }
 
-/// A statement whose shape depends on how many values it carries (a batch's last chunk, an
-/// `IN` list): prepared for this call only. sqlx caches up to 100 prepared statements a
+/// A statement whose shape depends on how many rows it carries (a batch's last chunk):
+/// prepared for this call only. sqlx caches up to 100 prepared statements a
 /// connection, and an import would fill that cache with one large, never reused statement per
 /// batch — tens of megabytes that stay resident.
 fn once(q: &mut QueryBuilder<Sqlite>) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments> {
@@ -110,11 +104,11 @@ impl SqliteStore {
                     .push_bind(serde_json::to_string(&c.attributes).expect("strings serialise"))
                     .push_bind(c.opt_out_at.map(to_millis))
                     .push_bind(c.opt_out_source.clone())
-                    .push_bind(c.sort_name())
-                    .push_bind(c.search_text())
                     .push_bind(to_millis(c.created_at))
                     .push_bind(to_millis(c.updated_at))
-                    .push_bind(c.deleted_at.map(to_millis));
+                    .push_bind(c.deleted_at.map(to_millis))
+                    .push_bind(c.sort_name())
+                    .push_bind(c.search_text());
             });
             once(&mut q).execute(&mut *conn).await.map_err(duplicate_or_backend)?;
         }
@@ -232,7 +226,7 @@ impl ContactStore for SqliteStore {
         q.push(" WHERE org_id = ").push_bind(org.to_string());
         q.push(if at.is_some() { " AND deleted_at IS NULL AND" } else { " AND deleted_at IS NOT NULL AND" });
         push_in(&mut q, "id", ids);
-        Ok(once(&mut q).execute(&self.pool).await.map_err(backend)?.rows_affected())
+        Ok(q.build().execute(&self.pool).await.map_err(backend)?.rows_affected())
     }
 
     async fn tag_contacts(
@@ -249,7 +243,7 @@ impl ContactStore for SqliteStore {
         let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", read_columns!(), " FROM contacts WHERE org_id = "));
         q.push_bind(org.to_string()).push(" AND deleted_at IS NULL AND");
         push_in(&mut q, "id", ids);
-        let rows = once(&mut q).fetch_all(&mut *tx).await.map_err(backend)?;
+        let rows = q.build().fetch_all(&mut *tx).await.map_err(backend)?;
         let mut changed = 0;
         for row in &rows {
             let mut c = record(row)?;
@@ -278,15 +272,15 @@ impl ContactStore for SqliteStore {
         emails: &[String],
     ) -> StoreResult<Vec<ContactRecord>> {
         let mut found = Vec::new();
-        // In chunks, under SQLite's limit on bound parameters.
         for (column, values) in [("phone", phones), ("email", emails)] {
-            for chunk in values.chunks(5000) {
-                let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", read_columns!(), " FROM contacts WHERE org_id = "));
-                q.push_bind(org.to_string()).push(" AND");
-                push_in(&mut q, column, chunk);
-                for row in once(&mut q).fetch_all(&self.pool).await.map_err(backend)? {
-                    found.push(record(&row)?);
-                }
+            if values.is_empty() {
+                continue;
+            }
+            let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", read_columns!(), " FROM contacts WHERE org_id = "));
+            q.push_bind(org.to_string()).push(" AND");
+            push_in(&mut q, column, values);
+            for row in q.build().fetch_all(&self.pool).await.map_err(backend)? {
+                found.push(record(&row)?);
             }
         }
         found.sort_by(|a, b| a.id.cmp(&b.id));
@@ -337,7 +331,7 @@ impl ContactStore for SqliteStore {
 }
 
 fn record(r: &SqliteRow) -> StoreResult<ContactRecord> {
-    // By position (`read_columns!`): a name lookup per cell cost more than the copy.
+    // By position, in `read_columns!` order.
     let get_s = |i: usize| r.try_get::<String, _>(i).map_err(corrupt);
     let get_o = |i: usize| r.try_get::<Option<String>, _>(i).map_err(corrupt);
     let get_t = |i: usize| r.try_get::<Option<i64>, _>(i).map_err(corrupt);
