@@ -238,3 +238,18 @@ async fn the_contacts_pages_are_rendered_on_the_server() {
     let detail = page(format!("/app/contacts/{id}")).await.unwrap().text().await.unwrap();
     assert!(detail.contains("525512345678"), "the WhatsApp id");
 }
+
+/// The caller a request authenticated is kept for that request only (`CallerMemo`): once the
+/// session ends, the next call and the next page render no longer see the organisation's contacts.
+#[tokio::test]
+async fn a_session_ended_between_requests_is_seen_by_the_next_one() {
+    let app = spawn_app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    create(&app, &ana, "Luis Torres", "+52 55 1234 5678").await;
+    let page = || app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).send();
+    assert!(page().await.unwrap().text().await.unwrap().contains("Luis Torres"));
+    assert_eq!(call(&app, &ana, "contacts/list", &[]).await.status(), 200);
+    assert_eq!(call(&app, &ana, "auth/logout", &[]).await.status(), 200);
+    assert_eq!(call(&app, &ana, "contacts/list", &[]).await.status(), 401);
+    assert!(!page().await.unwrap().text().await.unwrap().contains("Luis Torres"));
+}
