@@ -9,6 +9,7 @@ pub mod fetch;
 mod forms;
 pub mod i18n;
 pub mod ids;
+pub mod inbox;
 mod layout;
 mod pages;
 #[cfg(feature = "ssr")]

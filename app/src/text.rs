@@ -26,3 +26,11 @@ pub fn is_plausible_email(email: &str) -> bool {
 pub fn non_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
+
+/// At most `max` characters of `text`, with an ellipsis when cut (never inside a character).
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}

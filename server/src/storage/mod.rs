@@ -73,6 +73,8 @@ areas! {
     accounts: AccountStore,
     members: MemberStore,
     contacts: ContactStore,
+    whatsapp: WhatsAppStore,
+    inbox: InboxStore,
 }
 
 /// Opens the store the configuration names.

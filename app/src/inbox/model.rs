@@ -1,0 +1,235 @@
+//! The inbox as the browser and the server functions see it: WhatsApp conversations, their
+//! messages, and a message's way from pending to read.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a message stands. Outbound messages move only forward: pending → sent → delivered →
+/// read; `failed` replaces pending or sent (Meta reports it instead of a delivery).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// A customer's message, as received.
+    Received,
+    /// Ours, queued, not yet accepted by Meta.
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl MessageStatus {
+    pub const ALL: [MessageStatus; 6] = [
+        MessageStatus::Received,
+        MessageStatus::Pending,
+        MessageStatus::Sent,
+        MessageStatus::Delivered,
+        MessageStatus::Read,
+        MessageStatus::Failed,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            MessageStatus::Received => "received",
+            MessageStatus::Pending => "pending",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Delivered => "delivered",
+            MessageStatus::Read => "read",
+            MessageStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// The order statuses may only climb. `failed` ranks above read, but stores apply it only
+    /// over pending or sent (see [`MessageStatus::may_follow`]).
+    pub fn rank(self) -> i64 {
+        match self {
+            MessageStatus::Received | MessageStatus::Pending => 0,
+            MessageStatus::Sent => 1,
+            MessageStatus::Delivered => 2,
+            MessageStatus::Read => 3,
+            MessageStatus::Failed => 4,
+        }
+    }
+
+    /// Whether `self` may replace `current`: forward only, and a failure only before delivery.
+    pub fn may_follow(self, current: MessageStatus) -> bool {
+        self.rank() > current.rank() && (self != MessageStatus::Failed || current.rank() <= 1)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    pub fn key(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [Direction::In, Direction::Out].into_iter().find(|d| d.key() == key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    #[default]
+    Open,
+    Pending,
+    Resolved,
+}
+
+impl ConversationStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Pending => "pending",
+            ConversationStatus::Resolved => "resolved",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [ConversationStatus::Open, ConversationStatus::Pending, ConversationStatus::Resolved]
+            .into_iter()
+            .find(|s| s.key() == key)
+    }
+}
+
+/// Kinds of media a message can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Image,
+    Audio,
+    Video,
+    Document,
+    Sticker,
+}
+
+impl MediaKind {
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key {
+            "image" => Some(MediaKind::Image),
+            "audio" => Some(MediaKind::Audio),
+            "video" => Some(MediaKind::Video),
+            "document" => Some(MediaKind::Document),
+            "sticker" => Some(MediaKind::Sticker),
+            _ => None,
+        }
+    }
+}
+
+/// What a message says, by WhatsApp message type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MessageContent {
+    Text {
+        body: String,
+    },
+    Media {
+        kind: MediaKind,
+        /// Meta's media id (fetched through the Graph API, then kept in our media store).
+        media_id: String,
+        mime_type: Option<String>,
+        caption: Option<String>,
+        filename: Option<String>,
+    },
+    Location {
+        latitude: f64,
+        longitude: f64,
+        name: Option<String>,
+        address: Option<String>,
+    },
+    /// Shared contact cards: each card's name and its phone numbers.
+    Contacts {
+        cards: Vec<(String, Vec<String>)>,
+    },
+    /// A tap on one of our buttons or list rows (interactive replies and template quick replies).
+    Choice {
+        id: Option<String>,
+        title: String,
+    },
+    /// An emoji reaction to the message `to` (a wamid); an empty emoji takes it back.
+    Reaction {
+        to: String,
+        emoji: String,
+    },
+    /// A template we sent, with its body as filled in.
+    Template {
+        name: String,
+        language: String,
+        body: String,
+    },
+    /// A type we do not show yet (kept, never dropped).
+    Unsupported {
+        kind: String,
+    },
+}
+
+impl MessageContent {
+    /// The line a conversation list shows for its last message.
+    pub fn preview(&self) -> String {
+        let text = match self {
+            MessageContent::Text { body } => body.clone(),
+            MessageContent::Media { caption: Some(c), .. } if !c.is_empty() => c.clone(),
+            MessageContent::Media { kind, .. } => format!("[{kind:?}]").to_lowercase(),
+            MessageContent::Location { name, .. } => name.clone().unwrap_or_else(|| "[location]".into()),
+            MessageContent::Contacts { cards } => {
+                cards.first().map(|(n, _)| n.clone()).unwrap_or_else(|| "[contacts]".into())
+            }
+            MessageContent::Choice { title, .. } => title.clone(),
+            MessageContent::Reaction { emoji, .. } => emoji.clone(),
+            MessageContent::Template { body, .. } => body.clone(),
+            MessageContent::Unsupported { kind } => format!("[{kind}]"),
+        };
+        crate::text::truncate_chars(&text, 120)
+    }
+}
+
+/// A failed message's reason, as Meta gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageError {
+    pub code: i64,
+    pub title: String,
+    pub details: Option<String>,
+}
+
+/// The click-to-WhatsApp ad that started a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    /// The ad's id (`source_type` "ad") or the post's.
+    pub source_id: String,
+    pub source_type: String,
+    pub ctwa_clid: Option<String>,
+    pub headline: Option<String>,
+}
+
+/// A stored key that is none of ours.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {0} {1:?}")]
+pub struct UnknownKey(&'static str, String);
+
+macro_rules! from_text {
+    ($($t:ident),*) => {$(
+        impl TryFrom<String> for $t {
+            type Error = UnknownKey;
+
+            fn try_from(s: String) -> Result<Self, UnknownKey> {
+                $t::from_key(&s).ok_or(UnknownKey(stringify!($t), s))
+            }
+        }
+    )*};
+}
+
+from_text!(MessageStatus, ConversationStatus, Direction);

@@ -1,0 +1,152 @@
+//! The inbox: one conversation per contact and WhatsApp number, and its messages.
+
+#[cfg(test)]
+pub(crate) mod contract;
+pub(crate) mod mongo;
+pub(crate) mod sqlite;
+
+use super::{Millis, OptionMillis, StoreResult, millis, option_millis};
+use app::ids::OrgId;
+use app::inbox::model::{ConversationStatus, Direction, MessageContent, MessageError, MessageStatus, Referral};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait InboxStore: Send + Sync {
+    /// The conversation of `new`'s contact on `new`'s number: the stored one, or `new` itself,
+    /// stored (two deliveries racing for the same contact get the same conversation).
+    async fn open_conversation(&self, new: &ConversationRecord) -> StoreResult<ConversationRecord>;
+    /// `None` for another organisation's id.
+    async fn conversation(&self, org: &OrgId, id: &str) -> StoreResult<Option<ConversationRecord>>;
+    /// Newest activity first, after `after` (the last one of the previous page).
+    async fn list_conversations(
+        &self,
+        org: &OrgId,
+        filter: &ConversationFilter,
+        after: Option<&(i64, String)>,
+        limit: u32,
+    ) -> StoreResult<Vec<ConversationRecord>>;
+    /// Changes status, assignee or unread count; false for an unknown (or another org's) id.
+    async fn change_conversation(
+        &self,
+        org: &OrgId,
+        id: &str,
+        change: &ConversationChange,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    /// Stores the message and moves its conversation on (preview, time, unread count for a
+    /// customer's message, the 24-hour window, the ad referral if the conversation has none).
+    /// `false`, changing nothing, when the number already has a message with this wamid.
+    async fn add_message(&self, message: &MessageRecord, referral: Option<&Referral>) -> StoreResult<bool>;
+    async fn message(&self, org: &OrgId, id: &str) -> StoreResult<Option<MessageRecord>>;
+    async fn message_by_wamid(&self, phone_number_id: &str, wamid: &str) -> StoreResult<Option<MessageRecord>>;
+    /// The conversation's messages, newest first, before `before` (created time and id).
+    async fn messages(
+        &self,
+        org: &OrgId,
+        conversation_id: &str,
+        before: Option<&(i64, String)>,
+        limit: u32,
+    ) -> StoreResult<Vec<MessageRecord>>;
+    /// Applies a status Meta reported if it moves the message forward (see
+    /// `MessageStatus::may_follow`); the message as changed, `None` when it did not move or is
+    /// unknown.
+    async fn advance_status(
+        &self,
+        phone_number_id: &str,
+        wamid: &str,
+        status: MessageStatus,
+        error: Option<&MessageError>,
+        at: OffsetDateTime,
+    ) -> StoreResult<Option<MessageRecord>>;
+    /// Our message was accepted by Meta: records its wamid and moves it to sent unless a later
+    /// status already arrived. False for an unknown id.
+    async fn set_wamid(&self, org: &OrgId, id: &str, wamid: &str, at: OffsetDateTime) -> StoreResult<bool>;
+}
+
+/// Which conversations a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+    pub assignee: AssigneeFilter,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    #[default]
+    Anyone,
+    Nobody,
+    User(String),
+}
+
+/// One change to a conversation; `None` fields stay.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationChange {
+    pub status: Option<ConversationStatus>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<String>>,
+    /// An agent opened it.
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct ConversationRecord {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub contact_id: String,
+    pub phone_number_id: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConversationStatus,
+    pub assignee: Option<String>,
+    pub unread: u32,
+    pub preview: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub last_message_at: OffsetDateTime,
+    /// The customer's last message: replies are free text for 24 hours after it.
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
+    pub last_inbound_at: Option<OffsetDateTime>,
+    #[sqlx(json(nullable))]
+    pub referral: Option<Referral>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub created_at: OffsetDateTime,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct MessageRecord {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub conversation_id: String,
+    pub phone_number_id: String,
+    /// Meta's id; `None` while our message waits to be sent.
+    pub wamid: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub direction: Direction,
+    #[sqlx(json)]
+    pub content: MessageContent,
+    /// The wamid of the message this one quotes.
+    pub context_wamid: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: MessageStatus,
+    #[sqlx(json(nullable))]
+    pub error: Option<MessageError>,
+    /// The member who sent it (ours only).
+    pub sent_by: Option<String>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub created_at: OffsetDateTime,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub status_at: OffsetDateTime,
+}

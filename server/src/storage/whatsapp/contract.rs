@@ -1,0 +1,72 @@
+//! The WhatsApp connections contract: every adapter must pass these (see `storage/contract.rs`).
+
+use super::*;
+use crate::storage::{StoreError, Stores, millis_precision};
+
+pub(crate) fn connection(org: &str, number: &str) -> ConnectionRecord {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    ConnectionRecord {
+        org_id: OrgId::new(org),
+        kind: ConnectionKind::Sandbox,
+        waba_id: format!("waba-{org}"),
+        phone_number_id: number.into(),
+        display_phone: "+1 555 010 0000".into(),
+        verified_name: "Tienda Ñ — متجر".into(),
+        quality_rating: Some("GREEN".into()),
+        token: "sealed-token".into(),
+        status: ConnectionStatus::Connected,
+        status_detail: None,
+        connected_at: now,
+        updated_at: now,
+    }
+}
+
+pub async fn a_connection_is_found_by_organisation_and_by_number(s: Stores) {
+    let c = connection("org-a", "1001");
+    s.whatsapp.save_connection(&c).await.unwrap();
+    assert_eq!(s.whatsapp.connection(&OrgId::new("org-a")).await.unwrap(), Some(c.clone()));
+    assert_eq!(s.whatsapp.connection_for_number("1001").await.unwrap(), Some(c.clone()));
+    assert_eq!(s.whatsapp.connection_for_number("1002").await.unwrap(), None);
+    assert_eq!(s.whatsapp.connection(&OrgId::new("org-b")).await.unwrap(), None);
+
+    // Reconnecting replaces the organisation's number.
+    let mut moved = connection("org-a", "1002");
+    moved.kind = ConnectionKind::Meta;
+    s.whatsapp.save_connection(&moved).await.unwrap();
+    assert_eq!(s.whatsapp.connection_for_number("1001").await.unwrap(), None);
+    assert_eq!(s.whatsapp.connection(&OrgId::new("org-a")).await.unwrap(), Some(moved));
+}
+
+pub async fn a_number_belongs_to_one_organisation(s: Stores) {
+    s.whatsapp.save_connection(&connection("org-a", "2001")).await.unwrap();
+    let taken = s.whatsapp.save_connection(&connection("org-b", "2001")).await;
+    assert!(matches!(taken, Err(StoreError::Duplicate)), "{taken:?}");
+    assert_eq!(s.whatsapp.connection_for_number("2001").await.unwrap().unwrap().org_id, OrgId::new("org-a"));
+    assert_eq!(s.whatsapp.connection(&OrgId::new("org-b")).await.unwrap(), None);
+}
+
+pub async fn a_connection_turns_to_reauthorise_and_is_removed(s: Stores) {
+    let org = OrgId::new("org-a");
+    s.whatsapp.save_connection(&connection("org-a", "3001")).await.unwrap();
+    let later = millis_precision(OffsetDateTime::now_utc());
+    assert!(s.whatsapp.set_connection_status(&org, ConnectionStatus::Reauthorise, Some("190"), later).await.unwrap());
+    let got = s.whatsapp.connection(&org).await.unwrap().unwrap();
+    assert_eq!((got.status, got.status_detail.as_deref(), got.updated_at), (ConnectionStatus::Reauthorise, Some("190"), later));
+    assert!(!s.whatsapp.set_connection_status(&OrgId::new("nobody"), ConnectionStatus::Connected, None, later).await.unwrap());
+    assert!(s.whatsapp.remove_connection(&org).await.unwrap());
+    assert!(!s.whatsapp.remove_connection(&org).await.unwrap());
+    assert_eq!(s.whatsapp.connection_for_number("3001").await.unwrap(), None);
+}
+
+pub async fn deliveries_are_kept_as_received_and_marked_processed(s: Stores) {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let body = r#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"text":"¿Qué tal? مرحبا"}}]}]}"#;
+    let d = DeliveryRecord { id: "d1".into(), body: body.into(), received_at: at, outcome: None, processed_at: None };
+    s.whatsapp.insert_delivery(&d).await.unwrap();
+    assert!(matches!(s.whatsapp.insert_delivery(&d).await, Err(StoreError::Duplicate)));
+    assert_eq!(s.whatsapp.delivery("d1").await.unwrap(), Some(d.clone()));
+    assert!(s.whatsapp.finish_delivery("d1", "processed", at).await.unwrap());
+    assert!(!s.whatsapp.finish_delivery("d2", "processed", at).await.unwrap());
+    let done = s.whatsapp.delivery("d1").await.unwrap().unwrap();
+    assert_eq!((done.body.as_str(), done.outcome.as_deref(), done.processed_at), (body, Some("processed"), Some(at)));
+}

@@ -1,0 +1,116 @@
+use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, WhatsAppStore};
+use crate::storage::{StoreResult, to_millis};
+use app::ids::OrgId;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+macro_rules! connection_columns {
+    () => {
+        "org_id, kind, waba_id, phone_number_id, display_phone, verified_name, quality_rating, token, status, \
+         status_detail, connected_at, updated_at"
+    };
+}
+
+#[async_trait]
+impl WhatsAppStore for SqliteStore {
+    async fn save_connection(&self, c: &ConnectionRecord) -> StoreResult<()> {
+        // The org's row is replaced whole; another org's number trips the UNIQUE index.
+        let sql = concat!(
+            "INSERT INTO whatsapp_connections (",
+            connection_columns!(),
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (org_id) DO UPDATE SET kind = excluded.kind, waba_id = excluded.waba_id, \
+             phone_number_id = excluded.phone_number_id, display_phone = excluded.display_phone, \
+             verified_name = excluded.verified_name, quality_rating = excluded.quality_rating, \
+             token = excluded.token, status = excluded.status, status_detail = excluded.status_detail, \
+             connected_at = excluded.connected_at, updated_at = excluded.updated_at"
+        );
+        sqlx::query(sql)
+            .bind(c.org_id.as_str())
+            .bind(c.kind.key())
+            .bind(&c.waba_id)
+            .bind(&c.phone_number_id)
+            .bind(&c.display_phone)
+            .bind(&c.verified_name)
+            .bind(&c.quality_rating)
+            .bind(&c.token)
+            .bind(c.status.key())
+            .bind(&c.status_detail)
+            .bind(to_millis(c.connected_at))
+            .bind(to_millis(c.updated_at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn connection(&self, org: &OrgId) -> StoreResult<Option<ConnectionRecord>> {
+        let sql = concat!("SELECT ", connection_columns!(), " FROM whatsapp_connections WHERE org_id = ?");
+        sqlx::query_as(sql).bind(org.as_str()).fetch_optional(&self.pool).await.map_err(backend)
+    }
+
+    async fn connection_for_number(&self, phone_number_id: &str) -> StoreResult<Option<ConnectionRecord>> {
+        let sql = concat!("SELECT ", connection_columns!(), " FROM whatsapp_connections WHERE phone_number_id = ?");
+        sqlx::query_as(sql).bind(phone_number_id).fetch_optional(&self.pool).await.map_err(backend)
+    }
+
+    async fn set_connection_status(
+        &self,
+        org: &OrgId,
+        status: ConnectionStatus,
+        detail: Option<&str>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE whatsapp_connections SET status = ?, status_detail = ?, updated_at = ? WHERE org_id = ?",
+        )
+        .bind(status.key())
+        .bind(detail)
+        .bind(to_millis(now))
+        .bind(org.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn remove_connection(&self, org: &OrgId) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM whatsapp_connections WHERE org_id = ?")
+            .bind(org.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn insert_delivery(&self, d: &DeliveryRecord) -> StoreResult<()> {
+        sqlx::query("INSERT INTO whatsapp_deliveries (id, body, received_at) VALUES (?, ?, ?)")
+            .bind(&d.id)
+            .bind(&d.body)
+            .bind(to_millis(d.received_at))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(backend)
+    }
+
+    async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>> {
+        sqlx::query_as("SELECT id, body, received_at, outcome, processed_at FROM whatsapp_deliveries WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn finish_delivery(&self, id: &str, outcome: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE whatsapp_deliveries SET outcome = ?, processed_at = ? WHERE id = ?")
+            .bind(outcome)
+            .bind(to_millis(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
