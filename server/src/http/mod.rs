@@ -13,7 +13,7 @@ pub use extract::Authenticated;
 use app::{App, shell};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 pub use state::AppState;
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
@@ -22,8 +22,19 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 
+/// The app's routes, generated once per process. Generating them renders the app once with
+/// resource loading switched off by a process-wide flag (leptos_server's `SuppressResourceLoad`);
+/// a resource whose first poll falls in that window waits forever, and so does its page
+/// (leptos-rs/leptos#4773). Tests start many servers in one process: a second generation while
+/// another server rendered a signed-in page left that page hanging now and then. Generated once,
+/// before any server of the process serves, no render can meet the flag.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let options = state.leptos.clone();
     let context = {
         let state = state.clone();
