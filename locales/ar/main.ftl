@@ -438,3 +438,8 @@ error-import-mapping-duplicate = عمودان يذهبان إلى الحقل ن�
 error-import-mapping-reach = عيّن عمود هاتف أو بريد: تحتاج جهات الاتصال إلى أحدهما.
 error-import-started = بدأ هذا الاستيراد من قبل.
 settings-contacts-title = جهات الاتصال
+
+## WhatsApp webhook (answers to Meta, and to anyone posting without our signature)
+error-webhook-unsigned = الإرسال غير موقّع بـ X-Hub-Signature-256.
+error-webhook-signature = توقيع الإرسال غير مطابق.
+error-webhook-verify-token = رمز التحقق غير مطابق.

@@ -438,3 +438,8 @@ error-import-mapping-duplicate = Two columns go to the same field.
 error-import-mapping-reach = Map a phone or an e-mail column: contacts need one of them.
 error-import-started = This import has already started.
 settings-contacts-title = Contacts
+
+## WhatsApp webhook (answers to Meta, and to anyone posting without our signature)
+error-webhook-unsigned = The delivery is not signed with X-Hub-Signature-256.
+error-webhook-signature = The delivery's signature does not match.
+error-webhook-verify-token = The verify token does not match.

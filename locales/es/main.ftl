@@ -438,3 +438,8 @@ error-import-mapping-duplicate = Dos columnas van al mismo campo.
 error-import-mapping-reach = Asigna una columna de teléfono o de correo: los contactos necesitan uno de los dos.
 error-import-started = Esta importación ya empezó.
 settings-contacts-title = Contactos
+
+## WhatsApp webhook (answers to Meta, and to anyone posting without our signature)
+error-webhook-unsigned = La entrega no viene firmada con X-Hub-Signature-256.
+error-webhook-signature = La firma de la entrega no coincide.
+error-webhook-verify-token = El token de verificación no coincide.

@@ -17,3 +17,4 @@ pub mod simulate;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod whatsapp;

@@ -71,6 +71,7 @@ impl Application {
             .handle(RETENTION, Arc::new(Retention(store.clone())))
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .handle(crate::contacts::import::IMPORT_JOB, Arc::new(crate::contacts::import::ImportJob(imports.clone())))
+            .handle(crate::whatsapp::DELIVERY_JOB, Arc::new(crate::whatsapp::Intake::new(store.clone())))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),

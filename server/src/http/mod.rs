@@ -7,6 +7,7 @@ mod health;
 mod me;
 mod middleware;
 mod state;
+mod whatsapp;
 
 pub use extract::Authenticated;
 
@@ -67,7 +68,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone())
         // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
         .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT));
-    let site = uploads.merge(site);
+    // Meta's deliveries: JSON up to 3 MB, on their own route and limit.
+    let webhooks = whatsapp::router()
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(crate::whatsapp::MAX_DELIVERY))
+        .with_state(state.clone());
+    let site = uploads.merge(webhooks).merge(site);
 
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     site.layer(

@@ -15,3 +15,4 @@ mod secrets_at_rest;
 mod security;
 mod smtp;
 mod static_files;
+mod webhook;

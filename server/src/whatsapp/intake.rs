@@ -1,0 +1,224 @@
+//! Processing a stored webhook delivery (a background job, so the webhook answers at once):
+//! routes each change by the receiving number, files customers' messages into their contact's
+//! conversation, and moves our messages' statuses forward. Safe to run twice: messages are
+//! de-duplicated by (number, wamid) and statuses only climb.
+
+use super::payload::{Delivery, Inbound, Sender, StatusUpdate};
+use crate::contacts::phone;
+use crate::contacts::service::new_record;
+use crate::jobs::{JobError, JobHandler};
+use crate::storage::contacts::ContactRecord;
+use crate::storage::inbox::{ConversationRecord, MessageRecord};
+use crate::storage::jobs::Job;
+use crate::storage::whatsapp::ConnectionRecord;
+use crate::storage::{StoreError, StoreResult, Stores};
+use app::ids::OrgId;
+use app::inbox::model::{ConversationStatus, Direction, MessageStatus};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+pub const DELIVERY_JOB: &str = "whatsapp.delivery";
+
+/// A status for a wamid we have not stored yet is retried this many times (our send may still
+/// be recording the wamid Meta answered with) before it is reported as unknown.
+const UNKNOWN_STATUS_ATTEMPTS: u32 = 3;
+
+pub struct Intake {
+    stores: Stores,
+}
+
+/// What a delivery held and what became of it, kept as the delivery's outcome.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub messages: u32,
+    pub repeated: u32,
+    pub statuses: u32,
+    /// Statuses that would have moved a message backwards (or sideways).
+    pub stale: u32,
+    pub unknown_statuses: u32,
+    pub unknown_numbers: u32,
+    /// Messages or statuses without the fields every one has.
+    pub unreadable: u32,
+}
+
+impl Report {
+    fn outcome(&self) -> String {
+        format!(
+            "messages {} (repeated {}), statuses {} (stale {}, unknown {}), unknown numbers {}, unreadable {}",
+            self.messages,
+            self.repeated,
+            self.statuses,
+            self.stale,
+            self.unknown_statuses,
+            self.unknown_numbers,
+            self.unreadable
+        )
+    }
+}
+
+fn from_unix(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap_or_else(|_| OffsetDateTime::now_utc())
+}
+
+#[async_trait]
+impl JobHandler for Intake {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let id = job
+            .payload
+            .get("delivery")
+            .and_then(|d| d.as_str())
+            .ok_or_else(|| JobError::permanent("no delivery id"))?;
+        self.process(id, job.attempts).await.map(|_| ())
+    }
+}
+
+impl Intake {
+    pub fn new(stores: Stores) -> Self {
+        Self { stores }
+    }
+
+    /// Processes the stored delivery `id` (attempt `attempt` of its job) and records the outcome.
+    pub async fn process(&self, id: &str, attempt: u32) -> Result<Option<Report>, JobError> {
+        let Some(delivery) = self.stores.whatsapp.delivery(id).await.map_err(JobError::retry)? else {
+            return Err(JobError::permanent(format!("delivery {id} is not stored")));
+        };
+        if delivery.outcome.is_some() {
+            return Ok(None);
+        }
+        let (outcome, report) = match serde_json::from_str::<Delivery>(&delivery.body) {
+            Err(e) => (format!("malformed: {e}"), None),
+            Ok(d) if d.object != "whatsapp_business_account" => ("ignored: another object".to_owned(), None),
+            Ok(d) => {
+                let report = self.apply(d).await.map_err(JobError::retry)?;
+                if report.unknown_statuses > 0 && attempt < UNKNOWN_STATUS_ATTEMPTS {
+                    return Err(JobError::retry("statuses for messages not stored yet"));
+                }
+                (report.outcome(), Some(report))
+            }
+        };
+        if report.as_ref().is_none_or(|r| r.unknown_numbers > 0 || r.unreadable > 0) {
+            tracing::warn!(delivery = id, %outcome, "webhook delivery not fully processed");
+        }
+        let now = OffsetDateTime::now_utc();
+        self.stores.whatsapp.finish_delivery(id, &outcome, now).await.map_err(JobError::retry)?;
+        Ok(report)
+    }
+
+    async fn apply(&self, delivery: Delivery) -> StoreResult<Report> {
+        let mut report = Report::default();
+        for change in delivery.entry.into_iter().flat_map(|e| e.changes) {
+            let Some(value) = change.value.filter(|_| change.field == "messages") else { continue };
+            let Some(metadata) = &value.metadata else {
+                report.unreadable += (value.messages.len() + value.statuses.len()) as u32;
+                continue;
+            };
+            let Some(connection) = self.stores.whatsapp.connection_for_number(&metadata.phone_number_id).await? else {
+                report.unknown_numbers += 1;
+                continue;
+            };
+            for raw in &value.messages {
+                match Inbound::read(raw) {
+                    None => report.unreadable += 1,
+                    Some(m) => match self.receive(&connection, &value.contacts, m).await? {
+                        true => report.messages += 1,
+                        false => report.repeated += 1,
+                    },
+                }
+            }
+            for raw in &value.statuses {
+                let Some(update) = StatusUpdate::read(raw) else {
+                    report.unreadable += 1;
+                    continue;
+                };
+                let number = &connection.phone_number_id;
+                let at = from_unix(update.timestamp);
+                match self
+                    .stores
+                    .inbox
+                    .advance_status(number, &update.wamid, update.status, update.error.as_ref(), at)
+                    .await?
+                {
+                    Some(_) => report.statuses += 1,
+                    None if self.stores.inbox.message_by_wamid(number, &update.wamid).await?.is_some() => {
+                        report.stale += 1
+                    }
+                    None => report.unknown_statuses += 1,
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Files one customer message; false when it was already filed.
+    async fn receive(&self, connection: &ConnectionRecord, senders: &[Sender], m: Inbound) -> StoreResult<bool> {
+        let name = senders.iter().find(|s| s.wa_id == m.from).and_then(|s| s.profile.as_ref()).map(|p| p.name.trim());
+        let contact = self.contact_for(&connection.org_id, &m.from, name).await?;
+        let now = OffsetDateTime::now_utc();
+        let at = from_unix(m.timestamp);
+        let conversation = self
+            .stores
+            .inbox
+            .open_conversation(&ConversationRecord {
+                id: uuid::Uuid::now_v7().to_string(),
+                org_id: connection.org_id.clone(),
+                contact_id: contact.id,
+                phone_number_id: connection.phone_number_id.clone(),
+                status: ConversationStatus::Open,
+                assignee: None,
+                unread: 0,
+                preview: String::new(),
+                last_message_at: at,
+                last_inbound_at: None,
+                referral: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        let message = MessageRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            org_id: connection.org_id.clone(),
+            conversation_id: conversation.id,
+            phone_number_id: connection.phone_number_id.clone(),
+            wamid: Some(m.wamid),
+            direction: Direction::In,
+            content: m.content,
+            context_wamid: m.context_wamid,
+            status: MessageStatus::Received,
+            error: None,
+            sent_by: None,
+            created_at: at,
+            status_at: now,
+        };
+        self.stores.inbox.add_message(&message, m.referral.as_ref()).await
+    }
+
+    /// The organisation's contact for a WhatsApp sender, created (named as their profile says)
+    /// the first time they write. The same person typed in by an agent or imported from a file is
+    /// found by the number, whatever form it was written in.
+    async fn contact_for(&self, org: &OrgId, wa_id: &str, name: Option<&str>) -> StoreResult<ContactRecord> {
+        let phone =
+            phone::normalise(&format!("+{wa_id}"), None).map(|p| p.e164).unwrap_or_else(|_| format!("+{wa_id}"));
+        let contacts = &self.stores.contacts;
+        if let Some(found) =
+            contacts.contacts_matching(org, std::slice::from_ref(&phone), &[]).await?.into_iter().next()
+        {
+            return Ok(found);
+        }
+        let mut record = new_record(org, OffsetDateTime::now_utc());
+        record.display_name =
+            name.filter(|n| !n.is_empty()).map(app::text::clean_line).unwrap_or_else(|| phone.clone());
+        record.wa_id = Some(phone[1..].to_owned());
+        record.phone = Some(phone.clone());
+        match contacts.insert_contact(&record).await {
+            Ok(()) => Ok(record),
+            // Another delivery from the same sender created them a moment ago.
+            Err(StoreError::Duplicate) => contacts
+                .contacts_matching(org, &[phone], &[])
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::Backend("contact vanished".into())),
+            Err(e) => Err(e),
+        }
+    }
+}
