@@ -54,8 +54,8 @@ pub fn App() -> impl IntoView {
                 // Signed-in pages wait for the session before sending anything (Async), so an
                 // anonymous visitor gets a real redirect and a signed-in one a complete page.
                 <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=pages::Inbox/>
-                    <Route path=path!("inbox") view=pages::Inbox/>
+                    <Route path=path!("") view=inbox::views::InboxPage/>
+                    <Route path=path!("inbox") view=inbox::views::InboxPage/>
                     <Route path=path!("contacts") view=contacts::views::ContactList/>
                     <Route path=path!("contacts/import") view=contacts::views::ImportStart/>
                     <Route path=path!("contacts/import/:id") view=contacts::views::ImportWizard/>

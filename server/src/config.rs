@@ -59,6 +59,9 @@ pub struct Config {
     /// `ADRONX_ANTHROPIC_BASE_URL` and `ADRONX_ANTHROPIC_MODEL`.
     pub anthropic_base_url: String,
     pub anthropic_model: String,
+    /// `ADRONX_SANDBOX_PACE`: scales the WhatsApp sandbox's simulated delays (default 1.0; the
+    /// sandbox is never served in production).
+    pub sandbox_pace: f64,
     /// Secrets as given in the environment; missing ones are resolved by [`crate::secrets`].
     pub raw_secrets: RawSecrets,
 }
@@ -145,6 +148,11 @@ impl Config {
             graph_api_version: get("ADRONX_GRAPH_API_VERSION").unwrap_or_else(|| "v27.0".into()),
             anthropic_base_url: get("ADRONX_ANTHROPIC_BASE_URL").unwrap_or_else(|| "https://api.anthropic.com".into()),
             anthropic_model: get("ADRONX_ANTHROPIC_MODEL").unwrap_or_else(|| "claude-sonnet-4-5".into()),
+            sandbox_pace: match get("ADRONX_SANDBOX_PACE").map(|p| p.parse::<f64>()) {
+                None => 1.0,
+                Some(Ok(p)) if (0.0..=10.0).contains(&p) => p,
+                Some(_) => bail!("ADRONX_SANDBOX_PACE must be a number from 0 to 10"),
+            },
             raw_secrets: RawSecrets {
                 signing_key: get("ADRONX_SIGNING_KEY").map(SecretString::from),
                 encryption_keys: get("ADRONX_ENCRYPTION_KEYS").map(SecretString::from),

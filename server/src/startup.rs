@@ -63,6 +63,18 @@ impl Application {
             &config.data_dir,
             config.public_url.clone(),
         ));
+        let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
+        let clients = crate::whatsapp::Clients::new(
+            integrations.whatsapp.clone(),
+            &config.public_url,
+            &config.graph_api_version,
+            config.environment != crate::config::Environment::Production,
+        );
+        let send = crate::whatsapp::SendMessage {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: clients.clone(),
+        };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
@@ -72,6 +84,7 @@ impl Application {
             .handle(crate::accounts::RESET_REQUEST, Arc::new(crate::accounts::SendResetLink(accounts.clone())))
             .handle(crate::contacts::import::IMPORT_JOB, Arc::new(crate::contacts::import::ImportJob(imports.clone())))
             .handle(crate::whatsapp::DELIVERY_JOB, Arc::new(crate::whatsapp::Intake::new(store.clone())))
+            .handle(crate::whatsapp::SEND_JOB, Arc::new(send))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),
@@ -80,8 +93,17 @@ impl Application {
         }
         .spawn(stopping);
         let enquiries = Arc::new(EnquiryService::new(&store));
-        let services = Services { enquiries, accounts, members: Arc::new(members), contacts, imports: imports.clone() };
-        let integrations = Arc::new(crate::integrations::Integrations::from_config(&config, &secrets));
+        let whatsapp =
+            Arc::new(crate::whatsapp::ConnectionService::new(store.whatsapp.clone(), secrets.keyring.clone(), clients));
+        let services = Services {
+            enquiries,
+            accounts,
+            members: Arc::new(members),
+            contacts,
+            imports: imports.clone(),
+            whatsapp,
+            inbox: Arc::new(crate::whatsapp::InboxService::new(store.clone())),
+        };
         let state = AppState {
             config: Arc::new(config),
             store: store.clone(),

@@ -233,3 +233,81 @@ macro_rules! from_text {
 }
 
 from_text!(MessageStatus, ConversationStatus, Direction);
+
+/// The organisation's WhatsApp number as Settings shows it (the token never leaves the server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    /// `meta` or `sandbox`.
+    pub kind: String,
+    pub waba_id: String,
+    pub phone_number_id: String,
+    pub display_phone: String,
+    pub verified_name: String,
+    pub quality_rating: Option<String>,
+    /// `connected` or `reauthorise`.
+    pub status: String,
+    /// Unix milliseconds.
+    pub connected_at: i64,
+}
+
+impl ConnectionView {
+    pub fn needs_reauthorisation(&self) -> bool {
+        self.status == "reauthorise"
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.kind == "sandbox"
+    }
+}
+
+/// A conversation in the list and at the top of its page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub id: String,
+    pub contact_id: String,
+    pub contact_name: String,
+    /// E.164.
+    pub contact_phone: Option<String>,
+    pub status: ConversationStatus,
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
+    pub unread: u32,
+    pub preview: String,
+    /// Unix milliseconds.
+    pub last_message_at: i64,
+    /// Free text may be sent: the customer wrote within the last 24 hours.
+    pub window_open: bool,
+    pub referral: Option<Referral>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    pub direction: Direction,
+    pub content: MessageContent,
+    pub status: MessageStatus,
+    pub error: Option<MessageError>,
+    /// What a quoted reply quotes: the earlier message's preview, when we have it.
+    pub quoted: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// One page of the conversation list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub conversations: Vec<ConversationView>,
+    /// Pass as `after` for the next page.
+    pub next: Option<String>,
+    /// Whether the organisation has a number connected at all.
+    pub connected: bool,
+}
+
+/// A conversation with its newest messages (oldest first, for reading).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    pub conversation: ConversationView,
+    pub messages: Vec<MessageView>,
+    /// Pass as `before` for older messages.
+    pub older: Option<String>,
+}

@@ -100,11 +100,6 @@ pub fn EmptySection(title: &'static str, body: &'static str) -> impl IntoView {
 }
 
 #[component]
-pub fn Inbox() -> impl IntoView {
-    view! { <EmptySection title="app-nav-inbox" body="app-empty-inbox"/> }
-}
-
-#[component]
 pub fn Campaigns() -> impl IntoView {
     view! { <EmptySection title="app-nav-campaigns" body="app-empty-campaigns"/> }
 }

@@ -12,6 +12,8 @@ pub struct Services {
     pub members: Arc<dyn crate::accounts::port::Members>,
     pub contacts: Arc<dyn crate::contacts::port::Contacts>,
     pub imports: Arc<dyn crate::contacts::port::Imports>,
+    pub whatsapp: Arc<dyn crate::inbox::port::WhatsApp>,
+    pub inbox: Arc<dyn crate::inbox::port::Inbox>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

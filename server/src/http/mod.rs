@@ -10,6 +10,7 @@ mod state;
 mod whatsapp;
 
 pub use extract::Authenticated;
+pub use whatsapp::WEBHOOK_PATH;
 
 use app::{App, shell};
 use axum::Router;
@@ -73,7 +74,15 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(crate::whatsapp::MAX_DELIVERY))
         .with_state(state.clone());
-    let site = uploads.merge(webhooks).merge(site);
+    let mut site = uploads.merge(webhooks).merge(site);
+    // Outside production, the WhatsApp sandbox answers under the app's own address.
+    if state.config.environment != crate::config::Environment::Production {
+        let secret = state.secrets.whatsapp_app_secret.clone();
+        let sandbox =
+            crate::whatsapp::sandbox::Sandbox::new(&state.config.public_url, secret, state.store.whatsapp.clone())
+                .with_pace(state.config.sandbox_pace);
+        site = site.nest_service(crate::whatsapp::connect::SANDBOX_PREFIX, sandbox.router());
+    }
 
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     site.layer(

@@ -35,3 +35,38 @@ impl WhatsAppClient {
         Ok(answer.success)
     }
 }
+
+#[derive(Deserialize)]
+struct Sent {
+    messages: Vec<SentId>,
+}
+
+#[derive(Deserialize)]
+struct SentId {
+    id: String,
+}
+
+impl WhatsAppClient {
+    /// `POST /{version}/{phone-number-id}/messages` with a prepared message object (`type` and
+    /// its body); Meta's wamid for it.
+    pub async fn send(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        message: serde_json::Value,
+        token: &SecretString,
+    ) -> Result<String, GraphError> {
+        let mut body = serde_json::json!({ "messaging_product": "whatsapp", "recipient_type": "individual", "to": to });
+        if let (Some(body), serde_json::Value::Object(fields)) = (body.as_object_mut(), message) {
+            body.extend(fields);
+        }
+        let sent: Sent = self.0.post(&format!("{phone_number_id}/messages"), &body, token).await?;
+        sent.messages.into_iter().next().map(|m| m.id).ok_or_else(|| GraphError::Api {
+            status: 200,
+            code: 0,
+            subcode: None,
+            message: "no message id in Meta's answer".into(),
+            fbtrace_id: None,
+        })
+    }
+}

@@ -2,11 +2,18 @@
 //! connection of an organisation's number, and the sandbox that stands in for Meta outside
 //! production.
 
+pub mod connect;
+pub mod inbox;
 pub mod intake;
 pub mod payload;
+pub mod sandbox;
+pub mod send;
 pub mod signature;
 
+pub use connect::{Clients, ConnectionService};
+pub use inbox::InboxService;
 pub use intake::{DELIVERY_JOB, Intake};
+pub use send::{SEND_JOB, SendMessage};
 
 use crate::storage::Stores;
 use crate::storage::whatsapp::DeliveryRecord;

@@ -1,68 +1,8 @@
 //! Contacts over HTTP: the server functions with a session cookie or a bearer token, phone
 //! normalisation with the organisation's default country, roles and tenant isolation.
 
-use crate::helpers::{TestApp, sign_up, spawn_app};
-use app::accounts::model::Role;
+use crate::helpers::{Session, TestApp, call, json, member_of, owner, spawn_app};
 use serde_json::Value;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-struct Session {
-    cookie: String,
-    access: String,
-    user_id: String,
-    org_id: String,
-}
-
-async fn owner(app: &TestApp, email: &str) -> Session {
-    let form = [
-        ("first_name", "Ana"),
-        ("last_name", "Owner"),
-        ("email", email),
-        ("password", PASSWORD),
-        ("organisation", "Tienda"),
-        ("lang", "es"),
-    ];
-    let res = sign_up(app, None, &form).await;
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let grant: Value = res.json().await.unwrap();
-    Session {
-        cookie,
-        access: grant["access_token"].as_str().unwrap().to_owned(),
-        user_id: grant["viewer"]["user_id"].as_str().unwrap().to_owned(),
-        org_id: grant["viewer"]["org_id"].as_str().unwrap().to_owned(),
-    }
-}
-
-/// `who` joins `org` as a plain member and switches to it.
-async fn member_of(app: &TestApp, who: Session, org: &str) -> Session {
-    let at = time::OffsetDateTime::now_utc();
-    let (org_id, user) = (app::ids::OrgId::new(org), app::ids::UserId::new(who.user_id.clone()));
-    app.store.members.add_member(&org_id, &user, Role::Member, at).await.unwrap();
-    let res = call(app, &who, "auth/switch", &[("org_id", org)]).await;
-    assert_eq!(res.status(), 200);
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let grant: Value = res.json().await.unwrap();
-    Session { cookie, access: grant["access_token"].as_str().unwrap().to_owned(), org_id: org.to_owned(), ..who }
-}
-
-/// A call from one of our pages (session cookie), from a browser in Mexico.
-async fn call(app: &TestApp, who: &Session, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("cookie", &who.cookie)
-        .header("sec-fetch-site", "same-origin")
-        .header("accept-language", "es-MX,es;q=0.9")
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 async fn create(app: &TestApp, who: &Session, name: &str, phone: &str) -> Value {
     let (status, body) =

@@ -1,6 +1,7 @@
 use adronx::config::Config;
 use adronx::startup::Application;
 use adronx::storage::Stores;
+use serde_json::Value;
 
 pub struct TestApp {
     pub address: String,
@@ -121,4 +122,66 @@ pub async fn sign_up(app: &TestApp, smtp: Option<&crate::smtp::SmtpSink>, form: 
         .send()
         .await
         .unwrap()
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-in member: their session cookie, an access token, and who they are.
+pub struct Session {
+    pub cookie: String,
+    pub access: String,
+    pub user_id: String,
+    pub org_id: String,
+}
+
+/// Signs up `email` as the owner of a new organisation (from a browser in Mexico, in Spanish).
+pub async fn owner(app: &TestApp, email: &str) -> Session {
+    let form = [
+        ("first_name", "Ana"),
+        ("last_name", "Owner"),
+        ("email", email),
+        ("password", PASSWORD),
+        ("organisation", "Tienda"),
+        ("lang", "es"),
+    ];
+    let res = sign_up(app, None, &form).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let grant: Value = res.json().await.unwrap();
+    Session {
+        cookie,
+        access: grant["access_token"].as_str().unwrap().to_owned(),
+        user_id: grant["viewer"]["user_id"].as_str().unwrap().to_owned(),
+        org_id: grant["viewer"]["org_id"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// `who` joins `org` as a plain member and switches to it.
+pub async fn member_of(app: &TestApp, who: Session, org: &str) -> Session {
+    let at = time::OffsetDateTime::now_utc();
+    let (org_id, user) = (app::ids::OrgId::new(org), app::ids::UserId::new(who.user_id.clone()));
+    app.store.members.add_member(&org_id, &user, app::accounts::model::Role::Member, at).await.unwrap();
+    let res = call(app, &who, "auth/switch", &[("org_id", org)]).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let grant: Value = res.json().await.unwrap();
+    Session { cookie, access: grant["access_token"].as_str().unwrap().to_owned(), org_id: org.to_owned(), ..who }
+}
+
+/// A call from one of our pages (session cookie), from a browser in Mexico.
+pub async fn call(app: &TestApp, who: &Session, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("cookie", &who.cookie)
+        .header("sec-fetch-site", "same-origin")
+        .header("accept-language", "es-MX,es;q=0.9")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The status and the JSON body (null when there is none).
+pub async fn json(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
 }

@@ -7,6 +7,7 @@ mod email;
 mod health;
 mod helpers;
 mod imports;
+mod inbox;
 mod jobs;
 mod members;
 mod pages;

@@ -16,19 +16,8 @@ use leptos::server_fn::ServerFn;
 
 /// "2026-11-26 21:15 UTC" from Unix seconds (proleptic Gregorian; no time zone data needed).
 pub fn utc_timestamp(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+    format!("{} {:02}:{:02} UTC", crate::text::civil_date(secs), rem / 3600, rem % 3600 / 60)
 }
 
 fn role_options(roles: &'static [Role], selected: Role, i18n: I18n) -> impl IntoView {
@@ -64,6 +53,7 @@ pub fn Settings() -> impl IntoView {
             </dl>
             <ProfileSettings/>
             {viewer.role.can_manage_members().then(|| view! { <MemberSettings caller_role=viewer.role/> })}
+            <crate::inbox::views::WhatsAppSettings/>
             {viewer.role.can_manage_members().then(|| view! { <ContactSettings/> })}
         </section>
     }

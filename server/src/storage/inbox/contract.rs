@@ -154,6 +154,15 @@ pub async fn statuses_only_move_forward_and_a_failure_keeps_its_reason(s: Stores
     let failed = advance("wamid.O2", MessageStatus::Failed, Some(error.clone()), t + secs(2)).await.unwrap();
     assert_eq!((failed.status, failed.error), (MessageStatus::Failed, Some(error)));
     assert_eq!(advance("wamid.O2", MessageStatus::Delivered, None, t + secs(3)).await, None);
+    // A message Meta never accepted fails with the reason, once; a sent one cannot be failed so.
+    let refused = MessageError { code: 190, title: "Re-authorise".into(), details: None };
+    s.inbox.add_message(&outbound(&c, "o3", t), None).await.unwrap();
+    assert!(s.inbox.fail_unsent(&org, "o3", &refused, t + secs(1)).await.unwrap());
+    assert!(!s.inbox.fail_unsent(&org, "o3", &refused, t + secs(2)).await.unwrap());
+    assert!(!s.inbox.fail_unsent(&org, "o1", &refused, t + secs(2)).await.unwrap(), "o1 was read");
+    assert!(!s.inbox.fail_unsent(&OrgId::new("org-b"), "o3", &refused, t).await.unwrap());
+    let got = s.inbox.message(&org, "o3").await.unwrap().unwrap();
+    assert_eq!((got.status, got.error, got.status_at), (MessageStatus::Failed, Some(refused), t + secs(1)));
     // The wamid arriving after a status (deliveries out of order) does not move it back.
     assert!(s.inbox.set_wamid(&org, "o2", "wamid.O2", t + secs(4)).await.unwrap());
     assert_eq!(s.inbox.message(&org, "o2").await.unwrap().unwrap().status, MessageStatus::Failed);

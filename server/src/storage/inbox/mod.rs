@@ -64,6 +64,9 @@ pub trait InboxStore: Send + Sync {
     /// Our message was accepted by Meta: records its wamid and moves it to sent unless a later
     /// status already arrived. False for an unknown id.
     async fn set_wamid(&self, org: &OrgId, id: &str, wamid: &str, at: OffsetDateTime) -> StoreResult<bool>;
+    /// Our message could not be sent (Meta refused it, or the connection needs
+    /// re-authorisation): failed with the reason, if it is still pending. False otherwise.
+    async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
 }
 
 /// Which conversations a list shows.

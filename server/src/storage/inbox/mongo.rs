@@ -217,4 +217,13 @@ impl InboxStore for MongoStore {
         self.messages().update_one(pending, sent).await.map_err(backend)?;
         Ok(done.matched_count == 1)
     }
+
+    async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool> {
+        let filter = doc! { "_id": id, "org_id": org.as_str(), "status_rank": 0 };
+        let set = doc! { "$set": {
+            "status": MessageStatus::Failed.key(), "status_rank": MessageStatus::Failed.rank(),
+            "error": bson(error)?, "status_at": to_millis(at),
+        } };
+        Ok(self.messages().update_one(filter, set).await.map_err(backend)?.modified_count == 1)
+    }
 }

@@ -242,4 +242,20 @@ impl InboxStore for SqliteStore {
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE messages SET status = 'failed', status_rank = ?, error = ?, status_at = ? \
+             WHERE org_id = ? AND id = ? AND status_rank = 0",
+        )
+        .bind(MessageStatus::Failed.rank())
+        .bind(json(error))
+        .bind(to_millis(at))
+        .bind(org.as_str())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -1,0 +1,105 @@
+//! Server functions for the inbox and the WhatsApp connection. Each checks the caller, then calls
+//! the port; every one also accepts a bearer token (see `docs/API.md`).
+
+use super::model::{ConnectionView, ConversationPage, ConversationView, InboxPage, MessageView};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::model::ConversationStatus,
+    super::port::{ConnectForm, InboxChange, InboxQuery},
+    crate::server::respond::finish_form,
+    crate::server::{caller, services},
+};
+
+#[server(name = WhatsAppConnection, prefix = "/api", endpoint = "whatsapp/connection")]
+pub async fn whatsapp_connection() -> Result<Option<ConnectionView>, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.whatsapp.connection(&caller).await?)
+}
+
+// The three connection forms answer with nothing (read the connection again); a plain HTML post
+// goes back to Settings with the outcome.
+
+#[server(name = ConnectWhatsApp, prefix = "/api", endpoint = "whatsapp/connect")]
+pub async fn connect_whatsapp(waba_id: String, phone_number_id: String, access_token: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let form = ConnectForm { waba_id, phone_number_id, access_token };
+    finish_form(services()?.whatsapp.connect(&caller, form).await.map(|_| ()), "whatsapp")
+}
+
+#[server(name = ConnectSandbox, prefix = "/api", endpoint = "whatsapp/connect-sandbox")]
+pub async fn connect_sandbox() -> Result<(), AppError> {
+    let caller = caller().await?;
+    finish_form(services()?.whatsapp.connect_sandbox(&caller).await.map(|_| ()), "whatsapp")
+}
+
+#[server(name = DisconnectWhatsApp, prefix = "/api", endpoint = "whatsapp/disconnect")]
+pub async fn disconnect_whatsapp() -> Result<(), AppError> {
+    let caller = caller().await?;
+    finish_form(services()?.whatsapp.disconnect(&caller).await, "whatsapp")
+}
+
+#[server(name = ListConversations, prefix = "/api", endpoint = "inbox/list")]
+pub async fn list_conversations(
+    view: Option<String>,
+    status: Option<String>,
+    after: Option<String>,
+) -> Result<InboxPage, AppError> {
+    let caller = caller().await?;
+    let query = InboxQuery {
+        view: view.unwrap_or_default(),
+        status: status.as_deref().and_then(ConversationStatus::from_key),
+        after: after.filter(|a| !a.is_empty()),
+    };
+    Ok(services()?.inbox.conversations(&caller, query).await?)
+}
+
+#[server(name = GetConversation, prefix = "/api", endpoint = "inbox/conversation")]
+pub async fn get_conversation(id: String, before: Option<String>) -> Result<ConversationPage, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.inbox.conversation(&caller, &id, before.filter(|b| !b.is_empty())).await?)
+}
+
+/// `key`: any string unique to this submit (the page sends one); a repeat sends nothing twice.
+#[server(name = Reply, prefix = "/api", endpoint = "inbox/reply")]
+pub async fn reply(conversation_id: String, text: String, key: Option<String>) -> Result<MessageView, AppError> {
+    let caller = caller().await?;
+    let key = key.filter(|k| !k.is_empty()).unwrap_or_else(|| uuid_like(&conversation_id, &text));
+    Ok(services()?.inbox.reply(&caller, &conversation_id, &text, &key).await?)
+}
+
+/// Without a key from the client, one per conversation, text and minute: a double click or a
+/// resubmitted form does not send twice.
+#[cfg(feature = "ssr")]
+fn uuid_like(conversation_id: &str, text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        conversation_id,
+        text,
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 60),
+    )
+        .hash(&mut h);
+    format!("auto-{:016x}", h.finish())
+}
+
+/// `assignee`: a member's user id, `me`, or empty to unassign.
+#[server(name = AssignConversation, prefix = "/api", endpoint = "inbox/assign")]
+pub async fn assign_conversation(id: String, assignee: Option<String>) -> Result<ConversationView, AppError> {
+    let caller = caller().await?;
+    let assignee = match assignee.unwrap_or_default().trim() {
+        "" => None,
+        "me" => Some(caller.user_id.to_string()),
+        other => Some(other.to_owned()),
+    };
+    Ok(services()?.inbox.change(&caller, &id, InboxChange::Assign(assignee)).await?)
+}
+
+/// `status`: `open`, `pending` or `resolved`.
+#[server(name = SetConversationStatus, prefix = "/api", endpoint = "inbox/status")]
+pub async fn set_conversation_status(id: String, status: String) -> Result<ConversationView, AppError> {
+    let caller = caller().await?;
+    let status = ConversationStatus::from_key(&status).ok_or(AppError::invalid("error-inbox-status"))?;
+    Ok(services()?.inbox.change(&caller, &id, InboxChange::Status(status)).await?)
+}

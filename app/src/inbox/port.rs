@@ -1,0 +1,121 @@
+//! The inbox and WhatsApp connection services as the server functions see them (implemented in
+//! the `server` crate). Every method takes the caller first and stays in the caller's
+//! organisation: another organisation's conversation answers exactly like a missing one.
+
+use super::model::{ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, MessageView};
+use crate::accounts::model::Caller;
+use crate::error::AppError;
+
+/// Which conversations the list shows.
+#[derive(Clone, Debug, Default)]
+pub struct InboxQuery {
+    /// `mine`, `unassigned` or anything else for all.
+    pub view: String,
+    pub status: Option<ConversationStatus>,
+    pub after: Option<String>,
+}
+
+/// What an admin types to connect Meta's Cloud API (not `Debug`: it holds the token).
+#[derive(Clone, Default)]
+pub struct ConnectForm {
+    pub waba_id: String,
+    pub phone_number_id: String,
+    pub access_token: String,
+}
+
+/// One change to a conversation.
+#[derive(Clone, Debug)]
+pub enum InboxChange {
+    Status(ConversationStatus),
+    /// `None` unassigns.
+    Assign(Option<String>),
+}
+
+#[async_trait::async_trait]
+pub trait WhatsApp: Send + Sync {
+    async fn connection(&self, caller: &Caller) -> Result<Option<ConnectionView>, InboxError>;
+    /// Admins and owners: checks the number and token with Meta, subscribes our app to the
+    /// account's webhooks, and keeps the token sealed.
+    async fn connect(&self, caller: &Caller, form: ConnectForm) -> Result<ConnectionView, InboxError>;
+    /// Admins and owners, outside production: the built-in simulator instead of Meta.
+    async fn connect_sandbox(&self, caller: &Caller) -> Result<ConnectionView, InboxError>;
+    async fn disconnect(&self, caller: &Caller) -> Result<(), InboxError>;
+}
+
+#[async_trait::async_trait]
+pub trait Inbox: Send + Sync {
+    async fn conversations(&self, caller: &Caller, query: InboxQuery) -> Result<InboxPage, InboxError>;
+    /// The conversation and its newest messages (older ones `before` a cursor); opening it marks
+    /// it read.
+    async fn conversation(
+        &self,
+        caller: &Caller,
+        id: &str,
+        before: Option<String>,
+    ) -> Result<ConversationPage, InboxError>;
+    /// Queues a text reply; `key` makes a retried submit send once.
+    async fn reply(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        text: &str,
+        key: &str,
+    ) -> Result<MessageView, InboxError>;
+    async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error("invalid input: {0}")]
+    Invalid(&'static str),
+    #[error("not found (or another organisation's)")]
+    NotFound,
+    #[error("the caller's role does not allow this")]
+    Forbidden,
+    #[error("no WhatsApp number is connected")]
+    NotConnected,
+    #[error("Meta rejected the token: the connection needs re-authorisation")]
+    Reauthorise,
+    #[error("the 24-hour window is closed: only a template may be sent")]
+    WindowClosed,
+    #[error("the number is another organisation's")]
+    NumberTaken,
+    #[error("Meta refused: {0}")]
+    Meta(String),
+    #[error("too many messages: retry in {0} s")]
+    RateLimited(u64),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl InboxError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
+
+impl From<InboxError> for AppError {
+    fn from(e: InboxError) -> Self {
+        let (code, status) = match e {
+            InboxError::Invalid(code) => (code, 422),
+            InboxError::NotFound => ("error-not-found", 404),
+            InboxError::Forbidden => ("error-forbidden", 403),
+            InboxError::NotConnected => ("error-whatsapp-not-connected", 409),
+            InboxError::Reauthorise => ("error-whatsapp-reauthorise", 409),
+            InboxError::WindowClosed => ("error-whatsapp-window-closed", 409),
+            InboxError::NumberTaken => ("error-whatsapp-number-taken", 409),
+            InboxError::Meta(detail) => {
+                tracing::info!(%detail, "Meta refused a connection");
+                ("error-whatsapp-meta-refused", 422)
+            }
+            InboxError::RateLimited(secs) => {
+                return AppError {
+                    retry_after: Some(secs),
+                    ..AppError::with_status("error-whatsapp-rate-limited", 429)
+                };
+            }
+            InboxError::Internal(cause) => return crate::server::request::internal(cause),
+        };
+        AppError::with_status(code, status)
+    }
+}

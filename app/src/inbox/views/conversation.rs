@@ -1,0 +1,213 @@
+//! One conversation: its contact, status and assignee, the messages with day separators and
+//! ticks, and the reply box (free text inside the 24-hour window).
+
+use super::list::status_key;
+use crate::fetch::in_request;
+use crate::forms::{outcome, status_line};
+use crate::i18n::{I18n, use_i18n};
+use crate::inbox::api::{AssignConversation, Reply, SetConversationStatus, get_conversation};
+use crate::inbox::model::{ConversationPage, Direction, MessageContent, MessageStatus, MessageView};
+use leptos::prelude::*;
+
+#[component]
+pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reply = ServerAction::<Reply>::new();
+    let assign = ServerAction::<AssignConversation>::new();
+    let set_status = ServerAction::<SetConversationStatus>::new();
+    let conversation_id = id.clone();
+    let page = Resource::new(
+        move || {
+            (
+                conversation_id.clone(),
+                tick.get(),
+                reply.version().get(),
+                assign.version().get(),
+                set_status.version().get(),
+            )
+        },
+        |(id, ..)| in_request(get_conversation(id, None)),
+    );
+    view! {
+        <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <Conversation page=page reply=reply assign=assign set_status=set_status/> }.into_any(),
+                    Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Conversation(
+    page: ConversationPage,
+    reply: ServerAction<Reply>,
+    assign: ServerAction<AssignConversation>,
+    set_status: ServerAction<SetConversationStatus>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let c = page.conversation;
+    let local = RwSignal::new(false);
+    Effect::new(move |_| local.set(true));
+    let name =
+        if c.contact_name.is_empty() { c.contact_phone.clone().unwrap_or_default() } else { c.contact_name.clone() };
+    let resolved = c.status.key() == "resolved";
+    let (next_status, status_button) = if resolved { ("open", "inbox-reopen") } else { ("resolved", "inbox-resolve") };
+    let (assign_id, status_id, reply_id) = (c.id.clone(), c.id.clone(), c.id.clone());
+    let assigned = c.assignee.is_some();
+    let mut last_day = String::new();
+    let messages = page
+        .messages
+        .into_iter()
+        .map(|m| {
+            let today = super::day(m.created_at, false);
+            let separator = (today != last_day).then(|| {
+                last_day = today;
+                let at = m.created_at;
+                view! { <li class="day-separator" role="separator"><time>{move || super::day(at, local.get())}</time></li> }
+            });
+            view! { {separator} <Message m=m local=local i18n=i18n/> }
+        })
+        .collect_view();
+    view! {
+        <article class="conversation-view" aria-labelledby="conversation-title">
+            <header class="conversation-header">
+                <a class="back" href="/app/inbox">{t("inbox-back")}</a>
+                <h2 id="conversation-title"><a href=format!("/app/contacts/{}", c.contact_id)>{name}</a></h2>
+                <p class="conversation-facts">
+                    {c.contact_phone.clone().map(|p| view! { <span dir="ltr">{p}</span> })}
+                    <span class=format!("status status-{}", c.status.key())>{t(status_key(c.status.key()))}</span>
+                    <span>{match c.assignee_name.clone() {
+                        Some(n) => i18n.t_args("inbox-assigned-to", &[("name", n)]),
+                        None => i18n.t("inbox-unassigned"),
+                    }}</span>
+                    {c.referral.clone().map(|r| view! {
+                        <span class="badge" title=r.headline.clone().unwrap_or_default()>{t("inbox-from-ad")}</span>
+                    })}
+                </p>
+                <div class="conversation-actions">
+                    <ActionForm action=assign>
+                        <input type="hidden" name="id" value=assign_id/>
+                        <input type="hidden" name="assignee" value=if assigned { "" } else { "me" }/>
+                        <button type="submit" class="btn btn-ghost">
+                            {t(if assigned { "inbox-unassign" } else { "inbox-assign-me" })}
+                        </button>
+                    </ActionForm>
+                    <ActionForm action=set_status>
+                        <input type="hidden" name="id" value=status_id/>
+                        <input type="hidden" name="status" value=next_status/>
+                        <button type="submit" class="btn">{t(status_button)}</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <ol class="messages" aria-label=t("inbox-messages")>{messages}</ol>
+            <ReplyBox conversation_id=reply_id window_open=c.window_open reply=reply/>
+            {move || status_line(i18n, outcome(assign.value().get(), "assign"), None)}
+            {move || status_line(i18n, outcome(set_status.value().get(), "status"), None)}
+        </article>
+    }
+}
+
+#[component]
+fn Message(m: MessageView, local: RwSignal<bool>, i18n: I18n) -> impl IntoView {
+    let at = m.created_at;
+    let ours = m.direction == Direction::Out;
+    view! {
+        <li class=if ours { "message out" } else { "message in" } data-status=m.status.key()>
+            {m.quoted.clone().map(|q| view! { <blockquote class="quoted">{q}</blockquote> })}
+            <div class="message-body">{content(&m.content, i18n)}</div>
+            <p class="message-meta">
+                <time>{move || super::clock(at, local.get())}</time>
+                {ours.then(|| ticks(m.status, i18n))}
+            </p>
+            {m.error.clone().map(|e| view! {
+                <p class="message-error" role="note">{i18n.t("inbox-failed")} " " {e.title} " (" {e.code} ")"</p>
+            })}
+        </li>
+    }
+}
+
+fn ticks(status: MessageStatus, i18n: I18n) -> impl IntoView {
+    let (mark, key) = match status {
+        MessageStatus::Pending | MessageStatus::Received => ("🕓", "inbox-tick-pending"),
+        MessageStatus::Sent => ("✓", "inbox-tick-sent"),
+        MessageStatus::Delivered => ("✓✓", "inbox-tick-delivered"),
+        MessageStatus::Read => ("✓✓", "inbox-tick-read"),
+        MessageStatus::Failed => ("✗", "inbox-tick-failed"),
+    };
+    view! { <span class=format!("ticks ticks-{}", status.key()) role="img" aria-label=i18n.t(key) title=i18n.t(key)>{mark}</span> }
+}
+
+fn content(c: &MessageContent, i18n: I18n) -> AnyView {
+    match c.clone() {
+        MessageContent::Text { body } => view! { <p class="text">{body}</p> }.into_any(),
+        MessageContent::Media { kind, caption, filename, .. } => view! {
+            <p class="media">
+                <span class="media-kind">{i18n.t(&format!("inbox-media-{}", format!("{kind:?}").to_lowercase()))}</span>
+                {filename.map(|f| view! { " " <span>{f}</span> })}
+                {caption.and_then(crate::text::non_empty).map(|c| view! { <br/> <span>{c}</span> })}
+            </p>
+        }
+        .into_any(),
+        MessageContent::Location { latitude, longitude, name, address } => view! {
+            <p class="location">
+                {i18n.t("inbox-location")} " "
+                {name.and_then(crate::text::non_empty)} " "
+                {address.and_then(crate::text::non_empty)} " "
+                <span dir="ltr">{format!("({latitude:.5}, {longitude:.5})")}</span>
+            </p>
+        }
+        .into_any(),
+        MessageContent::Contacts { cards } => view! {
+            <ul class="shared-contacts">
+                {cards.into_iter().map(|(name, phones)| view! { <li>{name} " " <span dir="ltr">{phones.join(", ")}</span></li> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+        MessageContent::Choice { title, .. } => view! { <p class="choice">"▸ " {title}</p> }.into_any(),
+        MessageContent::Reaction { emoji, .. } => view! { <p class="reaction">{crate::text::non_empty(emoji)}</p> }.into_any(),
+        MessageContent::Template { body, .. } => view! { <p class="text">{body}</p> }.into_any(),
+        MessageContent::Unsupported { kind } => {
+            view! { <p class="unsupported">{i18n.t_args("inbox-unsupported", &[("kind", kind)])}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn ReplyBox(conversation_id: String, window_open: bool, reply: ServerAction<Reply>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    if !window_open {
+        return view! { <p class="window-closed" role="note">{t("inbox-window-closed")}</p> }.into_any();
+    }
+    // A key per message written: a retried submit of the same one sends it once.
+    let key = RwSignal::new(String::new());
+    let text = NodeRef::<leptos::html::Textarea>::new();
+    let fresh_key = move || {
+        #[cfg(feature = "hydrate")]
+        key.set(format!("{}-{}", web_sys::js_sys::Date::now(), web_sys::js_sys::Math::random()));
+    };
+    Effect::new(move |_| fresh_key());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = reply.value().get() {
+            if let Some(area) = text.get() {
+                area.set_value("");
+            }
+            fresh_key();
+        }
+    });
+    view! {
+        <ActionForm action=reply attr:class="reply-box">
+            <input type="hidden" name="conversation_id" value=conversation_id/>
+            <input type="hidden" name="key" prop:value=key/>
+            <label for="reply-text" class="visually-hidden">{t("inbox-reply")}</label>
+            <textarea id="reply-text" name="text" node_ref=text rows="2" maxlength="4096" placeholder=t("inbox-reply") required></textarea>
+            <button type="submit" class="btn btn-primary">{t("inbox-send")}</button>
+            {move || status_line(i18n, outcome(reply.value().get(), "reply"), None)}
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,32 @@
+//! The inbox's pages: `/app/inbox` (conversations and the open one) and the WhatsApp section of
+//! Settings.
+
+mod connection;
+mod conversation;
+mod list;
+
+pub use connection::WhatsAppSettings;
+pub use list::InboxPage;
+
+/// `14:05`: in the browser's time zone once `local` (after hydration), in UTC before — the server
+/// cannot know the viewer's zone, and the first render must match it.
+pub fn clock(ms: i64, local: bool) -> String {
+    let secs = ms.div_euclid(1000) + if local { local_offset_minutes(ms) * 60 } else { 0 };
+    let minutes = secs.div_euclid(60);
+    format!("{:02}:{:02}", minutes.div_euclid(60).rem_euclid(24), minutes.rem_euclid(60))
+}
+
+/// The day a time falls on (for day separators), as `YYYY-MM-DD`, zoned like [`clock`].
+pub fn day(ms: i64, local: bool) -> String {
+    crate::text::civil_date(ms.div_euclid(1000) + if local { local_offset_minutes(ms) * 60 } else { 0 })
+}
+
+#[cfg(feature = "hydrate")]
+fn local_offset_minutes(ms: i64) -> i64 {
+    -(web_sys::js_sys::Date::new(&web_sys::wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset() as i64)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn local_offset_minutes(_ms: i64) -> i64 {
+    0
+}

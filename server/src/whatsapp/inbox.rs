@@ -1,0 +1,255 @@
+//! The shared inbox: conversations listed and read, replies queued as send jobs, assignment and
+//! status. Every call stays in the caller's organisation.
+
+use super::send::SEND_JOB;
+use crate::storage::inbox::{
+    AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, MessageRecord,
+};
+use crate::storage::{StoreError, Stores, to_millis};
+use app::accounts::model::Caller;
+use app::ids::OrgId;
+use app::inbox::model::{
+    ConversationPage, ConversationView, Direction, InboxPage, MessageContent, MessageStatus, MessageView,
+};
+use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery};
+use sha2::Digest;
+use std::collections::HashMap;
+use time::{Duration, OffsetDateTime};
+
+const PAGE: u32 = 30;
+const MESSAGES: u32 = 50;
+/// The longest text WhatsApp takes in one message.
+pub const MAX_TEXT: usize = 4096;
+/// After the customer's last message, free text may be sent for this long (then templates only).
+pub const WINDOW: Duration = Duration::hours(24);
+
+pub struct InboxService {
+    stores: Stores,
+}
+
+fn internal(e: impl std::fmt::Display) -> InboxError {
+    InboxError::internal(e)
+}
+
+/// `<millis>:<id>`, the keyset cursor of both lists.
+fn cursor(at: OffsetDateTime, id: &str) -> String {
+    format!("{}:{id}", to_millis(at))
+}
+
+fn parse_cursor(text: &str) -> Result<(i64, String), InboxError> {
+    let (at, id) = text.split_once(':').ok_or(InboxError::Invalid("error-bad-request"))?;
+    Ok((at.parse().map_err(|_| InboxError::Invalid("error-bad-request"))?, id.to_owned()))
+}
+
+pub fn window_open(c: &ConversationRecord, now: OffsetDateTime) -> bool {
+    c.last_inbound_at.is_some_and(|at| now - at < WINDOW)
+}
+
+pub fn message_view(m: MessageRecord, quoted: Option<String>) -> MessageView {
+    MessageView {
+        id: m.id,
+        direction: m.direction,
+        content: m.content,
+        status: m.status,
+        error: m.error,
+        quoted,
+        created_at: to_millis(m.created_at),
+    }
+}
+
+impl InboxService {
+    pub fn new(stores: Stores) -> Self {
+        Self { stores }
+    }
+
+    /// Member names by user id (assignees).
+    async fn names(&self, org: &OrgId) -> Result<HashMap<String, String>, InboxError> {
+        let members = self.stores.members.members(org).await.map_err(internal)?;
+        Ok(members.into_iter().map(|(u, _)| (u.id.to_string(), format!("{} {}", u.first_name, u.last_name))).collect())
+    }
+
+    async fn view(
+        &self,
+        c: ConversationRecord,
+        names: &HashMap<String, String>,
+    ) -> Result<ConversationView, InboxError> {
+        let contact = self.stores.contacts.contact(&c.org_id, &c.contact_id).await.map_err(internal)?;
+        let (contact_name, contact_phone) = match contact {
+            Some(k) => (k.display_name, k.phone),
+            None => (String::new(), None),
+        };
+        Ok(ConversationView {
+            window_open: window_open(&c, OffsetDateTime::now_utc()),
+            assignee_name: c.assignee.as_ref().and_then(|a| names.get(a).cloned()),
+            id: c.id,
+            contact_id: c.contact_id,
+            contact_name,
+            contact_phone,
+            status: c.status,
+            assignee: c.assignee,
+            unread: c.unread,
+            preview: c.preview,
+            last_message_at: to_millis(c.last_message_at),
+            referral: c.referral,
+        })
+    }
+
+    async fn conversation_record(&self, caller: &Caller, id: &str) -> Result<ConversationRecord, InboxError> {
+        self.stores.inbox.conversation(&caller.org_id, id).await.map_err(internal)?.ok_or(InboxError::NotFound)
+    }
+}
+
+#[async_trait::async_trait]
+impl Inbox for InboxService {
+    async fn conversations(&self, caller: &Caller, query: InboxQuery) -> Result<InboxPage, InboxError> {
+        let filter = ConversationFilter {
+            status: query.status,
+            assignee: match query.view.as_str() {
+                "mine" => AssigneeFilter::User(caller.user_id.to_string()),
+                "unassigned" => AssigneeFilter::Nobody,
+                _ => AssigneeFilter::Anyone,
+            },
+        };
+        let after = query.after.as_deref().map(parse_cursor).transpose()?;
+        let org = &caller.org_id;
+        let (records, connection, names) = tokio::join!(
+            self.stores.inbox.list_conversations(org, &filter, after.as_ref(), PAGE + 1),
+            self.stores.whatsapp.connection(org),
+            self.names(org),
+        );
+        let mut records = records.map_err(internal)?;
+        let names = names?;
+        let next = (records.len() > PAGE as usize).then(|| {
+            records.truncate(PAGE as usize);
+            records.last().map(|c| cursor(c.last_message_at, &c.id))
+        });
+        let views = futures_util::future::join_all(records.into_iter().map(|c| self.view(c, &names))).await;
+        Ok(InboxPage {
+            conversations: views.into_iter().collect::<Result<_, _>>()?,
+            next: next.flatten(),
+            connected: connection.map_err(internal)?.is_some(),
+        })
+    }
+
+    async fn conversation(
+        &self,
+        caller: &Caller,
+        id: &str,
+        before: Option<String>,
+    ) -> Result<ConversationPage, InboxError> {
+        let mut record = self.conversation_record(caller, id).await?;
+        let before = before.as_deref().map(parse_cursor).transpose()?;
+        let mut messages =
+            self.stores.inbox.messages(&caller.org_id, id, before.as_ref(), MESSAGES + 1).await.map_err(internal)?;
+        let older = (messages.len() > MESSAGES as usize).then(|| {
+            messages.truncate(MESSAGES as usize);
+            messages.last().map(|m| cursor(m.created_at, &m.id))
+        });
+        if record.unread > 0 && before.is_none() {
+            let read = ConversationChange { read: true, ..Default::default() };
+            self.stores
+                .inbox
+                .change_conversation(&caller.org_id, id, &read, OffsetDateTime::now_utc())
+                .await
+                .map_err(internal)?;
+            record.unread = 0;
+        }
+        let mut views = Vec::with_capacity(messages.len());
+        for m in messages.into_iter().rev() {
+            let quoted = match &m.context_wamid {
+                Some(wamid) => self
+                    .stores
+                    .inbox
+                    .message_by_wamid(&m.phone_number_id, wamid)
+                    .await
+                    .map_err(internal)?
+                    .filter(|q| q.org_id == caller.org_id)
+                    .map(|q| q.content.preview()),
+                None => None,
+            };
+            views.push(message_view(m, quoted));
+        }
+        let names = self.names(&caller.org_id).await?;
+        Ok(ConversationPage { conversation: self.view(record, &names).await?, messages: views, older: older.flatten() })
+    }
+
+    async fn reply(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        text: &str,
+        key: &str,
+    ) -> Result<MessageView, InboxError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(InboxError::Invalid("error-inbox-reply-empty"));
+        }
+        if text.chars().count() > MAX_TEXT {
+            return Err(InboxError::Invalid("error-inbox-reply-long"));
+        }
+        let conversation = self.conversation_record(caller, conversation_id).await?;
+        let connection = self.stores.whatsapp.connection(&caller.org_id).await.map_err(internal)?;
+        match connection {
+            None => return Err(InboxError::NotConnected),
+            Some(c) if c.status == crate::storage::whatsapp::ConnectionStatus::Reauthorise => {
+                return Err(InboxError::Reauthorise);
+            }
+            Some(_) => {}
+        }
+        let now = OffsetDateTime::now_utc();
+        if !window_open(&conversation, now) {
+            return Err(InboxError::WindowClosed);
+        }
+        // The same key from the same organisation names the same message: a resubmit finds it.
+        let digest = sha2::Sha256::digest(format!("{}\n{conversation_id}\n{key}", caller.org_id).as_bytes());
+        let id = format!("out-{}", &hex::encode(digest)[..32]);
+        let message = MessageRecord {
+            id: id.clone(),
+            org_id: caller.org_id.clone(),
+            conversation_id: conversation.id.clone(),
+            phone_number_id: conversation.phone_number_id.clone(),
+            wamid: None,
+            direction: Direction::Out,
+            content: MessageContent::Text { body: text.to_owned() },
+            context_wamid: None,
+            status: MessageStatus::Pending,
+            error: None,
+            sent_by: Some(caller.user_id.to_string()),
+            created_at: now,
+            status_at: now,
+        };
+        match self.stores.inbox.add_message(&message, None).await {
+            Ok(true) => {
+                let payload = serde_json::json!({ "org": caller.org_id.as_str(), "message": id });
+                crate::jobs::enqueue(self.stores.jobs.as_ref(), SEND_JOB, payload, Some(id.clone()))
+                    .await
+                    .map_err(internal)?;
+                Ok(message_view(message, None))
+            }
+            Ok(false) | Err(StoreError::Duplicate) => {
+                let existing = self.stores.inbox.message(&caller.org_id, &id).await.map_err(internal)?;
+                existing.map(|m| message_view(m, None)).ok_or_else(|| internal("a repeated reply vanished"))
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError> {
+        let names = self.names(&caller.org_id).await?;
+        let change = match change {
+            InboxChange::Status(status) => ConversationChange { status: Some(status), ..Default::default() },
+            InboxChange::Assign(assignee) => {
+                if assignee.as_ref().is_some_and(|a| !names.contains_key(a)) {
+                    return Err(InboxError::Invalid("error-inbox-assignee"));
+                }
+                ConversationChange { assignee: Some(assignee), ..Default::default() }
+            }
+        };
+        let now = OffsetDateTime::now_utc();
+        if !self.stores.inbox.change_conversation(&caller.org_id, id, &change, now).await.map_err(internal)? {
+            return Err(InboxError::NotFound);
+        }
+        let record = self.conversation_record(caller, id).await?;
+        self.view(record, &names).await
+    }
+}

@@ -1,0 +1,278 @@
+//! The inbox over HTTP with the built-in sandbox standing in for Meta (the app's own client talks
+//! to it): connecting, customers writing first, replies going pending → sent → delivered → read,
+//! an undeliverable number, roles, tenant isolation, idempotent sends, the 24-hour window, and a
+//! token Meta rejects.
+
+use crate::helpers::{Session, TestApp, call, json, member_of, owner, spawn_app_with};
+use axum::Json;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// The sandbox at twenty times a person's pace: customers write within a fraction of a second.
+async fn app() -> TestApp {
+    spawn_app_with(&[("ADRONX_SANDBOX_PACE", "0.05")]).await
+}
+
+/// Polls `check` (every 50 ms, up to 10 s) until it gives a value.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..200 {
+        if let Some(found) = check().await {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("gave up waiting for {what}");
+}
+
+async fn list(app: &TestApp, who: &Session) -> Value {
+    let (status, body) = json(call(app, who, "inbox/list", &[]).await).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The conversation with the customer named `name`, once their message is in it (a conversation
+/// is created a moment before its first message is filed).
+async fn conversation_with(app: &TestApp, who: &Session, name: &str) -> Value {
+    eventually(name, || async {
+        let list = list(app, who).await;
+        list["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["contact_name"] == name && c["preview"] != "")
+            .cloned()
+    })
+    .await
+}
+
+async fn messages(app: &TestApp, who: &Session, id: &str) -> Vec<Value> {
+    let (status, body) = json(call(app, who, "inbox/conversation", &[("id", id)]).await).await;
+    assert_eq!(status, 200, "{body}");
+    body["messages"].as_array().unwrap().clone()
+}
+
+async fn connected_owner(app: &TestApp) -> Session {
+    let ana = owner(app, "ana@tienda.mx").await;
+    let res = call(app, &ana, "whatsapp/connect-sandbox", &[]).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    ana
+}
+
+#[tokio::test]
+async fn the_sandbox_connects_and_its_customers_write_first() {
+    let app = app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    assert_eq!(list(&app, &ana).await["connected"], false);
+    assert_eq!(call(&app, &ana, "whatsapp/connect-sandbox", &[]).await.status(), 200);
+    let (_, connection) = json(call(&app, &ana, "whatsapp/connection", &[]).await).await;
+    assert_eq!((connection["kind"].as_str(), connection["status"].as_str()), (Some("sandbox"), Some("connected")));
+    assert_eq!(connection["verified_name"], "Adronx Sandbox");
+    assert!(connection.get("token").is_none(), "the token never leaves the server: {connection}");
+
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    assert_eq!(lucia["preview"], "Hola, ¿tienen la chaqueta azul en talla M?");
+    assert_eq!(lucia["unread"], 1);
+    assert_eq!(lucia["window_open"], true);
+    assert_eq!(lucia["referral"]["source_id"], "120200000000001", "came from an ad");
+    assert_eq!(lucia["contact_phone"], "+525550001111");
+    conversation_with(&app, &ana, "عمر حداد").await;
+    conversation_with(&app, &ana, "Grace Miller").await;
+    // Reading it clears the unread count.
+    messages(&app, &ana, lucia["id"].as_str().unwrap()).await;
+    let again = conversation_with(&app, &ana, "Lucía Gómez").await;
+    assert_eq!(again["unread"], 0);
+}
+
+#[tokio::test]
+async fn a_reply_is_pending_then_sent_delivered_read_and_the_customer_answers() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    let id = lucia["id"].as_str().unwrap().to_owned();
+    let form = [("conversation_id", id.as_str()), ("text", "¡Sí! Nos queda una en talla M."), ("key", "k1")];
+    let (status, sent) = json(call(&app, &ana, "inbox/reply", &form).await).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["status"], "pending");
+    let read = eventually("read", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["id"] == sent["id"] && m["status"] == "read")
+    })
+    .await;
+    assert_eq!(read["content"]["body"], "¡Sí! Nos queda una en talla M.");
+    let answer = eventually("the customer's answer", || async {
+        messages(&app, &ana, &id)
+            .await
+            .into_iter()
+            .find(|m| m["direction"] == "in" && m["content"]["body"] != lucia["preview"])
+    })
+    .await;
+    assert_eq!(answer["content"]["body"], "¡Perfecto! ¿Cuánto cuesta el envío a Guadalajara?");
+
+    // The same submit again (same key) sends nothing more.
+    let (_, repeat) = json(call(&app, &ana, "inbox/reply", &form).await).await;
+    assert_eq!(repeat["id"], sent["id"]);
+    let ours = messages(&app, &ana, &id).await.into_iter().filter(|m| m["direction"] == "out").count();
+    assert_eq!(ours, 1);
+}
+
+#[tokio::test]
+async fn a_reply_to_a_number_that_cannot_receive_fails_with_metas_reason() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let grace = conversation_with(&app, &ana, "Grace Miller").await;
+    let id = grace["id"].as_str().unwrap().to_owned();
+    let (status, sent) =
+        json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "It ships today!")]).await).await;
+    assert_eq!(status, 200, "{sent}");
+    let failed = eventually("failed", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["id"] == sent["id"] && m["status"] == "failed")
+    })
+    .await;
+    assert_eq!(failed["error"]["code"], 131026);
+    assert_eq!(failed["error"]["title"], "Message undeliverable");
+}
+
+#[tokio::test]
+async fn members_reply_and_assign_admins_connect_and_other_organisations_see_nothing() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    let id = lucia["id"].as_str().unwrap().to_owned();
+    let luis = member_of(&app, owner(&app, "luis@otra.mx").await, &ana.org_id).await;
+    assert_eq!(call(&app, &luis, "whatsapp/connect-sandbox", &[]).await.status(), 403);
+    assert_eq!(call(&app, &luis, "whatsapp/disconnect", &[]).await.status(), 403);
+    let (status, assigned) = json(call(&app, &luis, "inbox/assign", &[("id", &id), ("assignee", "me")]).await).await;
+    assert_eq!(status, 200, "{assigned}");
+    assert_eq!(assigned["assignee_name"], "Ana Owner");
+    let (_, mine) = json(call(&app, &luis, "inbox/list", &[("view", "mine")]).await).await;
+    assert_eq!(mine["conversations"].as_array().unwrap().len(), 1);
+    let (_, resolved) = json(call(&app, &luis, "inbox/status", &[("id", &id), ("status", "resolved")]).await).await;
+    assert_eq!(resolved["status"], "resolved");
+    let (status, _) = json(call(&app, &luis, "inbox/assign", &[("id", &id), ("assignee", "someone-else")]).await).await;
+    assert_eq!(status, 422, "only members can be assigned");
+
+    // Another organisation: the same id answers like a missing one, everywhere.
+    let eve = owner(&app, "eve@else.mx").await;
+    for (endpoint, form) in [
+        ("inbox/conversation", vec![("id", id.as_str())]),
+        ("inbox/reply", vec![("conversation_id", id.as_str()), ("text", "hola")]),
+        ("inbox/assign", vec![("id", id.as_str()), ("assignee", "me")]),
+        ("inbox/status", vec![("id", id.as_str()), ("status", "open")]),
+    ] {
+        let (status, body) = json(call(&app, &eve, endpoint, &form).await).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("error-not-found")), "{endpoint}");
+    }
+    assert_eq!(list(&app, &eve).await["conversations"], json!([]));
+    // Without a session: refused.
+    let anonymous =
+        app.client.post(app.url("/api/inbox/list")).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn bad_replies_are_refused_with_a_reason_and_the_window_closes_after_24_hours() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let omar = conversation_with(&app, &ana, "عمر حداد").await;
+    let id = omar["id"].as_str().unwrap().to_owned();
+    for (text, code) in [("   ", "error-inbox-reply-empty"), (&"x".repeat(4097)[..], "error-inbox-reply-long")] {
+        let (status, body) =
+            json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", text)]).await).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some(code)));
+    }
+    // A conversation whose customer last wrote 25 hours ago: free text is no longer allowed.
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    let record = app.store.inbox.conversation(&org, &id).await.unwrap().unwrap();
+    let old = time::OffsetDateTime::now_utc() - time::Duration::hours(25);
+    let stale = adronx::storage::inbox::ConversationRecord {
+        id: "stale".into(),
+        contact_id: "someone".into(),
+        last_inbound_at: Some(old),
+        ..record
+    };
+    app.store.inbox.open_conversation(&stale).await.unwrap();
+    let (status, body) =
+        json(call(&app, &ana, "inbox/reply", &[("conversation_id", "stale"), ("text", "¿Sigues ahí?")]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-window-closed")));
+}
+
+/// A stand-in for Meta that accepts the connection but rejects the token when sending (190).
+async fn meta_rejecting_sends() -> String {
+    let router = axum::Router::new()
+        .route(
+            "/v27.0/{id}",
+            get(|| async {
+                Json(json!({ "id": "1234567890", "display_phone_number": "+52 55 1111 2222", "verified_name": "Tienda", "quality_rating": "GREEN" }))
+            }),
+        )
+        .route("/v27.0/{id}/subscribed_apps", post(|| async { Json(json!({ "success": true })) }))
+        .route(
+            "/v27.0/{id}/messages",
+            post(|| async {
+                let error = json!({ "error": { "message": "Error validating access token: Session has expired", "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "A1" } });
+                (axum::http::StatusCode::UNAUTHORIZED, Json(error))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    address
+}
+
+#[tokio::test]
+async fn a_token_meta_rejects_fails_the_message_and_asks_for_reauthorisation() {
+    let meta = meta_rejecting_sends().await;
+    let app = spawn_app_with(&[("ADRONX_GRAPH_API_BASE", &meta)]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let bad = [("waba_id", "12ab"), ("phone_number_id", "1234567890"), ("access_token", "EAAG")];
+    let (status, body) = json(call(&app, &ana, "whatsapp/connect", &bad).await).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("error-whatsapp-waba-id")));
+    let form = [("waba_id", "1029384756"), ("phone_number_id", "1234567890"), ("access_token", "EAAGtoken")];
+    assert_eq!(call(&app, &ana, "whatsapp/connect", &form).await.status(), 200);
+    let (_, connection) = json(call(&app, &ana, "whatsapp/connection", &[]).await).await;
+    assert_eq!(
+        (connection["kind"].as_str(), connection["display_phone"].as_str()),
+        (Some("meta"), Some("+52 55 1111 2222"))
+    );
+    let stored = app.store.whatsapp.connection(&app::ids::OrgId::new(ana.org_id.clone())).await.unwrap().unwrap();
+    assert!(!stored.token.contains("EAAGtoken"), "kept sealed");
+
+    // A customer writes (a signed delivery), an agent answers, Meta rejects the token.
+    let delivery = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "1029384756", "changes": [{ "field": "messages", "value": {
+        "metadata": { "display_phone_number": "525511112222", "phone_number_id": "1234567890" },
+        "contacts": [{ "profile": { "name": "Marta" }, "wa_id": "5215533334444" }],
+        "messages": [{ "from": "5215533334444", "id": "wamid.M1", "timestamp": time::OffsetDateTime::now_utc().unix_timestamp().to_string(), "type": "text", "text": { "body": "Hola" } }]
+    }}]}]});
+    let bytes = serde_json::to_vec(&delivery).unwrap();
+    let secrets: Value =
+        serde_json::from_str(&std::fs::read_to_string(app.data_dir().join("secrets.json")).unwrap()).unwrap();
+    let secret = secrecy::SecretString::from(secrets["whatsapp_app_secret"].as_str().unwrap().to_owned());
+    let signed = adronx::whatsapp::signature::sign(&secret, &bytes);
+    let res = app
+        .client
+        .post(app.url("/webhooks/whatsapp"))
+        .header("x-hub-signature-256", signed)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let marta = conversation_with(&app, &ana, "Marta").await;
+    let id = marta["id"].as_str().unwrap().to_owned();
+    let (_, sent) =
+        json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "¡Hola Marta!")]).await).await;
+    let failed = eventually("failed", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["id"] == sent["id"] && m["status"] == "failed")
+    })
+    .await;
+    assert_eq!(failed["error"]["code"], 190);
+    let (_, connection) = json(call(&app, &ana, "whatsapp/connection", &[]).await).await;
+    assert_eq!(connection["status"], "reauthorise");
+    let (status, body) =
+        json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "¿Hola?")]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-reauthorise")), "nothing more is queued");
+}
