@@ -63,3 +63,10 @@ CREATE TABLE messages (
 -- A delivery Meta repeats (or two instances process at once) never makes a second message.
 CREATE UNIQUE INDEX messages_wamid ON messages (phone_number_id, wamid) WHERE wamid IS NOT NULL;
 CREATE INDEX messages_conversation ON messages (conversation_id, created_at, id);
+
+-- A counter per organisation, moved on by every change to its inbox. Open inboxes (on any
+-- instance) watch it and read again when it moves: nothing to lose or replay.
+CREATE TABLE inbox_clock (
+    org_id  TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);

@@ -112,6 +112,7 @@ impl Application {
             secrets,
             integrations,
             imports,
+            stopping: shutdown.subscribe(),
         };
         Ok(Self {
             listener,

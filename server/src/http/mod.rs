@@ -4,6 +4,7 @@
 mod contacts;
 mod extract;
 mod health;
+mod inbox;
 mod me;
 mod middleware;
 mod state;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .merge(health::router())
         .merge(me::router())
+        .merge(inbox::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

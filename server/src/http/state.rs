@@ -20,4 +20,6 @@ pub struct AppState {
     pub integrations: Arc<crate::integrations::Integrations>,
     /// CSV imports: the upload and the rejected-rows download are plain routes.
     pub imports: Arc<crate::contacts::import::ImportService>,
+    /// Turns true at shutdown: long-lived responses (live updates) end so the drain can finish.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }

@@ -152,6 +152,7 @@ impl Inbox for InboxService {
                 .change_conversation(&caller.org_id, id, &read, OffsetDateTime::now_utc())
                 .await
                 .map_err(internal)?;
+            self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
             record.unread = 0;
         }
         let mut views = Vec::with_capacity(messages.len());
@@ -224,6 +225,7 @@ impl Inbox for InboxService {
                 crate::jobs::enqueue(self.stores.jobs.as_ref(), SEND_JOB, payload, Some(id.clone()))
                     .await
                     .map_err(internal)?;
+                self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
                 Ok(message_view(message, None))
             }
             Ok(false) | Err(StoreError::Duplicate) => {
@@ -249,6 +251,7 @@ impl Inbox for InboxService {
         if !self.stores.inbox.change_conversation(&caller.org_id, id, &change, now).await.map_err(internal)? {
             return Err(InboxError::NotFound);
         }
+        self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
         let record = self.conversation_record(caller, id).await?;
         self.view(record, &names).await
     }

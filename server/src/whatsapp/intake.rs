@@ -116,6 +116,7 @@ impl Intake {
                 report.unknown_numbers += 1;
                 continue;
             };
+            let changed_before = report.messages + report.statuses;
             for raw in &value.messages {
                 match Inbound::read(raw) {
                     None => report.unreadable += 1,
@@ -144,6 +145,9 @@ impl Intake {
                     }
                     None => report.unknown_statuses += 1,
                 }
+            }
+            if report.messages + report.statuses > changed_before {
+                self.stores.inbox.touch_inbox(&connection.org_id).await?;
             }
         }
         Ok(report)

@@ -47,7 +47,7 @@ impl SendMessage {
     async fn fail(&self, org: &OrgId, id: &str, error: MessageError) -> Result<(), JobError> {
         tracing::info!(message = id, code = error.code, "message not sent");
         self.stores.inbox.fail_unsent(org, id, &error, OffsetDateTime::now_utc()).await.map_err(JobError::retry)?;
-        Ok(())
+        self.stores.inbox.touch_inbox(org).await.map_err(JobError::retry)
     }
 }
 
@@ -93,6 +93,7 @@ impl JobHandler for SendMessage {
         match client.send(&connection.phone_number_id, &to, body, &token).await {
             Ok(wamid) => {
                 inbox.set_wamid(&org, &id, &wamid, OffsetDateTime::now_utc()).await.map_err(JobError::retry)?;
+                inbox.touch_inbox(&org).await.map_err(JobError::retry)?;
                 tracing::info!(message = %id, %wamid, "message sent");
                 Ok(())
             }

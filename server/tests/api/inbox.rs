@@ -276,3 +276,105 @@ async fn a_token_meta_rejects_fails_the_message_and_asks_for_reauthorisation() {
         json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "¿Hola?")]).await).await;
     assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-reauthorise")), "nothing more is queued");
 }
+
+/// Reads the next `data:` line of a Server-Sent Events stream.
+async fn next_event(stream: &mut reqwest::Response, buffer: &mut String) -> String {
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:")) {
+                return data.trim().to_owned();
+            }
+            continue; // a keep-alive comment
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await.expect("an event in time");
+        buffer.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
+    }
+}
+
+#[tokio::test]
+async fn a_change_on_one_instance_reaches_a_browser_attached_to_another() {
+    let first = app().await;
+    let dir = first.data_dir().to_string_lossy().into_owned();
+    let second = spawn_app_with(&[("ADRONX_DATA_DIR", dir.as_str())]).await;
+    let ana = owner(&first, "ana@tienda.mx").await;
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    let now = time::OffsetDateTime::now_utc();
+    let connection = adronx::storage::whatsapp::ConnectionRecord {
+        org_id: org.clone(),
+        kind: adronx::storage::whatsapp::ConnectionKind::Meta,
+        waba_id: "1".into(),
+        phone_number_id: "1001".into(),
+        display_phone: "+1 555 0100".into(),
+        verified_name: "Tienda".into(),
+        quality_rating: None,
+        token: "sealed".into(),
+        status: adronx::storage::whatsapp::ConnectionStatus::Connected,
+        status_detail: None,
+        connected_at: now,
+        updated_at: now,
+    };
+    first.store.whatsapp.save_connection(&connection).await.unwrap();
+
+    // The browser on the second instance opens the live stream (same session: one store).
+    let open = |last: Option<String>| {
+        let mut req = second
+            .client
+            .get(second.url("/api/inbox/events"))
+            .header("cookie", &ana.cookie)
+            .header("sec-fetch-site", "same-origin");
+        if let Some(id) = last {
+            req = req.header("last-event-id", id);
+        }
+        req.send()
+    };
+    let mut stream = open(None).await.unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let mut buffer = String::new();
+    let start = next_event(&mut stream, &mut buffer).await;
+
+    // A customer writes: the delivery reaches the first instance.
+    let secrets: Value =
+        serde_json::from_str(&std::fs::read_to_string(first.data_dir().join("secrets.json")).unwrap()).unwrap();
+    let secret = secrecy::SecretString::from(secrets["whatsapp_app_secret"].as_str().unwrap().to_owned());
+    let delivery = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "1", "changes": [{ "field": "messages", "value": {
+        "metadata": { "display_phone_number": "15550100", "phone_number_id": "1001" },
+        "contacts": [{ "profile": { "name": "Marta" }, "wa_id": "5215533334444" }],
+        "messages": [{ "from": "5215533334444", "id": "wamid.LIVE", "timestamp": now.unix_timestamp().to_string(), "type": "text", "text": { "body": "¿Siguen abiertos?" } }]
+    }}]}]});
+    let bytes = serde_json::to_vec(&delivery).unwrap();
+    let signed = adronx::whatsapp::signature::sign(&secret, &bytes);
+    let posted = std::time::Instant::now();
+    let res = first
+        .client
+        .post(first.url("/webhooks/whatsapp"))
+        .header("x-hub-signature-256", signed)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let moved = next_event(&mut stream, &mut buffer).await;
+    assert_ne!(moved, start, "the clock moved");
+    assert!(posted.elapsed() < Duration::from_secs(5), "seen on the other instance in {:?}", posted.elapsed());
+    let marta = conversation_with(&second, &ana, "Marta").await;
+    assert_eq!(marta["preview"], "¿Siguen abiertos?");
+
+    // Reconnecting with the last id seen sends nothing until the next change; then it does.
+    drop(stream);
+    let mut again = open(Some(moved.clone())).await.unwrap();
+    let mut buffer = String::new();
+    let quiet = tokio::time::timeout(Duration::from_millis(700), next_event(&mut again, &mut buffer)).await;
+    assert!(quiet.is_err(), "no event without a change: {quiet:?}");
+    let id = marta["id"].as_str().unwrap();
+    assert_eq!(call(&first, &ana, "inbox/status", &[("id", id), ("status", "pending")]).await.status(), 200);
+    assert_ne!(next_event(&mut again, &mut buffer).await, moved);
+    // Only for our own pages or a bearer token.
+    let foreign = second
+        .client
+        .get(second.url("/api/inbox/events"))
+        .header("cookie", &ana.cookie)
+        .header("sec-fetch-site", "cross-site");
+    assert_eq!(foreign.send().await.unwrap().status(), 403);
+}

@@ -10,21 +10,24 @@ use crate::inbox::model::{ConversationView, InboxPage as Page};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// How often an open inbox reads new messages and ticks.
-const REFRESH_MS: u64 = 2000;
-
-/// A signal bumped every `REFRESH_MS` in the browser (never on the server).
+/// A signal bumped whenever the organisation's inbox changes, in the browser only: the server
+/// streams its inbox clock (`GET /api/inbox/events`) and the browser's `EventSource` reconnects
+/// by itself after a drop (each reconnection reads again, so nothing is missed).
 pub fn refresh_tick() -> RwSignal<u32> {
     let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || tick.update(|t| *t = t.wrapping_add(1)),
-            std::time::Duration::from_millis(REFRESH_MS),
-        );
+        use web_sys::wasm_bindgen::JsCast;
+        use web_sys::wasm_bindgen::closure::Closure;
+        let Ok(source) = web_sys::EventSource::new("/api/inbox/events") else { return };
+        let on_change = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| tick.update(|t| *t = t.wrapping_add(1)));
+        source.set_onmessage(Some(on_change.as_ref().unchecked_ref()));
+        // The closure lives as long as the page's inbox; closing the source stops its calls.
+        let on_change = send_wrapper::SendWrapper::new(on_change);
+        let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
+            source.close();
+            drop(on_change);
         });
     });
     tick

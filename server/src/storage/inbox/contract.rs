@@ -215,3 +215,12 @@ pub async fn messages_page_newest_first(s: Stores) {
     let oldest = page.last().map(|m| (to_millis(m.created_at), m.id.clone())).unwrap();
     assert_eq!(wamids(&s.inbox.messages(&org, "c1", Some(&oldest), 3).await.unwrap()), ["w1", "w0"]);
 }
+
+pub async fn the_inbox_clock_moves_per_organisation(s: Stores) {
+    let (a, b) = (OrgId::new("org-a"), OrgId::new("org-b"));
+    assert_eq!(s.inbox.inbox_version(&a).await.unwrap(), 0);
+    futures_util::future::join_all((0..5).map(|_| s.inbox.touch_inbox(&a))).await.into_iter().for_each(|r| r.unwrap());
+    assert_eq!(s.inbox.inbox_version(&a).await.unwrap(), 5, "no change lost when they race");
+    s.inbox.touch_inbox(&b).await.unwrap();
+    assert_eq!((s.inbox.inbox_version(&a).await.unwrap(), s.inbox.inbox_version(&b).await.unwrap()), (5, 1));
+}

@@ -67,6 +67,11 @@ pub trait InboxStore: Send + Sync {
     /// Our message could not be sent (Meta refused it, or the connection needs
     /// re-authorisation): failed with the reason, if it is still pending. False otherwise.
     async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
+
+    /// Moves the organisation's inbox clock on: something in its inbox changed.
+    async fn touch_inbox(&self, org: &OrgId) -> StoreResult<()>;
+    /// The organisation's inbox clock (0 before any change). Live views read again when it moves.
+    async fn inbox_version(&self, org: &OrgId) -> StoreResult<i64>;
 }
 
 /// Which conversations a list shows.

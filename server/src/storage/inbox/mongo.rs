@@ -226,4 +226,15 @@ impl InboxStore for MongoStore {
         } };
         Ok(self.messages().update_one(filter, set).await.map_err(backend)?.modified_count == 1)
     }
+
+    async fn touch_inbox(&self, org: &OrgId) -> StoreResult<()> {
+        let clock = self.raw("inbox_clock");
+        clock.update_one(doc! { "_id": org.as_str() }, doc! { "$inc": { "version": 1i64 } }).upsert(true).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn inbox_version(&self, org: &OrgId) -> StoreResult<i64> {
+        let found = self.raw("inbox_clock").find_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
+        Ok(found.and_then(|d| d.get_i64("version").ok()).unwrap_or(0))
+    }
 }

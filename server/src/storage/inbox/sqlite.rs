@@ -258,4 +258,25 @@ impl InboxStore for SqliteStore {
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn touch_inbox(&self, org: &OrgId) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO inbox_clock (org_id, version) VALUES (?, 1) \
+             ON CONFLICT (org_id) DO UPDATE SET version = version + 1",
+        )
+        .bind(org.as_str())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn inbox_version(&self, org: &OrgId) -> StoreResult<i64> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM inbox_clock WHERE org_id = ?")
+            .bind(org.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(version.unwrap_or(0))
+    }
 }
