@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/server.log"
-ADRONX_LOG_DIR="$data/logs" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
+ADRONX_SANDBOX_PACE=0.3 ADRONX_LOG_DIR="$data/logs" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
   "$CARGO_TARGET_DIR/release/adronx" serve >"$log" 2>&1 &
 server=$!
 # Stop the server; if it has not exited 15 s later, kill it (a stuck server must fail the run, not
@@ -28,10 +28,12 @@ done
 ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 end2end/tests/*.test.mjs || { tail -n 40 "$log"; exit 1; }
 
 # The server's own log files, after everything the browser did: JSON lines with request ids, and
-# nothing a person typed into the contact form (message text, e-mail addresses, names).
+# nothing a person typed into the contact form (message text, e-mail addresses, names), and no
+# WhatsApp message text or customer number.
 sleep 1
 logs=$(cat "$data"/logs/*.log)
-for secret in "We would like a demo" "ana@example.com" "luis@example.com" "tienen plan para agencias" "Ana Pérez"; do
+for secret in "We would like a demo" "ana@example.com" "luis@example.com" "tienen plan para agencias" "Ana Pérez" \
+  "chaqueta azul" "nos queda una en talla M" "It ships today" "5215550001111" "sbx-"; do
   if grep -qF "$secret" <<<"$logs"; then echo "FAIL: the logs contain \"$secret\""; exit 1; fi
 done
 grep -q '"request_id"' <<<"$logs" || { echo "FAIL: no request ids in the logs"; exit 1; }

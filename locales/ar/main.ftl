@@ -523,3 +523,5 @@ error-inbox-status = اختر مفتوحة أو معلّقة أو محلولة.
 error-inbox-reply-empty = اكتب شيئًا لإرساله.
 error-inbox-reply-long = تتسع رسالة واتساب لـ 4096 حرفًا على الأكثر.
 error-inbox-assignee = لا يمكن الإسناد إلا إلى عضو في هذه المؤسسة.
+whatsapp-banner-reauthorise = يحتاج واتساب إلى إعادة التفويض: لم تعد Meta تقبل الرمز ولا يمكن إرسال أي رسالة.
+whatsapp-banner-fix = أعد ربطه

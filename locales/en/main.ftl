@@ -523,3 +523,5 @@ error-inbox-status = Choose open, pending or resolved.
 error-inbox-reply-empty = Write something to send.
 error-inbox-reply-long = A WhatsApp message holds at most 4,096 characters.
 error-inbox-assignee = Only a member of this organisation can be assigned.
+whatsapp-banner-reauthorise = WhatsApp needs re-authorisation: Meta no longer accepts the token, and no message can be sent.
+whatsapp-banner-fix = Connect it again

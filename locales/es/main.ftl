@@ -523,3 +523,5 @@ error-inbox-status = Elige abierta, pendiente o resuelta.
 error-inbox-reply-empty = Escribe algo para enviar.
 error-inbox-reply-long = Un mensaje de WhatsApp admite como máximo 4096 caracteres.
 error-inbox-assignee = Solo se puede asignar a un miembro de esta organización.
+whatsapp-banner-reauthorise = WhatsApp necesita una nueva autorización: Meta ya no acepta el token y no se puede enviar ningún mensaje.
+whatsapp-banner-fix = Volver a conectarlo

@@ -70,3 +70,5 @@ CREATE TABLE inbox_clock (
     org_id  TEXT PRIMARY KEY,
     version INTEGER NOT NULL
 );
+-- The navigation's unread count reads only conversations with something unread.
+CREATE INDEX conversations_unread ON conversations (org_id) WHERE unread > 0;

@@ -1,7 +1,7 @@
 //! Server functions for the inbox and the WhatsApp connection. Each checks the caller, then calls
 //! the port; every one also accepts a bearer token (see `docs/API.md`).
 
-use super::model::{ConnectionView, ConversationPage, ConversationView, InboxPage, MessageView};
+use super::model::{ConnectionView, ConversationPage, ConversationView, InboxPage, InboxSummary, MessageView};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -38,6 +38,12 @@ pub async fn connect_sandbox() -> Result<(), AppError> {
 pub async fn disconnect_whatsapp() -> Result<(), AppError> {
     let caller = caller().await?;
     finish_form(services()?.whatsapp.disconnect(&caller).await, "whatsapp")
+}
+
+#[server(name = GetInboxSummary, prefix = "/api", endpoint = "inbox/summary")]
+pub async fn inbox_summary() -> Result<InboxSummary, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.inbox.summary(&caller).await?)
 }
 
 #[server(name = ListConversations, prefix = "/api", endpoint = "inbox/list")]

@@ -311,3 +311,11 @@ pub struct ConversationPage {
     /// Pass as `before` for older messages.
     pub older: Option<String>,
 }
+
+/// What every app page shows of the inbox: the unread count in the navigation, and a banner
+/// while the connection needs re-authorisation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxSummary {
+    pub unread: u64,
+    pub reauthorise: bool,
+}

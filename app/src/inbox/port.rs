@@ -2,7 +2,9 @@
 //! the `server` crate). Every method takes the caller first and stays in the caller's
 //! organisation: another organisation's conversation answers exactly like a missing one.
 
-use super::model::{ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, MessageView};
+use super::model::{
+    ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, InboxSummary, MessageView,
+};
 use crate::accounts::model::Caller;
 use crate::error::AppError;
 
@@ -44,6 +46,7 @@ pub trait WhatsApp: Send + Sync {
 
 #[async_trait::async_trait]
 pub trait Inbox: Send + Sync {
+    async fn summary(&self, caller: &Caller) -> Result<InboxSummary, InboxError>;
     async fn conversations(&self, caller: &Caller, query: InboxQuery) -> Result<InboxPage, InboxError>;
     /// The conversation and its newest messages (older ones `before` a cursor); opening it marks
     /// it read.

@@ -22,13 +22,20 @@ const SECTIONS: [(&str, &str); 4] = [
 #[component]
 pub fn AppShell() -> impl IntoView {
     let viewer = Resource::new_blocking(|| (), |_| in_request(current_viewer()));
+    // The inbox's unread count (navigation) and the connection's health (banner), read with the
+    // viewer and awaited in the same boundary: one resource read by two boundaries can leave a
+    // server render hanging (leptos-rs/leptos#4851).
+    let summary = Resource::new_blocking(|| (), |_| in_request(crate::inbox::api::inbox_summary()));
     let location = use_location();
     view! {
         <PageMeta title="meta-app-title"/>
         <Suspense>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(v)) => view! { <SignedIn viewer=v/> }.into_any(),
+                    Ok(Some(v)) => {
+                        let summary = summary.await.unwrap_or_default();
+                        view! { <SignedIn viewer=v summary=summary/> }.into_any()
+                    }
                     _ => {
                         let next = location.pathname.get_untracked();
                         view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
@@ -40,7 +47,7 @@ pub fn AppShell() -> impl IntoView {
 }
 
 #[component]
-fn SignedIn(viewer: Viewer) -> impl IntoView {
+fn SignedIn(viewer: Viewer, summary: crate::inbox::model::InboxSummary) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let location = use_location();
@@ -77,12 +84,27 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
                         <li>
                             <a href=href aria-current=move || location.pathname.get().starts_with(href).then_some("page")>
                                 {t(key)}
+                                {(href == "/app/inbox" && summary.unread > 0).then(|| {
+                                    let unread = summary.unread;
+                                    view! {
+                                        <span class="unread" aria-label=move || i18n.t_args("inbox-unread", &[("count", unread.to_string())])>{unread}</span>
+                                    }
+                                })}
                             </a>
                         </li>
                     }).collect_view()}
                 </ul>
             </nav>
-            <main id="app-main" class="app-main" tabindex="-1"><Outlet/></main>
+            <main id="app-main" class="app-main" tabindex="-1">
+                // While Meta rejects the token nothing can be sent: every page says so.
+                {summary.reauthorise.then(|| view! {
+                    <p class="reauth-banner" role="alert">
+                        {t("whatsapp-banner-reauthorise")} " "
+                        <a href="/app/settings#whatsapp">{t("whatsapp-banner-fix")}</a>
+                    </p>
+                })}
+                <Outlet/>
+            </main>
         </div>
     }
 }

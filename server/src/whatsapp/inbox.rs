@@ -5,11 +5,12 @@ use super::send::SEND_JOB;
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, MessageRecord,
 };
+use crate::storage::whatsapp::ConnectionStatus;
 use crate::storage::{StoreError, Stores, to_millis};
 use app::accounts::model::Caller;
 use app::ids::OrgId;
 use app::inbox::model::{
-    ConversationPage, ConversationView, Direction, InboxPage, MessageContent, MessageStatus, MessageView,
+    ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
 };
 use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery};
 use sha2::Digest;
@@ -101,6 +102,14 @@ impl InboxService {
 
 #[async_trait::async_trait]
 impl Inbox for InboxService {
+    async fn summary(&self, caller: &Caller) -> Result<InboxSummary, InboxError> {
+        let org = &caller.org_id;
+        let (unread, connection) =
+            tokio::join!(self.stores.inbox.unread_total(org), self.stores.whatsapp.connection(org));
+        let reauthorise = connection.map_err(internal)?.is_some_and(|c| c.status == ConnectionStatus::Reauthorise);
+        Ok(InboxSummary { unread: unread.map_err(internal)?, reauthorise })
+    }
+
     async fn conversations(&self, caller: &Caller, query: InboxQuery) -> Result<InboxPage, InboxError> {
         let filter = ConversationFilter {
             status: query.status,
@@ -192,7 +201,7 @@ impl Inbox for InboxService {
         let connection = self.stores.whatsapp.connection(&caller.org_id).await.map_err(internal)?;
         match connection {
             None => return Err(InboxError::NotConnected),
-            Some(c) if c.status == crate::storage::whatsapp::ConnectionStatus::Reauthorise => {
+            Some(c) if c.status == ConnectionStatus::Reauthorise => {
                 return Err(InboxError::Reauthorise);
             }
             Some(_) => {}

@@ -82,10 +82,18 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     assert_eq!(lucia["contact_phone"], "+525550001111");
     conversation_with(&app, &ana, "عمر حداد").await;
     conversation_with(&app, &ana, "Grace Miller").await;
+    let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
+    assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(3), Some(false)));
+    // Every app page shows the count in its navigation.
+    let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
+    let html = page.send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"Inbox<span aria-label="3 unread" class="unread">3</span>"#), "{html}");
     // Reading it clears the unread count.
     messages(&app, &ana, lucia["id"].as_str().unwrap()).await;
     let again = conversation_with(&app, &ana, "Lucía Gómez").await;
     assert_eq!(again["unread"], 0);
+    let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
+    assert_eq!(summary["unread"], 2);
 }
 
 #[tokio::test]
@@ -275,6 +283,10 @@ async fn a_token_meta_rejects_fails_the_message_and_asks_for_reauthorisation() {
     let (status, body) =
         json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "¿Hola?")]).await).await;
     assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-reauthorise")), "nothing more is queued");
+    // Every app page says so, with the way to fix it.
+    let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
+    let html = page.send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("reauth-banner") && html.contains("/app/settings#whatsapp"), "{html}");
 }
 
 /// Reads the next `data:` line of a Server-Sent Events stream.

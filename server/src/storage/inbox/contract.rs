@@ -120,6 +120,11 @@ pub async fn a_customer_message_reopens_a_resolved_conversation_and_reading_clea
     s.inbox.add_message(&inbound(&c, "w2", "one more thing", t + secs(4)), None).await.unwrap();
     let got = s.inbox.conversation(&org, "c1").await.unwrap().unwrap();
     assert_eq!((got.status, got.unread, got.assignee.as_deref()), (ConversationStatus::Open, 1, Some("agent-1")));
+    let other = s.inbox.open_conversation(&conversation("org-a", "c2", "contact-2", t)).await.unwrap();
+    s.inbox.add_message(&inbound(&other, "w3", "hola", t + secs(4)), None).await.unwrap();
+    s.inbox.add_message(&inbound(&other, "w4", "¿hay alguien?", t + secs(5)), None).await.unwrap();
+    assert_eq!(s.inbox.unread_total(&org).await.unwrap(), 3);
+    assert_eq!(s.inbox.unread_total(&OrgId::new("org-b")).await.unwrap(), 0);
     let unassign = ConversationChange { assignee: Some(None), ..Default::default() };
     s.inbox.change_conversation(&org, "c1", &unassign, t + secs(5)).await.unwrap();
     assert_eq!(s.inbox.conversation(&org, "c1").await.unwrap().unwrap().assignee, None);

@@ -68,6 +68,9 @@ pub trait InboxStore: Send + Sync {
     /// re-authorisation): failed with the reason, if it is still pending. False otherwise.
     async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
 
+    /// Unread customer messages over all the organisation's conversations.
+    async fn unread_total(&self, org: &OrgId) -> StoreResult<u64>;
+
     /// Moves the organisation's inbox clock on: something in its inbox changed.
     async fn touch_inbox(&self, org: &OrgId) -> StoreResult<()>;
     /// The organisation's inbox clock (0 before any change). Live views read again when it moves.

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
     m.index("conversations", doc! { "org_id": 1, "contact_id": 1, "phone_number_id": 1 }, Some("contact_id")).await?;
     m.index("conversations", doc! { "org_id": 1, "last_message_at": -1, "_id": -1 }, None).await?;
+    m.index("conversations", doc! { "org_id": 1, "unread": 1 }, None).await?;
     m.index("messages", doc! { "phone_number_id": 1, "wamid": 1 }, Some("wamid")).await?;
     m.index("messages", doc! { "conversation_id": 1, "created_at": -1, "_id": -1 }, None).await
 }
@@ -236,5 +237,18 @@ impl InboxStore for MongoStore {
     async fn inbox_version(&self, org: &OrgId) -> StoreResult<i64> {
         let found = self.raw("inbox_clock").find_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
         Ok(found.and_then(|d| d.get_i64("version").ok()).unwrap_or(0))
+    }
+
+    async fn unread_total(&self, org: &OrgId) -> StoreResult<u64> {
+        let pipeline = vec![
+            doc! { "$match": { "org_id": org.as_str(), "unread": { "$gt": 0 } } },
+            doc! { "$group": { "_id": Bson::Null, "total": { "$sum": "$unread" } } },
+        ];
+        let mut cursor = self.raw("conversations").aggregate(pipeline).await.map_err(backend)?;
+        let total = match cursor.try_next().await.map_err(backend)? {
+            Some(d) => d.get_i64("total").or_else(|_| d.get_i32("total").map(i64::from)).unwrap_or(0),
+            None => 0,
+        };
+        Ok(total.max(0) as u64)
     }
 }

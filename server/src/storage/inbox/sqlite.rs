@@ -279,4 +279,14 @@ impl InboxStore for SqliteStore {
             .map_err(backend)?;
         Ok(version.unwrap_or(0))
     }
+
+    async fn unread_total(&self, org: &OrgId) -> StoreResult<u64> {
+        let total: i64 =
+            sqlx::query_scalar("SELECT coalesce(sum(unread), 0) FROM conversations WHERE org_id = ? AND unread > 0")
+                .bind(org.as_str())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(total.max(0) as u64)
+    }
 }

@@ -1,0 +1,77 @@
+// Browser tests of the WhatsApp inbox with the built-in sandbox: connect it in Settings, watch
+// customers' messages arrive without a reload, reply and see the ticks, assign and resolve — at a
+// phone's width and a laptop's.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
+
+let browser, context;
+before(async () => ({ browser, context } = await newBrowser({ locale: 'es-MX' })));
+after(async () => browser?.close());
+
+async function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]]) {
+  test(`inbox at ${width} px: connect the sandbox, receive, reply, ticks, assign, resolve`, async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height });
+    const errors = watchErrors(page);
+    await signUp(page, `inbox.${label}@example.com`);
+
+    // The inbox starts empty and says how to connect a number.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.waitForSelector('text=Conecta un número de WhatsApp');
+
+    // Settings: connect the sandbox; it is labelled as such.
+    await page.goto('/app/settings#whatsapp');
+    await waitForHydration(page);
+    await page.click('[data-testid=connect-sandbox]');
+    await page.waitForSelector('[data-testid=whatsapp-connection] >> text=Sandbox (simulado)');
+    assert.equal(await overflows(page), false, 'settings fit the window');
+
+    // The inbox, left open: customers write first and appear without a reload.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.waitForSelector('.conversation >> text=Lucía Gómez', { timeout: 20_000 });
+    await page.waitForSelector('.conversation >> text=Grace Miller', { timeout: 20_000 });
+    assert.ok(await page.locator('.conversation:has-text("Lucía Gómez") >> text=Desde un anuncio').isVisible());
+    assert.equal(await overflows(page), false, 'the list fits the window');
+
+    // Open Lucía's conversation and answer her.
+    await page.click('.conversation >> text=Lucía Gómez');
+    await page.waitForURL(/\/app\/inbox\?c=/);
+    await page.waitForSelector('.message.in >> text=¿tienen la chaqueta azul en talla M?');
+    if (width < 640) assert.equal(await page.locator('.inbox-list').isVisible(), false, 'one pane at a time on a phone');
+    await page.fill('#reply-text', 'Sí, nos queda una en talla M.');
+    await page.click('button:has-text("Enviar")');
+    const ours = page.locator('.message.out:has-text("nos queda una en talla M")');
+    await ours.waitFor();
+    // ✓ sent → ✓✓ delivered → blue ✓✓ read, pushed by the server as they happen.
+    await page.waitForSelector('.message.out[data-status=read] .ticks-read', { timeout: 20_000 });
+    assert.equal(await page.locator('#reply-text').inputValue(), '', 'the box is emptied after sending');
+    await page.waitForSelector('.message.in >> text=¿Cuánto cuesta el envío a Guadalajara?', { timeout: 20_000 });
+    assert.equal(await ours.count(), 1, 'sent once');
+
+    // Assign to me, then resolve.
+    await page.click('button:has-text("Asignármela")');
+    await page.waitForSelector('text=Asignada a Ana Pérez');
+    await page.click('button:has-text("Resolver")');
+    await page.waitForSelector('.conversation-facts >> text=Resuelta');
+    assert.equal(await overflows(page), false, 'the conversation fits the window');
+
+    // Grace's number cannot receive messages: the failure and Meta's reason are shown.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.click('.conversation >> text=Grace Miller');
+    await page.waitForSelector('.message.in >> text=Is my order #1042 on its way?');
+    await page.fill('#reply-text', 'It ships today.');
+    await page.click('button:has-text("Enviar")');
+    await page.waitForSelector('.message.out[data-status=failed] >> text=Message undeliverable', { timeout: 20_000 });
+
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
