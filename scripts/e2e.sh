@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the release server on a free port with a throw-away data directory, waits until it is
 # ready, runs the browser tests against it with node's test runner, and stops it.
+# ADRONX_E2E_TESTS=end2end/tests/inbox.test.mjs runs one file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CARGO_TARGET_DIR:=$HOME/.cache/adronx/target}"
@@ -25,7 +26,7 @@ for _ in $(seq 1 100); do
   kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.1
 done
-ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 end2end/tests/*.test.mjs || { tail -n 40 "$log"; exit 1; }
+ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 ${ADRONX_E2E_TESTS:-end2end/tests/*.test.mjs} || { tail -n 40 "$log"; exit 1; }
 
 # The server's own log files, after everything the browser did: JSON lines with request ids, and
 # nothing a person typed into the contact form (message text, e-mail addresses, names), and no

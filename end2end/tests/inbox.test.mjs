@@ -62,6 +62,14 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await page.waitForSelector('.conversation-facts >> text=Resuelta');
     assert.equal(await overflows(page), false, 'the conversation fits the window');
 
+    // Only resolved conversations: Lucía's.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.selectOption('#inbox-status', 'resolved');
+    await page.waitForURL(/status=resolved/);
+    await page.waitForSelector('.conversation >> text=Lucía Gómez');
+    assert.equal(await page.locator('.conversation').count(), 1);
+
     // Grace's number cannot receive messages: the failure and Meta's reason are shown.
     await page.goto('/app/inbox');
     await waitForHydration(page);

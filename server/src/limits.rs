@@ -1,5 +1,6 @@
 //! Rate limits on calls anyone can make that cost us a bcrypt or send an e-mail to an address the
-//! caller typed: sign-up, "forgot password", the contact form — and the sign-in throttles.
+//! caller typed: sign-up, "forgot password", the contact form — the sign-in throttles, and the
+//! messages an organisation sends through WhatsApp.
 //!
 //! An attempt is counted *before* the work it guards, in the store (so every instance sees it and
 //! concurrent calls see each other), then compared with the limit over a sliding window.
@@ -39,6 +40,8 @@ pub const RESET_CLIENT: Limit = Limit { name: "forgot-ip", max: 10, window: Dura
 /// Reset e-mails to one address: enough for a lost e-mail, too few to flood an inbox.
 pub const RESET_ADDRESS: Limit = Limit { name: "forgot", max: 5, window: Duration::hours(1) };
 pub const CONTACT_CLIENT: Limit = Limit { name: "contact", max: 5, window: Duration::hours(1) };
+/// Messages an organisation may ask us to send, per minute, across every agent and instance.
+pub const MESSAGING_ORG: Limit = Limit { name: "messages", max: 60, window: Duration::minutes(1) };
 
 /// Counts calls against limits in the store's attempt counters.
 #[derive(Clone)]

@@ -2,6 +2,7 @@
 //! status. Every call stays in the caller's organisation.
 
 use super::send::SEND_JOB;
+use crate::limits::{Limiter, MESSAGING_ORG};
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, MessageRecord,
 };
@@ -26,6 +27,7 @@ pub const WINDOW: Duration = Duration::hours(24);
 
 pub struct InboxService {
     stores: Stores,
+    limiter: Limiter,
 }
 
 fn internal(e: impl std::fmt::Display) -> InboxError {
@@ -60,7 +62,7 @@ pub fn message_view(m: MessageRecord, quoted: Option<String>) -> MessageView {
 
 impl InboxService {
     pub fn new(stores: Stores) -> Self {
-        Self { stores }
+        Self { limiter: Limiter::new(stores.accounts.clone()), stores }
     }
 
     /// Member names by user id (assignees).
@@ -190,6 +192,11 @@ impl Inbox for InboxService {
         text: &str,
         key: &str,
     ) -> Result<MessageView, InboxError> {
+        // Counted first, through the store: every request, on every instance.
+        let now = OffsetDateTime::now_utc();
+        if self.limiter.over(MESSAGING_ORG, caller.org_id.as_str(), now).await.map_err(internal)? {
+            return Err(InboxError::RateLimited(MESSAGING_ORG.retry_after()));
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err(InboxError::Invalid("error-inbox-reply-empty"));
@@ -206,7 +213,6 @@ impl Inbox for InboxService {
             }
             Some(_) => {}
         }
-        let now = OffsetDateTime::now_utc();
         if !window_open(&conversation, now) {
             return Err(InboxError::WindowClosed);
         }

@@ -390,3 +390,28 @@ async fn a_change_on_one_instance_reaches_a_browser_attached_to_another() {
         .header("sec-fetch-site", "cross-site");
     assert_eq!(foreign.send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn an_organisation_sends_at_most_60_messages_a_minute() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let omar = conversation_with(&app, &ana, "عمر حداد").await;
+    let id = omar["id"].as_str().unwrap().to_owned();
+    let luis = member_of(&app, owner(&app, "luis@otra.mx").await, &ana.org_id).await;
+    for n in 0..60 {
+        // Two agents share the organisation's minute.
+        let who = if n % 2 == 0 { &ana } else { &luis };
+        let text = format!("Mensaje {n}");
+        let res = call(&app, who, "inbox/reply", &[("conversation_id", id.as_str()), ("text", text.as_str())]).await;
+        assert_eq!(res.status(), 200, "message {n}");
+    }
+    let res = call(&app, &luis, "inbox/reply", &[("conversation_id", id.as_str()), ("text", "uno más")]).await;
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers()["retry-after"], "60");
+    let (_, body) = json(res).await;
+    assert_eq!(body["code"], "error-whatsapp-rate-limited");
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    let stored = app.store.inbox.messages(&org, &id, None, 200).await.unwrap();
+    let ours = stored.iter().filter(|m| m.direction == app::inbox::model::Direction::Out).count();
+    assert_eq!(ours, 60, "nothing over the limit was stored");
+}

@@ -41,6 +41,7 @@ pub fn InboxPage() -> impl IntoView {
     let param = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
     let (view_name, status, open) = (param("view"), param("status"), param("c"));
     let tick = refresh_tick();
+    let navigate = leptos_router::hooks::use_navigate();
     let page = Resource::new(
         move || (view_name(), status(), tick.get()),
         |(view, status, _)| in_request(list_conversations(Some(view), Some(status), None)),
@@ -73,13 +74,21 @@ pub fn InboxPage() -> impl IntoView {
                 <form method="get" action="/app/inbox" class="inbox-filter">
                     <input type="hidden" name="view" value=view_name/>
                     <label for="inbox-status" class="visually-hidden">{t("inbox-status")}</label>
-                    <select id="inbox-status" name="status" onchange="this.form.submit()">
+                    <select id="inbox-status" name="status" on:change=move |ev| {
+                        // Hydrated: apply at once (a plain page submits with the button below).
+                        let status = event_target_value(&ev);
+                        let mut href = format!("/app/inbox?view={}", view_name());
+                        if !status.is_empty() {
+                            href.push_str(&format!("&status={status}"));
+                        }
+                        navigate(&href, Default::default());
+                    }>
                         <option value="" selected=move || status().is_empty()>{t("inbox-status-any")}</option>
                         {["open", "pending", "resolved"].into_iter().map(|s| view! {
                             <option value=s selected=move || status() == s>{t(status_key(s))}</option>
                         }).collect_view()}
                     </select>
-                    <noscript><button type="submit" class="btn btn-ghost">{t("inbox-filter")}</button></noscript>
+                    <button type="submit" class="btn btn-ghost">{t("inbox-filter")}</button>
                 </form>
                 <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                     {move || Suspend::new(async move {
