@@ -72,3 +72,15 @@ CREATE TABLE inbox_clock (
 );
 -- The navigation's unread count reads only conversations with something unread.
 CREATE INDEX conversations_unread ON conversations (org_id) WHERE unread > 0;
+
+-- The message templates of each organisation's WhatsApp account, as last synced from Meta.
+CREATE TABLE whatsapp_templates (
+    org_id     TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    category   TEXT NOT NULL,
+    status     TEXT NOT NULL,                 -- APPROVED, PENDING, REJECTED, PAUSED…
+    components TEXT NOT NULL,                 -- JSON, as Meta describes them
+    synced_at  INTEGER NOT NULL,
+    PRIMARY KEY (org_id, name, language)
+);

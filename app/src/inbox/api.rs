@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::model::ConversationStatus,
-    super::port::{ConnectForm, InboxChange, InboxQuery},
+    super::port::{ConnectForm, InboxChange, InboxQuery, TemplateSend},
     crate::server::respond::finish_form,
     crate::server::{caller, services},
 };
@@ -108,4 +108,34 @@ pub async fn set_conversation_status(id: String, status: String) -> Result<Conve
     let caller = caller().await?;
     let status = ConversationStatus::from_key(&status).ok_or(AppError::invalid("error-inbox-status"))?;
     Ok(services()?.inbox.change(&caller, &id, InboxChange::Status(status)).await?)
+}
+
+#[server(name = SyncTemplates, prefix = "/api", endpoint = "whatsapp/templates/sync")]
+pub async fn sync_templates() -> Result<usize, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.whatsapp.sync_templates(&caller).await?)
+}
+
+#[server(name = ListTemplates, prefix = "/api", endpoint = "inbox/templates")]
+pub async fn list_templates() -> Result<Vec<super::templates::TemplateView>, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.inbox.templates(&caller).await?)
+}
+
+/// `template`: `name|language`; `params`: the body's values, one per line.
+#[server(name = SendTemplate, prefix = "/api", endpoint = "inbox/send-template")]
+pub async fn send_template(
+    conversation_id: String,
+    template: String,
+    params: Option<String>,
+    key: Option<String>,
+) -> Result<MessageView, AppError> {
+    let caller = caller().await?;
+    let (name, language) = template.split_once('|').ok_or(AppError::invalid("error-template-unknown"))?;
+    let params: Vec<String> = params.unwrap_or_default().lines().map(str::to_owned).collect();
+    let key = key
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| uuid_like(&conversation_id, &format!("{template}\n{params:?}")));
+    let send = TemplateSend { name: name.to_owned(), language: language.to_owned(), params, key };
+    Ok(services()?.inbox.send_template(&caller, &conversation_id, send).await?)
 }

@@ -5,4 +5,5 @@ pub mod api;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod templates;
 pub mod views;

@@ -165,11 +165,13 @@ pub enum MessageContent {
         to: String,
         emoji: String,
     },
-    /// A template we sent, with its body as filled in.
+    /// A template we sent: its body as filled in, and the values that filled it.
     Template {
         name: String,
         language: String,
         body: String,
+        #[serde(default)]
+        params: Vec<String>,
     },
     /// A type we do not show yet (kept, never dropped).
     Unsupported {

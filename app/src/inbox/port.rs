@@ -5,6 +5,7 @@
 use super::model::{
     ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, InboxSummary, MessageView,
 };
+use super::templates::TemplateView;
 use crate::accounts::model::Caller;
 use crate::error::AppError;
 
@@ -42,6 +43,8 @@ pub trait WhatsApp: Send + Sync {
     /// Admins and owners, outside production: the built-in simulator instead of Meta.
     async fn connect_sandbox(&self, caller: &Caller) -> Result<ConnectionView, InboxError>;
     async fn disconnect(&self, caller: &Caller) -> Result<(), InboxError>;
+    /// Reads the account's templates from Meta again; how many there are.
+    async fn sync_templates(&self, caller: &Caller) -> Result<usize, InboxError>;
 }
 
 #[async_trait::async_trait]
@@ -65,6 +68,25 @@ pub trait Inbox: Send + Sync {
         key: &str,
     ) -> Result<MessageView, InboxError>;
     async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError>;
+    /// The organisation's templates as last synced.
+    async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateView>, InboxError>;
+    /// Queues an approved template with its body's values — the way to write after the 24-hour
+    /// window closed; `key` as for `reply`.
+    async fn send_template(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        send: TemplateSend,
+    ) -> Result<MessageView, InboxError>;
+}
+
+/// A template to send: which one and the values of its body, in order.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateSend {
+    pub name: String,
+    pub language: String,
+    pub params: Vec<String>,
+    pub key: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -70,3 +70,44 @@ impl WhatsAppClient {
         })
     }
 }
+
+#[derive(Deserialize)]
+struct TemplatePage {
+    #[serde(default)]
+    data: Vec<serde_json::Value>,
+    paging: Option<Paging>,
+}
+
+#[derive(Deserialize)]
+struct Paging {
+    cursors: Option<Cursors>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Cursors {
+    after: Option<String>,
+}
+
+impl WhatsAppClient {
+    /// `GET /{version}/{waba-id}/message_templates`, every page (Meta's `paging.cursors.after`).
+    pub async fn templates(&self, waba_id: &str, token: &SecretString) -> Result<Vec<serde_json::Value>, GraphError> {
+        let path = format!("{waba_id}/message_templates");
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        // A bound on pages, should a server keep answering with a next page.
+        for _ in 0..50 {
+            let mut query = vec![("fields", "name,language,status,category,components"), ("limit", "100")];
+            if let Some(cursor) = &after {
+                query.push(("after", cursor));
+            }
+            let page: TemplatePage = self.0.get(&path, &query, token).await?;
+            all.extend(page.data);
+            match page.paging {
+                Some(Paging { next: Some(_), cursors: Some(Cursors { after: Some(cursor) }) }) => after = Some(cursor),
+                _ => break,
+            }
+        }
+        Ok(all)
+    }
+}

@@ -120,13 +120,15 @@ impl ConnectionService {
             updated_at: now,
         };
         match self.store.save_connection(&record).await {
-            Ok(()) => {
-                tracing::info!(org = %org, kind = kind.key(), "WhatsApp number connected");
-                Ok(view(&record))
-            }
-            Err(StoreError::Duplicate) => Err(InboxError::NumberTaken),
-            Err(e) => Err(InboxError::internal(e)),
+            Ok(()) => tracing::info!(org = %org, kind = kind.key(), "WhatsApp number connected"),
+            Err(StoreError::Duplicate) => return Err(InboxError::NumberTaken),
+            Err(e) => return Err(InboxError::internal(e)),
         }
+        // The templates come along; a failure here leaves the connection made (sync again later).
+        if let Err(e) = super::templates::sync(self.store.as_ref(), client, org, &record.waba_id, &token).await {
+            tracing::warn!(org = %org, error = %e, "templates not synced on connecting");
+        }
+        Ok(view(&record))
     }
 }
 
@@ -166,6 +168,19 @@ impl WhatsApp for ConnectionService {
             )
         };
         self.verify_and_save(&caller.org_id, ConnectionKind::Sandbox, waba_id, phone_number_id, token).await
+    }
+
+    async fn sync_templates(&self, caller: &Caller) -> Result<usize, InboxError> {
+        let connection = self.store.connection(&caller.org_id).await.map_err(InboxError::internal)?;
+        let connection = connection.ok_or(InboxError::NotConnected)?;
+        let client = self.clients.of(connection.kind).ok_or(InboxError::Forbidden)?;
+        let token = self.keyring.decrypt(&caller.org_id, &connection.token).map_err(InboxError::internal)?;
+        match super::templates::sync(self.store.as_ref(), client, &caller.org_id, &connection.waba_id, &token).await {
+            Ok(count) => Ok(count),
+            Err(super::templates::SyncError::Graph(e)) if e.needs_reauthorisation() => Err(InboxError::Reauthorise),
+            Err(super::templates::SyncError::Graph(e)) => Err(refused(e)),
+            Err(e) => Err(InboxError::internal(e)),
+        }
     }
 
     async fn disconnect(&self, caller: &Caller) -> Result<(), InboxError> {

@@ -13,7 +13,8 @@ use app::ids::OrgId;
 use app::inbox::model::{
     ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
 };
-use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery};
+use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery, TemplateSend};
+use app::inbox::templates::TemplateView;
 use sha2::Digest;
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
@@ -95,6 +96,72 @@ impl InboxService {
             last_message_at: to_millis(c.last_message_at),
             referral: c.referral,
         })
+    }
+
+    /// Counts one messaging request against the organisation's minute — first, through the
+    /// store: every request, on every instance.
+    async fn count_message(&self, caller: &Caller) -> Result<(), InboxError> {
+        let now = OffsetDateTime::now_utc();
+        if self.limiter.over(MESSAGING_ORG, caller.org_id.as_str(), now).await.map_err(internal)? {
+            return Err(InboxError::RateLimited(MESSAGING_ORG.retry_after()));
+        }
+        Ok(())
+    }
+
+    /// Stores our message as pending and queues its send job, both under an id derived from the
+    /// submit's key: a repeat finds the first and sends nothing. Free text (`in_window`) only
+    /// while the customer's 24-hour window is open.
+    async fn queue(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        content: MessageContent,
+        key: &str,
+        in_window: bool,
+    ) -> Result<MessageView, InboxError> {
+        let conversation = self.conversation_record(caller, conversation_id).await?;
+        let connection = self.stores.whatsapp.connection(&caller.org_id).await.map_err(internal)?;
+        match connection {
+            None => return Err(InboxError::NotConnected),
+            Some(c) if c.status == ConnectionStatus::Reauthorise => return Err(InboxError::Reauthorise),
+            Some(_) => {}
+        }
+        let now = OffsetDateTime::now_utc();
+        if in_window && !window_open(&conversation, now) {
+            return Err(InboxError::WindowClosed);
+        }
+        let digest = sha2::Sha256::digest(format!("{}\n{conversation_id}\n{key}", caller.org_id).as_bytes());
+        let id = format!("out-{}", &hex::encode(digest)[..32]);
+        let message = MessageRecord {
+            id: id.clone(),
+            org_id: caller.org_id.clone(),
+            conversation_id: conversation.id.clone(),
+            phone_number_id: conversation.phone_number_id.clone(),
+            wamid: None,
+            direction: Direction::Out,
+            content,
+            context_wamid: None,
+            status: MessageStatus::Pending,
+            error: None,
+            sent_by: Some(caller.user_id.to_string()),
+            created_at: now,
+            status_at: now,
+        };
+        match self.stores.inbox.add_message(&message, None).await {
+            Ok(true) => {
+                let payload = serde_json::json!({ "org": caller.org_id.as_str(), "message": id });
+                crate::jobs::enqueue(self.stores.jobs.as_ref(), SEND_JOB, payload, Some(id.clone()))
+                    .await
+                    .map_err(internal)?;
+                self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
+                Ok(message_view(message, None))
+            }
+            Ok(false) | Err(StoreError::Duplicate) => {
+                let existing = self.stores.inbox.message(&caller.org_id, &id).await.map_err(internal)?;
+                existing.map(|m| message_view(m, None)).ok_or_else(|| internal("a repeated message vanished"))
+            }
+            Err(e) => Err(internal(e)),
+        }
     }
 
     async fn conversation_record(&self, caller: &Caller, id: &str) -> Result<ConversationRecord, InboxError> {
@@ -192,11 +259,7 @@ impl Inbox for InboxService {
         text: &str,
         key: &str,
     ) -> Result<MessageView, InboxError> {
-        // Counted first, through the store: every request, on every instance.
-        let now = OffsetDateTime::now_utc();
-        if self.limiter.over(MESSAGING_ORG, caller.org_id.as_str(), now).await.map_err(internal)? {
-            return Err(InboxError::RateLimited(MESSAGING_ORG.retry_after()));
-        }
+        self.count_message(caller).await?;
         let text = text.trim();
         if text.is_empty() {
             return Err(InboxError::Invalid("error-inbox-reply-empty"));
@@ -204,51 +267,8 @@ impl Inbox for InboxService {
         if text.chars().count() > MAX_TEXT {
             return Err(InboxError::Invalid("error-inbox-reply-long"));
         }
-        let conversation = self.conversation_record(caller, conversation_id).await?;
-        let connection = self.stores.whatsapp.connection(&caller.org_id).await.map_err(internal)?;
-        match connection {
-            None => return Err(InboxError::NotConnected),
-            Some(c) if c.status == ConnectionStatus::Reauthorise => {
-                return Err(InboxError::Reauthorise);
-            }
-            Some(_) => {}
-        }
-        if !window_open(&conversation, now) {
-            return Err(InboxError::WindowClosed);
-        }
-        // The same key from the same organisation names the same message: a resubmit finds it.
-        let digest = sha2::Sha256::digest(format!("{}\n{conversation_id}\n{key}", caller.org_id).as_bytes());
-        let id = format!("out-{}", &hex::encode(digest)[..32]);
-        let message = MessageRecord {
-            id: id.clone(),
-            org_id: caller.org_id.clone(),
-            conversation_id: conversation.id.clone(),
-            phone_number_id: conversation.phone_number_id.clone(),
-            wamid: None,
-            direction: Direction::Out,
-            content: MessageContent::Text { body: text.to_owned() },
-            context_wamid: None,
-            status: MessageStatus::Pending,
-            error: None,
-            sent_by: Some(caller.user_id.to_string()),
-            created_at: now,
-            status_at: now,
-        };
-        match self.stores.inbox.add_message(&message, None).await {
-            Ok(true) => {
-                let payload = serde_json::json!({ "org": caller.org_id.as_str(), "message": id });
-                crate::jobs::enqueue(self.stores.jobs.as_ref(), SEND_JOB, payload, Some(id.clone()))
-                    .await
-                    .map_err(internal)?;
-                self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
-                Ok(message_view(message, None))
-            }
-            Ok(false) | Err(StoreError::Duplicate) => {
-                let existing = self.stores.inbox.message(&caller.org_id, &id).await.map_err(internal)?;
-                existing.map(|m| message_view(m, None)).ok_or_else(|| internal("a repeated reply vanished"))
-            }
-            Err(e) => Err(internal(e)),
-        }
+        let content = MessageContent::Text { body: text.to_owned() };
+        self.queue(caller, conversation_id, content, key, true).await
     }
 
     async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError> {
@@ -269,5 +289,33 @@ impl Inbox for InboxService {
         self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
         let record = self.conversation_record(caller, id).await?;
         self.view(record, &names).await
+    }
+
+    async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateView>, InboxError> {
+        let records = self.stores.whatsapp.templates(&caller.org_id).await.map_err(internal)?;
+        Ok(records.iter().map(super::templates::view).collect())
+    }
+
+    async fn send_template(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        send: TemplateSend,
+    ) -> Result<MessageView, InboxError> {
+        self.count_message(caller).await?;
+        let templates = self.templates(caller).await?;
+        let template = templates
+            .into_iter()
+            .find(|t| t.name == send.name && t.language == send.language)
+            .ok_or(InboxError::Invalid("error-template-unknown"))?;
+        let params: Vec<String> = send.params.iter().map(|p| p.trim().to_owned()).collect();
+        template.check(&params).map_err(InboxError::Invalid)?;
+        let content = MessageContent::Template {
+            body: template.fill(&params),
+            name: template.name,
+            language: template.language,
+            params,
+        };
+        self.queue(caller, conversation_id, content, &send.key, false).await
     }
 }

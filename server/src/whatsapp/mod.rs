@@ -9,6 +9,7 @@ pub mod payload;
 pub mod sandbox;
 pub mod send;
 pub mod signature;
+pub mod templates;
 
 pub use connect::{Clients, ConnectionService};
 pub use inbox::InboxService;

@@ -87,6 +87,9 @@ impl JobHandler for SendMessage {
         };
         let body = match &message.content {
             MessageContent::Text { body } => json!({ "type": "text", "text": { "preview_url": false, "body": body } }),
+            MessageContent::Template { name, language, params, .. } => {
+                super::templates::message(name, language, params)
+            }
             _ => return self.fail(&org, &id, not_sent(0, "This kind of message cannot be sent")).await,
         };
         let token = self.keyring.decrypt(&org, &connection.token).map_err(JobError::permanent)?;

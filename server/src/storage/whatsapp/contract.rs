@@ -70,3 +70,26 @@ pub async fn deliveries_are_kept_as_received_and_marked_processed(s: Stores) {
     let done = s.whatsapp.delivery("d1").await.unwrap().unwrap();
     assert_eq!((done.body.as_str(), done.outcome.as_deref(), done.processed_at), (body, Some("processed"), Some(at)));
 }
+
+pub async fn a_sync_replaces_an_organisations_templates(s: Stores) {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let template = |org: &str, name: &str, language: &str| TemplateRecord {
+        org_id: OrgId::new(org),
+        name: name.into(),
+        language: language.into(),
+        category: "UTILITY".into(),
+        status: "APPROVED".into(),
+        components: serde_json::json!([{ "type": "BODY", "text": "Hola {{1}}, tu pedido {{2}} va en camino." }]),
+        synced_at: at,
+    };
+    let (a, b) = (OrgId::new("org-a"), OrgId::new("org-b"));
+    let first = vec![template("org-a", "order_update", "es_MX"), template("org-a", "order_update", "en_US")];
+    s.whatsapp.replace_templates(&a, &first).await.unwrap();
+    s.whatsapp.replace_templates(&b, &[template("org-b", "welcome", "ar")]).await.unwrap();
+    let got = s.whatsapp.templates(&a).await.unwrap();
+    assert_eq!(got, vec![first[1].clone(), first[0].clone()], "by name, then language");
+    let second = vec![template("org-a", "welcome_back", "es_MX")];
+    s.whatsapp.replace_templates(&a, &second).await.unwrap();
+    assert_eq!(s.whatsapp.templates(&a).await.unwrap(), second, "templates gone from Meta are gone here");
+    assert_eq!(s.whatsapp.templates(&b).await.unwrap().len(), 1, "another organisation's stay");
+}

@@ -29,6 +29,11 @@ pub trait WhatsAppStore: Send + Sync {
     ) -> StoreResult<bool>;
     async fn remove_connection(&self, org: &OrgId) -> StoreResult<bool>;
 
+    /// Replaces the organisation's templates with `templates` (a sync).
+    async fn replace_templates(&self, org: &OrgId, templates: &[TemplateRecord]) -> StoreResult<()>;
+    /// The organisation's templates by name, then language.
+    async fn templates(&self, org: &OrgId) -> StoreResult<Vec<TemplateRecord>>;
+
     async fn insert_delivery(&self, delivery: &DeliveryRecord) -> StoreResult<()>;
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>>;
     /// Records how processing went (`processed`, `unknown-number:…`, `malformed`…).
@@ -114,4 +119,20 @@ pub struct DeliveryRecord {
     #[sqlx(try_from = "OptionMillis")]
     #[serde(with = "option_millis", default)]
     pub processed_at: Option<OffsetDateTime>,
+}
+
+/// A message template as Meta describes it (components: header, body, footer, buttons).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct TemplateRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    pub status: String,
+    #[sqlx(json)]
+    pub components: serde_json::Value,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub synced_at: OffsetDateTime,
 }

@@ -1,15 +1,17 @@
 use crate::storage::mongo::{MongoStore, backend};
-use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, WhatsAppStore};
-use crate::storage::{StoreResult, to_millis};
+use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, TemplateRecord, WhatsAppStore};
+use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
 use async_trait::async_trait;
-use mongodb::bson::doc;
+use futures_util::TryStreamExt;
+use mongodb::bson::{Bson, doc};
 use time::OffsetDateTime;
 
 /// This area's indexes (see `MongoStore::index`).
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
     m.index("whatsapp_connections", doc! { "phone_number_id": 1 }, Some("phone_number_id")).await?;
-    m.index("whatsapp_deliveries", doc! { "received_at": 1 }, None).await
+    m.index("whatsapp_deliveries", doc! { "received_at": 1 }, None).await?;
+    m.index("whatsapp_templates", doc! { "org_id": 1, "name": 1, "language": 1 }, None).await
 }
 
 impl MongoStore {
@@ -66,5 +68,39 @@ impl WhatsAppStore for MongoStore {
         let set = doc! { "$set": { "outcome": outcome, "processed_at": to_millis(now) } };
         let done = self.deliveries().update_one(doc! { "_id": id }, set).await.map_err(backend)?;
         Ok(done.matched_count == 1)
+    }
+
+    async fn replace_templates(&self, org: &OrgId, templates: &[TemplateRecord]) -> StoreResult<()> {
+        // One document per template keyed by (org, name, language): upserts, then the rest removed.
+        let collection = self.raw("whatsapp_templates");
+        let mut keep = Vec::new();
+        for t in templates {
+            let id = format!("{}/{}/{}", org, t.name, t.language);
+            let mut document = mongodb::bson::serialize_to_document(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            document.insert("components", t.components.to_string());
+            collection.replace_one(doc! { "_id": &id }, document).upsert(true).await.map_err(backend)?;
+            keep.push(id);
+        }
+        collection.delete_many(doc! { "org_id": org.as_str(), "_id": { "$nin": keep } }).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn templates(&self, org: &OrgId) -> StoreResult<Vec<TemplateRecord>> {
+        let mut cursor = self
+            .raw("whatsapp_templates")
+            .find(doc! { "org_id": org.as_str() })
+            .sort(doc! { "name": 1, "language": 1 })
+            .await
+            .map_err(backend)?;
+        let mut found = Vec::new();
+        while let Some(mut d) = cursor.try_next().await.map_err(backend)? {
+            let components = d.get_str("components").unwrap_or("null").to_owned();
+            d.insert("components", Bson::Null);
+            let mut t: TemplateRecord =
+                mongodb::bson::deserialize_from_document(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            t.components = serde_json::from_str(&components).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            found.push(t);
+        }
+        Ok(found)
     }
 }

@@ -1,5 +1,5 @@
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, WhatsAppStore};
+use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, TemplateRecord, WhatsAppStore};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
 use async_trait::async_trait;
@@ -112,5 +112,38 @@ impl WhatsAppStore for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn replace_templates(&self, org: &OrgId, templates: &[TemplateRecord]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM whatsapp_templates WHERE org_id = ?").bind(org.as_str()).execute(&mut *tx).await.map_err(backend)?;
+        for t in templates {
+            sqlx::query(
+                "INSERT INTO whatsapp_templates (org_id, name, language, category, status, components, synced_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(org.as_str())
+            .bind(&t.name)
+            .bind(&t.language)
+            .bind(&t.category)
+            .bind(&t.status)
+            .bind(t.components.to_string())
+            .bind(to_millis(t.synced_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn templates(&self, org: &OrgId) -> StoreResult<Vec<TemplateRecord>> {
+        sqlx::query_as(
+            "SELECT org_id, name, language, category, status, components, synced_at FROM whatsapp_templates \
+             WHERE org_id = ? ORDER BY name, language",
+        )
+        .bind(org.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
     }
 }
