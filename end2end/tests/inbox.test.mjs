@@ -79,6 +79,20 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await page.click('button:has-text("Enviar")');
     await page.waitForSelector('.message.out[data-status=failed] >> text=Message undeliverable', { timeout: 20_000 });
 
+    // Marco wrote yesterday: free text is closed, an approved template with its values goes out.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.click('.conversation >> text=Marco Rossi');
+    await page.waitForSelector('.window-closed');
+    await page.selectOption('#template-choice', { label: 'order_update · es_MX · UTILITY' });
+    await page.fill('#template-value-1', 'Marco');
+    await page.fill('#template-value-2', '#1042');
+    await page.waitForSelector('.template-preview >> text=Hola Marco, tu pedido #1042 ya va en camino.');
+    await page.click('button:has-text("Enviar plantilla")');
+    await page.waitForSelector('.message.out[data-status=read] >> text=Hola Marco, tu pedido #1042', { timeout: 20_000 });
+    await page.waitForSelector('.message.in >> text=Sì, la prendo! Grazie.', { timeout: 20_000 });
+    assert.equal(await overflows(page), false, 'the template form fits the window');
+
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -525,3 +525,16 @@ error-inbox-reply-long = تتسع رسالة واتساب لـ 4096 حرفًا �
 error-inbox-assignee = لا يمكن الإسناد إلا إلى عضو في هذه المؤسسة.
 whatsapp-banner-reauthorise = يحتاج واتساب إلى إعادة التفويض: لم تعد Meta تقبل الرمز ولا يمكن إرسال أي رسالة.
 whatsapp-banner-fix = أعد ربطه
+
+## Templates
+inbox-template = إرسال قالب
+inbox-template-none = لا توجد قوالب معتمدة بعد. أنشئها في مدير واتساب، وتظهر هنا بعد أن تعتمدها Meta.
+inbox-template-choose = القالب
+inbox-template-value = القيمة { $n }
+inbox-template-preview = معاينة
+inbox-template-send = إرسال القالب
+error-template-unknown = اختر أحد قوالب الحساب.
+error-template-not-approved = لم تعتمد Meta هذا القالب بعد.
+error-template-params = املأ كل قيم القالب.
+error-template-param-empty = لا يمكن أن تكون قيم القالب فارغة.
+error-template-param-format = لا يمكن أن تحتوي القيمة على أسطر جديدة أو علامات جدولة أو أكثر من أربع مسافات متتالية (1024 حرفًا على الأكثر).

@@ -525,3 +525,16 @@ error-inbox-reply-long = A WhatsApp message holds at most 4,096 characters.
 error-inbox-assignee = Only a member of this organisation can be assigned.
 whatsapp-banner-reauthorise = WhatsApp needs re-authorisation: Meta no longer accepts the token, and no message can be sent.
 whatsapp-banner-fix = Connect it again
+
+## Templates
+inbox-template = Send a template
+inbox-template-none = No approved templates yet. Create them in WhatsApp Manager; they appear here once Meta approves them.
+inbox-template-choose = Template
+inbox-template-value = Value { $n }
+inbox-template-preview = Preview
+inbox-template-send = Send template
+error-template-unknown = Choose one of the account's templates.
+error-template-not-approved = Meta has not approved this template yet.
+error-template-params = Fill in every value the template has.
+error-template-param-empty = A template's values cannot be empty.
+error-template-param-format = A value cannot have line breaks, tabs or more than four spaces in a row (at most 1,024 characters).

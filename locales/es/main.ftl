@@ -525,3 +525,16 @@ error-inbox-reply-long = Un mensaje de WhatsApp admite como máximo 4096 caracte
 error-inbox-assignee = Solo se puede asignar a un miembro de esta organización.
 whatsapp-banner-reauthorise = WhatsApp necesita una nueva autorización: Meta ya no acepta el token y no se puede enviar ningún mensaje.
 whatsapp-banner-fix = Volver a conectarlo
+
+## Templates
+inbox-template = Enviar una plantilla
+inbox-template-none = Todavía no hay plantillas aprobadas. Créalas en el Administrador de WhatsApp; aparecen aquí cuando Meta las aprueba.
+inbox-template-choose = Plantilla
+inbox-template-value = Valor { $n }
+inbox-template-preview = Vista previa
+inbox-template-send = Enviar plantilla
+error-template-unknown = Elige una de las plantillas de la cuenta.
+error-template-not-approved = Meta todavía no ha aprobado esta plantilla.
+error-template-params = Completa todos los valores de la plantilla.
+error-template-param-empty = Los valores de una plantilla no pueden estar vacíos.
+error-template-param-format = Un valor no puede tener saltos de línea, tabuladores ni más de cuatro espacios seguidos (máximo 1024 caracteres).

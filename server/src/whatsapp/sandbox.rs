@@ -49,15 +49,18 @@ struct Customer {
     first: &'static str,
     answers: &'static [&'static str],
     referral: bool,
+    /// How long ago their first message was written (hours): past 24, only a template reaches them.
+    hours_ago: i64,
 }
 
-const CUSTOMERS: [Customer; 3] = [
+const CUSTOMERS: [Customer; 4] = [
     Customer {
         name: "Lucía Gómez",
         wa_id: "5215550001111",
         first: "Hola, ¿tienen la chaqueta azul en talla M?",
         answers: &["¡Perfecto! ¿Cuánto cuesta el envío a Guadalajara?", "Genial, la compro. ¡Gracias!"],
         referral: true,
+        hours_ago: 0,
     },
     Customer {
         name: "عمر حداد",
@@ -65,6 +68,7 @@ const CUSTOMERS: [Customer; 3] = [
         first: "مرحبا، هل التوصيل متاح إلى دبي؟",
         answers: &["شكراً! كم يستغرق التوصيل؟", "ممتاز، شكراً جزيلاً"],
         referral: false,
+        hours_ago: 0,
     },
     // Her number cannot receive messages: every reply to her fails with 131026.
     Customer {
@@ -73,8 +77,59 @@ const CUSTOMERS: [Customer; 3] = [
         first: "Hi! Is my order #1042 on its way?",
         answers: &[],
         referral: false,
+        hours_ago: 0,
+    },
+    // He wrote yesterday: the window has closed, so an approved template is the way to answer.
+    Customer {
+        name: "Marco Rossi",
+        wa_id: "393471234567",
+        first: "Buongiorno, avete ancora la borsa in pelle?",
+        answers: &["Sì, la prendo! Grazie."],
+        referral: false,
+        hours_ago: 26,
     },
 ];
+
+/// The account's templates, as `GET /{waba-id}/message_templates` lists them.
+fn templates() -> Value {
+    json!([
+        { "id": "1001", "name": "order_update", "language": "es_MX", "status": "APPROVED", "category": "UTILITY",
+          "components": [{ "type": "BODY", "text": "Hola {{1}}, tu pedido {{2}} ya va en camino. ¡Gracias por tu compra!" }] },
+        { "id": "1002", "name": "welcome_back", "language": "en_US", "status": "APPROVED", "category": "MARKETING",
+          "components": [
+            { "type": "HEADER", "format": "TEXT", "text": "Welcome back!" },
+            { "type": "BODY", "text": "Hi {{1}}, we saved your cart. Use code {{2}} for 10% off today." },
+            { "type": "FOOTER", "text": "Reply STOP to opt out" },
+            { "type": "BUTTONS", "buttons": [{ "type": "QUICK_REPLY", "text": "Shop now" }] }
+          ] },
+        { "id": "1003", "name": "appointment_reminder", "language": "ar", "status": "APPROVED", "category": "UTILITY",
+          "components": [{ "type": "BODY", "text": "مرحبا {{1}}، نذكّرك بموعدك يوم {{2}}." }] },
+        { "id": "1004", "name": "spring_sale", "language": "es_MX", "status": "PENDING", "category": "MARKETING",
+          "components": [{ "type": "BODY", "text": "¡Llegó la primavera! {{1}}" }] }
+    ])
+}
+
+/// Meta's answer to a template message that does not match an approved template.
+fn template_problem(body: &Value) -> Option<Response> {
+    let template = body.get("template")?;
+    let name = template.get("name").and_then(Value::as_str).unwrap_or_default();
+    let language = template.pointer("/language/code").and_then(Value::as_str).unwrap_or_default();
+    let all = templates();
+    let known =
+        all.as_array()?.iter().find(|t| t["name"] == name && t["language"] == language && t["status"] == "APPROVED");
+    let Some(known) = known else {
+        return Some(graph_error(StatusCode::NOT_FOUND, 132001, "Template name does not exist in the translation"));
+    };
+    let text = known["components"].as_array()?.iter().find(|c| c["type"] == "BODY")?["text"].as_str()?;
+    let given = template.pointer("/components/0/parameters").and_then(Value::as_array).map_or(0, Vec::len);
+    (given != app::inbox::templates::placeholders(text)).then(|| {
+        graph_error(
+            StatusCode::BAD_REQUEST,
+            132000,
+            "Number of parameters does not match the expected number of params",
+        )
+    })
+}
 
 const UNDELIVERABLE: &str = "15550100000";
 
@@ -137,6 +192,7 @@ impl Sandbox {
         Router::new()
             .route("/{version}/{id}", get(phone_number))
             .route("/{version}/{id}/subscribed_apps", post(subscribe))
+            .route("/{version}/{id}/message_templates", get(list_templates))
             .route("/{version}/{id}/messages", post(send))
             .with_state(self)
     }
@@ -166,8 +222,11 @@ impl Sandbox {
     }
 
     async fn customer_writes(&self, number: &str, customer: &Customer, text: &str, first: bool) {
+        let written =
+            time::OffsetDateTime::now_utc() - time::Duration::hours(if first { customer.hours_ago } else { 0 });
         let mut message = json!({
-            "from": customer.wa_id, "id": wamid(), "timestamp": now_secs(), "type": "text", "text": { "body": text }
+            "from": customer.wa_id, "id": wamid(), "timestamp": written.unix_timestamp().to_string(),
+            "type": "text", "text": { "body": text }
         });
         if first && customer.referral {
             message["referral"] = json!({
@@ -224,6 +283,18 @@ async fn phone_number(Path((_, id)): Path<(String, String)>, headers: HeaderMap)
     .into_response()
 }
 
+/// `GET /{version}/{waba-id}/message_templates`: one page.
+async fn list_templates(Path((_, waba)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    if let Some(refused) = refuse_token(&headers) {
+        return refused;
+    }
+    if !sandbox_id(&waba) || !waba.starts_with('8') {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist");
+    }
+    Json(json!({ "data": templates(), "paging": { "cursors": { "before": "MAZDZD", "after": "MjQZD" } } }))
+        .into_response()
+}
+
 /// `POST /{version}/{waba-id}/subscribed_apps`: from now on the simulated customers write.
 async fn subscribe(
     State(sandbox): State<Sandbox>,
@@ -272,6 +343,9 @@ async fn send(
         || !has_content
     {
         return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter");
+    }
+    if let Some(problem) = template_problem(&body) {
+        return problem;
     }
     let id = wamid();
     let answer = json!({ "messaging_product": "whatsapp", "contacts": [{ "input": to, "wa_id": to }], "messages": [{ "id": id }] });

@@ -82,18 +82,19 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     assert_eq!(lucia["contact_phone"], "+525550001111");
     conversation_with(&app, &ana, "عمر حداد").await;
     conversation_with(&app, &ana, "Grace Miller").await;
+    conversation_with(&app, &ana, "Marco Rossi").await;
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
-    assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(3), Some(false)));
+    assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(4), Some(false)));
     // Every app page shows the count in its navigation.
     let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
     let html = page.send().await.unwrap().text().await.unwrap();
-    assert!(html.contains(r#"Inbox<span aria-label="3 unread" class="unread">3</span>"#), "{html}");
+    assert!(html.contains(r#"Inbox<span aria-label="4 unread" class="unread">4</span>"#), "{html}");
     // Reading it clears the unread count.
     messages(&app, &ana, lucia["id"].as_str().unwrap()).await;
     let again = conversation_with(&app, &ana, "Lucía Gómez").await;
     assert_eq!(again["unread"], 0);
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
-    assert_eq!(summary["unread"], 2);
+    assert_eq!(summary["unread"], 3);
 }
 
 #[tokio::test]
@@ -414,4 +415,62 @@ async fn an_organisation_sends_at_most_60_messages_a_minute() {
     let stored = app.store.inbox.messages(&org, &id, None, 200).await.unwrap();
     let ours = stored.iter().filter(|m| m.direction == app::inbox::model::Direction::Out).count();
     assert_eq!(ours, 60, "nothing over the limit was stored");
+}
+
+#[tokio::test]
+async fn after_24_hours_only_an_approved_template_with_its_values_is_sent() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let marco = conversation_with(&app, &ana, "Marco Rossi").await;
+    assert_eq!(marco["window_open"], false, "he wrote 26 hours ago");
+    let id = marco["id"].as_str().unwrap().to_owned();
+    let (status, body) =
+        json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "Sì!")]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-window-closed")));
+
+    // The account's templates came with the connection.
+    let (_, templates) = json(call(&app, &ana, "inbox/templates", &[]).await).await;
+    let names: Vec<&str> = templates.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["appointment_reminder", "order_update", "spring_sale", "welcome_back"]);
+    let welcome = &templates[3];
+    assert_eq!((welcome["header"].as_str(), welcome["buttons"][0].as_str()), (Some("Welcome back!"), Some("Shop now")));
+
+    // What Meta would refuse never leaves: each with its reason.
+    let send = |template: &'static str, params: &'static str| {
+        let (app, ana, id) = (&app, &ana, id.clone());
+        async move {
+            let form = [("conversation_id", id.as_str()), ("template", template), ("params", params)];
+            json(call(app, ana, "inbox/send-template", &form).await).await
+        }
+    };
+    for (template, params, code) in [
+        ("spring_sale|es_MX", "Hola", "error-template-not-approved"),
+        ("order_update|es_MX", "Marco", "error-template-params"),
+        ("order_update|es_MX", "Marco\n  ", "error-template-param-empty"),
+        ("order_update|es_MX", "Marco\n#1042\tok", "error-template-param-format"),
+        ("order_update|es_MX", "Marco     Rossi\n#1042", "error-template-param-format"),
+        ("missing|es_MX", "Marco", "error-template-unknown"),
+        ("order_update", "Marco", "error-template-unknown"),
+    ] {
+        let (status, body) = send(template, params).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some(code)), "{template} {params:?}");
+    }
+    let (status, sent) = send("order_update|es_MX", "Marco\n#1042").await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["content"]["type"], "template");
+    assert_eq!(sent["content"]["body"], "Hola Marco, tu pedido #1042 ya va en camino. ¡Gracias por tu compra!");
+    eventually("read", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["id"] == sent["id"] && m["status"] == "read")
+    })
+    .await;
+    let answer = eventually("his answer", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["content"]["body"] == "Sì, la prendo! Grazie.")
+    })
+    .await;
+    assert_eq!(answer["direction"], "in");
+    // His answer opened the window again.
+    let again = conversation_with(&app, &ana, "Marco Rossi").await;
+    assert_eq!(again["window_open"], true);
+    let (status, synced) = json(call(&app, &ana, "whatsapp/templates/sync", &[]).await).await;
+    assert_eq!((status, synced.as_u64()), (200, Some(4)));
 }

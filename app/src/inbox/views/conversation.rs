@@ -2,10 +2,11 @@
 //! ticks, and the reply box (free text inside the 24-hour window).
 
 use super::list::status_key;
+use super::template::TemplatePicker;
 use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
-use crate::inbox::api::{AssignConversation, Reply, SetConversationStatus, get_conversation};
+use crate::inbox::api::{AssignConversation, Reply, SendTemplate, SetConversationStatus, get_conversation};
 use crate::inbox::model::{ConversationPage, Direction, MessageContent, MessageStatus, MessageView};
 use leptos::prelude::*;
 
@@ -15,16 +16,17 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
     let reply = ServerAction::<Reply>::new();
     let assign = ServerAction::<AssignConversation>::new();
     let set_status = ServerAction::<SetConversationStatus>::new();
+    let send_template = ServerAction::<SendTemplate>::new();
     let conversation_id = id.clone();
     let page = Resource::new(
         move || {
-            (
-                conversation_id.clone(),
-                tick.get(),
+            let versions = (
                 reply.version().get(),
                 assign.version().get(),
                 set_status.version().get(),
-            )
+                send_template.version().get(),
+            );
+            (conversation_id.clone(), tick.get(), versions)
         },
         |(id, ..)| in_request(get_conversation(id, None)),
     );
@@ -32,7 +34,7 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
         <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <Conversation page=page reply=reply assign=assign set_status=set_status/> }.into_any(),
+                    Ok(page) => view! { <Conversation page=page reply=reply assign=assign set_status=set_status send_template=send_template/> }.into_any(),
                     Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                 }
             })}
@@ -46,6 +48,7 @@ fn Conversation(
     reply: ServerAction<Reply>,
     assign: ServerAction<AssignConversation>,
     set_status: ServerAction<SetConversationStatus>,
+    send_template: ServerAction<SendTemplate>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
@@ -56,7 +59,7 @@ fn Conversation(
         if c.contact_name.is_empty() { c.contact_phone.clone().unwrap_or_default() } else { c.contact_name.clone() };
     let resolved = c.status.key() == "resolved";
     let (next_status, status_button) = if resolved { ("open", "inbox-reopen") } else { ("resolved", "inbox-resolve") };
-    let (assign_id, status_id, reply_id) = (c.id.clone(), c.id.clone(), c.id.clone());
+    let (assign_id, status_id, reply_id, template_id) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
     let assigned = c.assignee.is_some();
     let mut last_day = String::new();
     let messages = page
@@ -105,6 +108,7 @@ fn Conversation(
             </header>
             <ol class="messages" aria-label=t("inbox-messages")>{messages}</ol>
             <ReplyBox conversation_id=reply_id window_open=c.window_open reply=reply/>
+            <TemplatePicker conversation_id=template_id open=!c.window_open send=send_template/>
             {move || status_line(i18n, outcome(assign.value().get(), "assign"), None)}
             {move || status_line(i18n, outcome(set_status.value().get(), "status"), None)}
         </article>

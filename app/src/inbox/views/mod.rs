@@ -4,6 +4,7 @@
 mod connection;
 mod conversation;
 mod list;
+mod template;
 
 pub use connection::WhatsAppSettings;
 pub use list::InboxPage;
