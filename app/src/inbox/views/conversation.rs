@@ -30,25 +30,34 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
         },
         |(id, ..)| in_request(get_conversation(id, None)),
     );
+    // The conversation is read again on every live update; what an agent is typing lives outside
+    // it (the reply box and the template picker are rendered once), told only whether the
+    // customer's 24-hour window is open.
+    let window_open = RwSignal::new(true);
     view! {
-        <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <Conversation page=page reply=reply assign=assign set_status=set_status send_template=send_template/> }.into_any(),
-                    Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        <article class="conversation-view" aria-labelledby="conversation-title">
+            <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => {
+                            window_open.set(page.conversation.window_open);
+                            view! { <Conversation page=page assign=assign set_status=set_status/> }.into_any()
+                        }
+                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ReplyBox conversation_id=id.clone() window_open=window_open reply=reply/>
+            <TemplatePicker conversation_id=id window_open=window_open send=send_template/>
+        </article>
     }
 }
 
 #[component]
 fn Conversation(
     page: ConversationPage,
-    reply: ServerAction<Reply>,
     assign: ServerAction<AssignConversation>,
     set_status: ServerAction<SetConversationStatus>,
-    send_template: ServerAction<SendTemplate>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
@@ -59,7 +68,7 @@ fn Conversation(
         if c.contact_name.is_empty() { c.contact_phone.clone().unwrap_or_default() } else { c.contact_name.clone() };
     let resolved = c.status.key() == "resolved";
     let (next_status, status_button) = if resolved { ("open", "inbox-reopen") } else { ("resolved", "inbox-resolve") };
-    let (assign_id, status_id, reply_id, template_id) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
+    let (assign_id, status_id) = (c.id.clone(), c.id.clone());
     let assigned = c.assignee.is_some();
     let mut last_day = String::new();
     let messages = page
@@ -76,7 +85,7 @@ fn Conversation(
         })
         .collect_view();
     view! {
-        <article class="conversation-view" aria-labelledby="conversation-title">
+        <div class="conversation-body">
             <header class="conversation-header">
                 <a class="back" href="/app/inbox">{t("inbox-back")}</a>
                 <h2 id="conversation-title"><a href=format!("/app/contacts/{}", c.contact_id)>{name}</a></h2>
@@ -107,11 +116,9 @@ fn Conversation(
                 </div>
             </header>
             <ol class="messages" aria-label=t("inbox-messages")>{messages}</ol>
-            <ReplyBox conversation_id=reply_id window_open=c.window_open reply=reply/>
-            <TemplatePicker conversation_id=template_id open=!c.window_open send=send_template/>
             {move || status_line(i18n, outcome(assign.value().get(), "assign"), None)}
             {move || status_line(i18n, outcome(set_status.value().get(), "status"), None)}
-        </article>
+        </div>
     }
 }
 
@@ -181,12 +188,9 @@ fn content(c: &MessageContent, i18n: I18n) -> AnyView {
 }
 
 #[component]
-fn ReplyBox(conversation_id: String, window_open: bool, reply: ServerAction<Reply>) -> impl IntoView {
+fn ReplyBox(conversation_id: String, window_open: RwSignal<bool>, reply: ServerAction<Reply>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
-    if !window_open {
-        return view! { <p class="window-closed" role="note">{t("inbox-window-closed")}</p> }.into_any();
-    }
     // A key per message written: a retried submit of the same one sends it once.
     let key = RwSignal::new(String::new());
     let text = NodeRef::<leptos::html::Textarea>::new();
@@ -204,7 +208,8 @@ fn ReplyBox(conversation_id: String, window_open: bool, reply: ServerAction<Repl
         }
     });
     view! {
-        <ActionForm action=reply attr:class="reply-box">
+        <p class="window-closed" role="note" hidden=move || window_open.get()>{t("inbox-window-closed")}</p>
+        <ActionForm action=reply attr:class="reply-box" attr:hidden=move || !window_open.get()>
             <input type="hidden" name="conversation_id" value=conversation_id/>
             <input type="hidden" name="key" prop:value=key/>
             <label for="reply-text" class="visually-hidden">{t("inbox-reply")}</label>
@@ -213,5 +218,4 @@ fn ReplyBox(conversation_id: String, window_open: bool, reply: ServerAction<Repl
             {move || status_line(i18n, outcome(reply.value().get(), "reply"), None)}
         </ActionForm>
     }
-    .into_any()
 }

@@ -10,12 +10,18 @@ use crate::inbox::templates::TemplateView;
 use leptos::prelude::*;
 
 #[component]
-pub fn TemplatePicker(conversation_id: String, open: bool, send: ServerAction<SendTemplate>) -> impl IntoView {
+pub fn TemplatePicker(
+    conversation_id: String,
+    window_open: RwSignal<bool>,
+    send: ServerAction<SendTemplate>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let templates = Resource::new(|| (), |_| in_request(list_templates()));
+    // Opened for the agent when the window is closed (changes only when the window does).
+    let closed = Memo::new(move |_| !window_open.get());
     view! {
-        <details class="template-picker" open=open>
+        <details class="template-picker" prop:open=closed>
             <summary>{t("inbox-template")}</summary>
             <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
                 {
