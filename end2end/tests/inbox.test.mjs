@@ -50,9 +50,14 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     const ours = page.locator('.message.out:has-text("nos queda una en talla M")');
     await ours.waitFor();
     // ✓ sent → ✓✓ delivered → blue ✓✓ read, pushed by the server as they happen.
-    await page.waitForSelector('.message.out[data-status=read] .ticks-read', { timeout: 20_000 });
+    await page.waitForSelector('.message.out[data-status=sent], .message.out[data-status=delivered], .message.out[data-status=read]');
     assert.equal(await page.locator('#reply-text').inputValue(), '', 'the box is emptied after sending');
+    // A draft survives the ticks and the customer's answer arriving meanwhile.
+    await page.fill('#reply-text', 'Borrador a medias');
+    await page.waitForSelector('.message.out[data-status=read] .ticks-read', { timeout: 20_000 });
     await page.waitForSelector('.message.in >> text=¿Cuánto cuesta el envío a Guadalajara?', { timeout: 20_000 });
+    assert.equal(await page.locator('#reply-text').inputValue(), 'Borrador a medias', 'the draft was kept');
+    await page.fill('#reply-text', '');
     assert.equal(await ours.count(), 1, 'sent once');
 
     // Assign to me, then resolve.

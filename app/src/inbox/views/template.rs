@@ -70,7 +70,7 @@ fn TemplateForm(
         <ActionForm action=send attr:class="template-form">
             <input type="hidden" name="conversation_id" value=conversation_id/>
             <label for="template-choice">{t("inbox-template-choose")}</label>
-            <select id="template-choice" name="template" on:change=move |ev| {
+            <select id="template-choice" on:change=move |ev| {
                 chosen.set(event_target_value(&ev).parse().unwrap_or(0));
             }>
                 {templates.with_value(|all| all.iter().enumerate().map(|(n, tpl)| view! {
