@@ -51,12 +51,14 @@ pub async fn list_conversations(
     view: Option<String>,
     status: Option<String>,
     after: Option<String>,
+    contact: Option<String>,
 ) -> Result<InboxPage, AppError> {
     let caller = caller().await?;
     let query = InboxQuery {
         view: view.unwrap_or_default(),
         status: status.as_deref().and_then(ConversationStatus::from_key),
         after: after.filter(|a| !a.is_empty()),
+        contact_id: contact.filter(|c| !c.is_empty()),
     };
     Ok(services()?.inbox.conversations(&caller, query).await?)
 }

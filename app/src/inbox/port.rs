@@ -16,6 +16,8 @@ pub struct InboxQuery {
     pub view: String,
     pub status: Option<ConversationStatus>,
     pub after: Option<String>,
+    /// Only this contact's conversations.
+    pub contact_id: Option<String>,
 }
 
 /// What an admin types to connect Meta's Cloud API (not `Debug`: it holds the token).

@@ -187,6 +187,7 @@ impl Inbox for InboxService {
                 "unassigned" => AssigneeFilter::Nobody,
                 _ => AssigneeFilter::Anyone,
             },
+            contact_id: query.contact_id,
         };
         let after = query.after.as_deref().map(parse_cursor).transpose()?;
         let org = &caller.org_id;

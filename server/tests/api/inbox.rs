@@ -95,6 +95,17 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     assert_eq!(again["unread"], 0);
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
     assert_eq!(summary["unread"], 3);
+    // The contact's page lists the conversation, and the list can be narrowed to one contact.
+    let contact = lucia["contact_id"].as_str().unwrap();
+    let (_, only) = json(call(&app, &ana, "inbox/list", &[("contact", contact)]).await).await;
+    assert_eq!(only["conversations"].as_array().unwrap().len(), 1);
+    let page = app
+        .client
+        .get(app.url(&format!("/app/contacts/{contact}")))
+        .header("cookie", &ana.cookie)
+        .header("accept", "text/html");
+    let html = page.send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("/app/inbox?c={}", lucia["id"].as_str().unwrap())), "{html}");
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub fn ContactDetail() -> impl IntoView {
     let contact = Resource::new(move || (id(), version.get()), |(id, _)| in_request(get_contact(id)));
     // The default country, for the phone field's hint.
     let country = Resource::new(|| (), |_| in_request(default_country()));
+    // The contact's WhatsApp conversations (one per connected number).
+    let conversations =
+        Resource::new(id, |id| in_request(crate::inbox::api::list_conversations(None, None, None, Some(id))));
     let update = ServerAction::<UpdateContact>::new();
     let opt_out = ServerAction::<SetOptOut>::new();
     let delete = ServerAction::<DeleteContacts>::new();
@@ -42,6 +45,7 @@ pub fn ContactDetail() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     let country = country.await.unwrap_or_default();
+                    let conversations = conversations.await.map(|p| p.conversations).unwrap_or_default();
                     match contact.await {
                         Ok(c) => view! {
                             <ContactFacts contact=c.clone() opt_out=opt_out delete=delete restore=restore/>
@@ -56,7 +60,28 @@ pub fn ContactDetail() -> impl IntoView {
                             </details>
                             <section class="contact-conversations">
                                 <h2>{move || i18n.t("contacts-conversations")}</h2>
-                                <p>{move || i18n.t("contacts-conversations-empty")}</p>
+                                {if conversations.is_empty() {
+                                    view! { <p>{move || i18n.t("contacts-conversations-empty")}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="conversations">
+                                            {conversations.into_iter().map(|c| {
+                                                let status = crate::inbox::views::status_key(c.status.key());
+                                                view! {
+                                                    <li class="conversation">
+                                                        <a href=format!("/app/inbox?c={}", c.id)>
+                                                            <span class="conversation-preview">{crate::text::non_empty(c.preview.clone())}</span>
+                                                            <span class="conversation-meta">
+                                                                <span class=format!("status status-{}", c.status.key())>{move || i18n.t(status)}</span>
+                                                                {(c.unread > 0).then(|| view! { <span class="unread">{c.unread}</span> })}
+                                                            </span>
+                                                        </a>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
                             </section>
                         }.into_any(),
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),

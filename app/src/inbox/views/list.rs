@@ -44,7 +44,7 @@ pub fn InboxPage() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let page = Resource::new(
         move || (view_name(), status(), tick.get()),
-        |(view, status, _)| in_request(list_conversations(Some(view), Some(status), None)),
+        |(view, status, _)| in_request(list_conversations(Some(view), Some(status), None, None)),
     );
     let link = move |view: &'static str| {
         move || {

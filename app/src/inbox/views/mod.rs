@@ -7,7 +7,7 @@ mod list;
 mod template;
 
 pub use connection::WhatsAppSettings;
-pub use list::InboxPage;
+pub use list::{InboxPage, status_key};
 
 /// `14:05`: in the browser's time zone once `local` (after hydration), in UTC before — the server
 /// cannot know the viewer's zone, and the first render must match it.

@@ -194,7 +194,7 @@ pub async fn lists_page_newest_first_by_filter_and_stay_in_their_organisation(s:
     let last = first.last().map(|c| (to_millis(c.last_message_at), c.id.clone()));
     assert_eq!(ids(first), ["c4", "c3"]);
     assert_eq!(ids(s.inbox.list_conversations(&org, &all, last.as_ref(), 10).await.unwrap()), ["c2", "c1", "c0"]);
-    let of = |assignee, status| ConversationFilter { assignee, status };
+    let of = |assignee, status| ConversationFilter { assignee, status, contact_id: None };
     let list = |f: ConversationFilter| {
         let s = s.clone();
         let org = org.clone();
@@ -205,6 +205,10 @@ pub async fn lists_page_newest_first_by_filter_and_stay_in_their_organisation(s:
     assert_eq!(list(of(AssigneeFilter::User("u1".into()), Some(ConversationStatus::Open))).await, ["c1"]);
     assert_eq!(list(of(AssigneeFilter::Anyone, Some(ConversationStatus::Resolved))).await, ["c3"]);
     assert_eq!(s.inbox.messages(&OrgId::new("org-b"), "c1", None, 10).await.unwrap(), vec![]);
+    let of_contact = ConversationFilter { contact_id: Some("k2".into()), ..Default::default() };
+    assert_eq!(ids(s.inbox.list_conversations(&org, &of_contact, None, 10).await.unwrap()), ["c2"]);
+    let elsewhere = ConversationFilter { contact_id: Some("k0".into()), ..Default::default() };
+    assert_eq!(ids(s.inbox.list_conversations(&OrgId::new("org-b"), &elsewhere, None, 10).await.unwrap()), ["cb"]);
 }
 
 pub async fn messages_page_newest_first(s: Stores) {

@@ -82,6 +82,8 @@ pub trait InboxStore: Send + Sync {
 pub struct ConversationFilter {
     pub status: Option<ConversationStatus>,
     pub assignee: AssigneeFilter,
+    /// One contact's conversations (one per number).
+    pub contact_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -71,6 +71,9 @@ impl InboxStore for MongoStore {
         if let Some(status) = filter.status {
             query.insert("status", status.key());
         }
+        if let Some(contact) = &filter.contact_id {
+            query.insert("contact_id", contact.as_str());
+        }
         match &filter.assignee {
             AssigneeFilter::Anyone => {}
             AssigneeFilter::Nobody => {

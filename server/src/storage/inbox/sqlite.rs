@@ -78,6 +78,9 @@ impl InboxStore for SqliteStore {
         if let Some(status) = filter.status {
             q.push(" AND status = ").push_bind(status.key());
         }
+        if let Some(contact) = &filter.contact_id {
+            q.push(" AND contact_id = ").push_bind(contact.clone());
+        }
         match &filter.assignee {
             AssigneeFilter::Anyone => {}
             AssigneeFilter::Nobody => {
