@@ -73,14 +73,14 @@ pub async fn get_conversation(id: String, before: Option<String>) -> Result<Conv
 #[server(name = Reply, prefix = "/api", endpoint = "inbox/reply")]
 pub async fn reply(conversation_id: String, text: String, key: Option<String>) -> Result<MessageView, AppError> {
     let caller = caller().await?;
-    let key = key.filter(|k| !k.is_empty()).unwrap_or_else(|| uuid_like(&conversation_id, &text));
+    let key = key.filter(|k| !k.is_empty()).unwrap_or_else(|| default_key(&conversation_id, &text));
     Ok(services()?.inbox.reply(&caller, &conversation_id, &text, &key).await?)
 }
 
 /// Without a key from the client, one per conversation, text and minute: a double click or a
 /// resubmitted form does not send twice.
 #[cfg(feature = "ssr")]
-fn uuid_like(conversation_id: &str, text: &str) -> String {
+fn default_key(conversation_id: &str, text: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
@@ -137,7 +137,7 @@ pub async fn send_template(
     let params: Vec<String> = params.unwrap_or_default().lines().map(str::to_owned).collect();
     let key = key
         .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| uuid_like(&conversation_id, &format!("{template}\n{params:?}")));
+        .unwrap_or_else(|| default_key(&conversation_id, &format!("{template}\n{params:?}")));
     let send = TemplateSend { name: name.to_owned(), language: language.to_owned(), params, key };
     Ok(services()?.inbox.send_template(&caller, &conversation_id, send).await?)
 }

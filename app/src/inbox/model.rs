@@ -185,21 +185,28 @@ impl MessageContent {
         let text = match self {
             MessageContent::Text { body } => body.clone(),
             MessageContent::Media { caption: Some(c), .. } if !c.is_empty() => c.clone(),
-            MessageContent::Media { kind, .. } => format!("[{kind:?}]").to_lowercase(),
-            MessageContent::Location { name, .. } => name.clone().unwrap_or_else(|| "[location]".into()),
+            MessageContent::Media { kind, .. } => format!("[inbox-media-{kind:?}]").to_lowercase(),
+            MessageContent::Location { name, .. } => name.clone().unwrap_or_else(|| "[inbox-location]".into()),
             MessageContent::Contacts { cards } => {
-                cards.first().map(|(n, _)| n.clone()).unwrap_or_else(|| "[contacts]".into())
+                cards.first().map(|(n, _)| n.clone()).unwrap_or_else(|| "[inbox-shared-contact]".into())
             }
             MessageContent::Choice { title, .. } => title.clone(),
             MessageContent::Reaction { emoji, .. } => emoji.clone(),
             MessageContent::Template { body, .. } => body.clone(),
-            MessageContent::Unsupported { kind } => format!("[{kind}]"),
+            MessageContent::Unsupported { .. } => "[inbox-unsupported-preview]".into(),
         };
         crate::text::truncate_chars(&text, 120)
     }
 }
 
-/// A failed message's reason, as Meta gave it.
+/// The preview of a message with no text of its own is a translation key in brackets (stored
+/// once, shown in each reader's language); `Some(key)` for those.
+pub fn preview_key(preview: &str) -> Option<&str> {
+    preview.strip_prefix('[')?.strip_suffix(']').filter(|k| k.starts_with("inbox-"))
+}
+
+/// A failed message's reason: Meta's code and title, or ours (code 0 or 190) with a translation
+/// key as its title.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageError {
     pub code: i64,
@@ -320,4 +327,39 @@ pub struct ConversationPage {
 pub struct InboxSummary {
     pub unread: u64,
     pub reauthorise: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_without_text_are_keys_the_page_translates() {
+        let photo = MessageContent::Media {
+            kind: MediaKind::Image,
+            media_id: "m".into(),
+            mime_type: None,
+            caption: None,
+            filename: None,
+        };
+        assert_eq!(preview_key(&photo.preview()), Some("inbox-media-image"));
+        let captioned = MessageContent::Media {
+            kind: MediaKind::Image,
+            media_id: "m".into(),
+            mime_type: None,
+            caption: Some("¿Este?".into()),
+            filename: None,
+        };
+        assert_eq!((captioned.preview(), preview_key(&captioned.preview())), ("¿Este?".into(), None));
+        assert_eq!(
+            preview_key(&MessageContent::Unsupported { kind: "order".into() }.preview()),
+            Some("inbox-unsupported-preview")
+        );
+        assert_eq!(preview_key("[not ours]"), None);
+        assert_eq!(
+            MessageContent::Text { body: "ñ".repeat(130) }.preview().chars().count(),
+            121,
+            "cut at 120 and an ellipsis"
+        );
+    }
 }

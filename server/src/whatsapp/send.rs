@@ -38,7 +38,7 @@ fn refusal(e: &GraphError) -> MessageError {
     match e {
         GraphError::Api { code, message, .. } => MessageError { code: *code, title: message.clone(), details: None },
         GraphError::Transport(e) => {
-            MessageError { code: 0, title: "Meta could not be reached".into(), details: Some(e.to_string()) }
+            MessageError { code: 0, title: "error-whatsapp-unreachable".into(), details: Some(e.to_string()) }
         }
     }
 }
@@ -66,15 +66,16 @@ impl JobHandler for SendMessage {
         if message.wamid.is_some() || message.status != MessageStatus::Pending {
             return Ok(()); // sent (or failed) by an earlier run
         }
+        // Our own reasons are translation keys (shown in each reader's language).
         let not_sent = |code, title: &str| MessageError { code, title: title.into(), details: None };
         let Some(connection) = self.stores.whatsapp.connection(&org).await.map_err(JobError::retry)? else {
-            return self.fail(&org, &id, not_sent(0, "No WhatsApp number is connected")).await;
+            return self.fail(&org, &id, not_sent(0, "error-whatsapp-not-connected")).await;
         };
         if connection.status == ConnectionStatus::Reauthorise {
-            return self.fail(&org, &id, not_sent(190, "The connection needs re-authorisation")).await;
+            return self.fail(&org, &id, not_sent(190, "error-whatsapp-reauthorise")).await;
         }
         let Some(client) = self.clients.of(connection.kind) else {
-            return self.fail(&org, &id, not_sent(0, "The sandbox is not available here")).await;
+            return self.fail(&org, &id, not_sent(0, "error-whatsapp-sandbox-unavailable")).await;
         };
         let conversation = inbox.conversation(&org, &message.conversation_id).await.map_err(JobError::retry)?;
         let contact = match conversation {
@@ -83,14 +84,14 @@ impl JobHandler for SendMessage {
         };
         let Some(to) = contact.and_then(|c| c.wa_id.or_else(|| c.phone.map(|p| p.trim_start_matches('+').to_owned())))
         else {
-            return self.fail(&org, &id, not_sent(0, "The contact has no WhatsApp number")).await;
+            return self.fail(&org, &id, not_sent(0, "error-whatsapp-no-number")).await;
         };
         let body = match &message.content {
             MessageContent::Text { body } => json!({ "type": "text", "text": { "preview_url": false, "body": body } }),
             MessageContent::Template { name, language, params, .. } => {
                 super::templates::message(name, language, params)
             }
-            _ => return self.fail(&org, &id, not_sent(0, "This kind of message cannot be sent")).await,
+            _ => return self.fail(&org, &id, not_sent(0, "error-whatsapp-unsendable")).await,
         };
         let token = self.keyring.decrypt(&org, &connection.token).map_err(JobError::permanent)?;
         match client.send(&connection.phone_number_id, &to, body, &token).await {

@@ -70,7 +70,7 @@ pub fn ContactDetail() -> impl IntoView {
                                                 view! {
                                                     <li class="conversation">
                                                         <a href=format!("/app/inbox?c={}", c.id)>
-                                                            <span class="conversation-preview">{crate::text::non_empty(c.preview.clone())}</span>
+                                                            <span class="conversation-preview">{crate::inbox::views::preview_text(i18n, &c.preview)}</span>
                                                             <span class="conversation-meta">
                                                                 <span class=format!("status status-{}", c.status.key())>{move || i18n.t(status)}</span>
                                                                 {(c.unread > 0).then(|| view! { <span class="unread">{c.unread}</span> })}

@@ -135,7 +135,7 @@ fn Message(m: MessageView, local: RwSignal<bool>, i18n: I18n) -> impl IntoView {
                 {ours.then(|| ticks(m.status, i18n))}
             </p>
             {m.error.clone().map(|e| view! {
-                <p class="message-error" role="note">{i18n.t("inbox-failed")} " " {e.title} " (" {e.code} ")"</p>
+                <p class="message-error" role="note">{i18n.t("inbox-failed")} " " {super::reason_text(i18n, &e.title)} " (" {e.code} ")"</p>
             })}
         </li>
     }

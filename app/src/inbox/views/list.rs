@@ -159,7 +159,7 @@ fn ConversationItem(c: ConversationView, open: impl Fn() -> String + Send + Sync
             <a href=href aria-current=move || (open() == id).then_some("page")>
                 <span class="conversation-name">{name}</span>
                 <time class="conversation-time">{move || super::clock(at, local.get())}</time>
-                <span class="conversation-preview">{crate::text::non_empty(c.preview.clone())}</span>
+                <span class="conversation-preview">{super::preview_text(i18n, &c.preview)}</span>
                 <span class="conversation-meta">
                     <span class=format!("status status-{}", c.status.key())>{move || i18n.t(status_key(c.status.key()))}</span>
                     {c.assignee_name.clone().map(|n| view! { <span class="assignee">{n}</span> })}

@@ -9,6 +9,22 @@ mod template;
 pub use connection::WhatsAppSettings;
 pub use list::{InboxPage, status_key};
 
+use crate::i18n::I18n;
+
+/// A conversation's preview in the reader's language (see `model::preview_key`).
+pub fn preview_text(i18n: I18n, preview: &str) -> Option<String> {
+    let text = match crate::inbox::model::preview_key(preview) {
+        Some(key) => i18n.t(key),
+        None => preview.to_owned(),
+    };
+    crate::text::non_empty(text)
+}
+
+/// A failure's reason: ours are translation keys, Meta's are shown as Meta wrote them.
+pub fn reason_text(i18n: I18n, title: &str) -> String {
+    if title.starts_with("error-") { i18n.t(title) } else { title.to_owned() }
+}
+
 /// `14:05`: in the browser's time zone once `local` (after hydration), in UTC before — the server
 /// cannot know the viewer's zone, and the first render must match it.
 pub fn clock(ms: i64, local: bool) -> String {
