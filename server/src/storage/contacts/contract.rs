@@ -103,6 +103,14 @@ pub async fn soft_deletion_hides_restores_and_stays_in_the_organisation(s: Store
     assert_eq!(s.contacts.contact(&org, "c1").await.unwrap().unwrap().deleted_at, Some(now), "still readable");
     assert_eq!(s.contacts.set_contacts_deleted(&org, &ids, None, now).await.unwrap(), 1, "undo restores c1 only");
     assert_eq!(s.contacts.count_contacts(&org).await.unwrap(), 2);
+    // Read by id, several at once, only within the organisation.
+    let mut asked = ids.clone();
+    asked.push("missing".into());
+    let mut found = s.contacts.contacts_by_id(&org, &asked).await.unwrap();
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(names(&found), ["c1", "c2"]);
+    assert!(s.contacts.contacts_by_id(&OrgId::new("o2"), &ids).await.unwrap().is_empty());
+    assert!(s.contacts.contacts_by_id(&org, &[]).await.unwrap().is_empty());
 }
 
 pub async fn tags_are_added_and_removed_in_bulk_as_a_sorted_set(s: Stores) {

@@ -45,6 +45,9 @@ pub trait ContactStore: ImportStore + Send + Sync {
     /// Adds or removes one tag on these contacts; how many changed.
     async fn tag_contacts(&self, org: &OrgId, ids: &[String], tag: &str, add: bool, now: OffsetDateTime)
     -> StoreResult<u64>;
+    /// These contacts of the organisation (deleted included), in no particular order; ids of
+    /// another organisation's contacts are left out.
+    async fn contacts_by_id(&self, org: &OrgId, ids: &[String]) -> StoreResult<Vec<ContactRecord>>;
     /// The organisation's contacts (deleted included) with any of these phones or e-mails.
     async fn contacts_matching(&self, org: &OrgId, phones: &[String], emails: &[String])
     -> StoreResult<Vec<ContactRecord>>;

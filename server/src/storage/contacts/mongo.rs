@@ -142,6 +142,13 @@ impl ContactStore for MongoStore {
         Ok(self.contacts().update_many(filter, update).await.map_err(backend)?.modified_count)
     }
 
+    async fn contacts_by_id(&self, org: &OrgId, ids: &[String]) -> StoreResult<Vec<ContactRecord>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        self.find_contacts(doc! { "org_id": org.as_str(), "_id": { "$in": ids } }, None, None).await
+    }
+
     async fn contacts_matching(
         &self,
         org: &OrgId,

@@ -265,6 +265,16 @@ impl ContactStore for SqliteStore {
         Ok(changed)
     }
 
+    async fn contacts_by_id(&self, org: &OrgId, ids: &[String]) -> StoreResult<Vec<ContactRecord>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(concat!("SELECT ", read_columns!(), " FROM contacts WHERE org_id = "));
+        q.push_bind(org.to_string()).push(" AND");
+        push_in(&mut q, "id", ids);
+        q.build().fetch_all(&self.pool).await.map_err(backend)?.iter().map(record).collect()
+    }
+
     async fn contacts_matching(
         &self,
         org: &OrgId,
