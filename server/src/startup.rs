@@ -75,6 +75,11 @@ impl Application {
             keyring: secrets.keyring.clone(),
             clients: clients.clone(),
         };
+        let media = crate::whatsapp::FetchMedia {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: clients.clone(),
+        };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
@@ -85,6 +90,7 @@ impl Application {
             .handle(crate::contacts::import::IMPORT_JOB, Arc::new(crate::contacts::import::ImportJob(imports.clone())))
             .handle(crate::whatsapp::DELIVERY_JOB, Arc::new(crate::whatsapp::Intake::new(store.clone())))
             .handle(crate::whatsapp::SEND_JOB, Arc::new(send))
+            .handle(crate::whatsapp::MEDIA_JOB, Arc::new(media))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),

@@ -63,10 +63,16 @@ pub async fn list_conversations(
     Ok(services()?.inbox.conversations(&caller, query).await?)
 }
 
+/// The newest `pages` × 50 messages (1 to 20 pages; older ones also `before` a cursor).
 #[server(name = GetConversation, prefix = "/api", endpoint = "inbox/conversation")]
-pub async fn get_conversation(id: String, before: Option<String>) -> Result<ConversationPage, AppError> {
+pub async fn get_conversation(
+    id: String,
+    before: Option<String>,
+    pages: Option<u32>,
+) -> Result<ConversationPage, AppError> {
     let caller = caller().await?;
-    Ok(services()?.inbox.conversation(&caller, &id, before.filter(|b| !b.is_empty())).await?)
+    let pages = pages.unwrap_or(1).clamp(1, 20);
+    Ok(services()?.inbox.conversation(&caller, &id, before.filter(|b| !b.is_empty()), pages).await?)
 }
 
 /// `key`: any string unique to this submit (the page sends one); a repeat sends nothing twice.

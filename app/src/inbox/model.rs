@@ -130,6 +130,19 @@ impl MediaKind {
     }
 }
 
+/// A customer's file on its way into the organisation's media store.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MediaState {
+    /// Not fetched yet.
+    #[default]
+    Fetching,
+    /// Kept, `bytes` long: members open it at `/api/inbox/media/{message id}`.
+    Stored { bytes: u64 },
+    /// Not kept: a translation key saying why (too large, gone from Meta…).
+    Failed { reason: String },
+}
+
 /// What a message says, by WhatsApp message type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -144,6 +157,9 @@ pub enum MessageContent {
         mime_type: Option<String>,
         caption: Option<String>,
         filename: Option<String>,
+        /// Whether we have the file yet (a job fetches it from Meta after the message arrives).
+        #[serde(default)]
+        state: MediaState,
     },
     Location {
         latitude: f64,
@@ -298,6 +314,9 @@ pub struct MessageView {
     pub error: Option<MessageError>,
     /// What a quoted reply quotes: the earlier message's preview, when we have it.
     pub quoted: Option<String>,
+    /// The customer's reaction to it (an emoji).
+    #[serde(default)]
+    pub reactions: Vec<String>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -319,6 +338,9 @@ pub struct ConversationPage {
     pub messages: Vec<MessageView>,
     /// Pass as `before` for older messages.
     pub older: Option<String>,
+    /// Who it can be assigned to: the organisation's members (user id, name), by name.
+    #[serde(default)]
+    pub members: Vec<(String, String)>,
 }
 
 /// What every app page shows of the inbox: the unread count in the navigation, and a banner
@@ -341,6 +363,7 @@ mod tests {
             mime_type: None,
             caption: None,
             filename: None,
+            state: MediaState::Fetching,
         };
         assert_eq!(preview_key(&photo.preview()), Some("inbox-media-image"));
         let captioned = MessageContent::Media {
@@ -349,6 +372,7 @@ mod tests {
             mime_type: None,
             caption: Some("¿Este?".into()),
             filename: None,
+            state: MediaState::Stored { bytes: 10 },
         };
         assert_eq!((captioned.preview(), preview_key(&captioned.preview())), ("¿Este?".into(), None));
         assert_eq!(

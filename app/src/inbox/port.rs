@@ -53,13 +53,14 @@ pub trait WhatsApp: Send + Sync {
 pub trait Inbox: Send + Sync {
     async fn summary(&self, caller: &Caller) -> Result<InboxSummary, InboxError>;
     async fn conversations(&self, caller: &Caller, query: InboxQuery) -> Result<InboxPage, InboxError>;
-    /// The conversation and its newest messages (older ones `before` a cursor); opening it marks
-    /// it read.
+    /// The conversation and its newest `pages` pages of messages (older ones `before` a cursor);
+    /// opening it marks it read.
     async fn conversation(
         &self,
         caller: &Caller,
         id: &str,
         before: Option<String>,
+        pages: u32,
     ) -> Result<ConversationPage, InboxError>;
     /// Queues a text reply; `key` makes a retried submit send once.
     async fn reply(

@@ -86,8 +86,7 @@ async fn rejected(
 }
 
 fn attachment(name: &str, content_type: &str, body: Body) -> Response {
-    let safe: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let safe = super::safe_filename(name);
     (
         StatusCode::OK,
         [

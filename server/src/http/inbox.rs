@@ -8,11 +8,14 @@
 use super::AppState;
 use super::extract::Authenticated;
 use crate::storage::inbox::InboxStore;
+use app::error::AppError;
 use app::ids::OrgId;
+use app::server::request;
 use axum::Router;
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use std::convert::Infallible;
@@ -24,7 +27,49 @@ use tokio::sync::watch;
 const POLL: Duration = Duration::from_millis(250);
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/inbox/events", get(events))
+    Router::new().route("/api/inbox/events", get(events)).route("/api/inbox/media/{message}", get(media))
+}
+
+/// Types a browser may show in the page; anything else is downloaded as bytes.
+const INLINE: [&str; 12] = [
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "audio/aac",
+    "audio/mp4",
+    "audio/mpeg",
+    "audio/amr",
+    "audio/ogg",
+    "audio/ogg; codecs=opus",
+    "video/mp4",
+    "video/3gpp",
+    "text/plain",
+];
+
+/// `GET /api/inbox/media/{message id}`: a customer's file, to members of its organisation only
+/// (another organisation's answers 404, like a missing one).
+async fn media(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(message): Path<String>,
+) -> Result<Response, AppError> {
+    let stored = state.store.whatsapp.media(&caller.org_id, &message).await.map_err(request::internal)?;
+    let Some(file) = stored else { return Err(AppError::with_status("error-not-found", 404)) };
+    let mime = file.mime_type.to_ascii_lowercase();
+    let (content_type, disposition) = if INLINE.contains(&mime.as_str()) {
+        (mime, "inline")
+    } else {
+        ("application/octet-stream".to_owned(), "attachment")
+    };
+    let safe = super::safe_filename(file.filename.as_deref().unwrap_or("file"));
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{safe}\"")),
+        (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
+        // Whatever a file holds, it runs nothing in our origin.
+        (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+    ];
+    Ok((headers, file.bytes).into_response())
 }
 
 struct Watch {

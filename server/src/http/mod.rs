@@ -103,3 +103,8 @@ pub fn router(state: AppState) -> Router {
             .layer(tower_cookies::CookieManagerLayer::new()),
     )
 }
+
+/// A file name safe inside `Content-Disposition: …; filename="…"` (ASCII letters, digits, `.-_`).
+pub(crate) fn safe_filename(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect()
+}

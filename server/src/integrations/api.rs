@@ -78,6 +78,11 @@ impl ApiClient {
         Self { http, config }
     }
 
+    /// The underlying client, for requests that are not JSON (file downloads).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.config.base_url)
     }
@@ -134,6 +139,6 @@ impl ApiClient {
     }
 }
 
-fn network(e: reqwest::Error) -> ApiError {
+pub(crate) fn network(e: reqwest::Error) -> ApiError {
     if e.is_timeout() { ApiError::Timeout } else { ApiError::Network(e.without_url().to_string()) }
 }

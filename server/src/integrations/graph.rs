@@ -93,6 +93,56 @@ impl GraphClient {
     }
 }
 
+/// Why a file could not be downloaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("larger than {0} bytes")]
+    TooLarge(usize),
+    /// The address is neither HTTPS nor the API's own (the token is never sent in clear text
+    /// to another host).
+    #[error("refused to send the token to this address")]
+    Address,
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+}
+
+impl GraphClient {
+    /// Downloads `url` (an address Meta answered with, e.g. a media URL) with the bearer token,
+    /// reading at most `max` bytes.
+    pub async fn download(&self, url: &str, token: &SecretString, max: usize) -> Result<Vec<u8>, DownloadError> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| DownloadError::Address)?;
+        let ours = reqwest::Url::parse(&self.api.url("")).ok().map(|u| u.origin());
+        if parsed.scheme() != "https" && ours != Some(parsed.origin()) {
+            return Err(DownloadError::Address);
+        }
+        let too_large = || DownloadError::TooLarge(max);
+        let mut res = self
+            .api
+            .http()
+            .get(parsed)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(|e| GraphError::Transport(super::api::network(e)))?;
+        let status = res.status().as_u16();
+        if !(200..300).contains(&status) {
+            let body = res.text().await.unwrap_or_default();
+            return Err(graph_error(ApiError::Status { status, body, retry_after: None }).into());
+        }
+        if res.content_length().is_some_and(|n| n > max as u64) {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = res.chunk().await.map_err(|e| GraphError::Transport(super::api::network(e)))? {
+            if bytes.len() + chunk.len() > max {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
 fn graph_error(e: ApiError) -> GraphError {
     if let ApiError::Status { status, body, .. } = &e
         && let Ok(doc) = serde_json::from_str::<ErrorDocument>(body)

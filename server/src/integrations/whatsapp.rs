@@ -36,6 +36,22 @@ impl WhatsAppClient {
     }
 }
 
+/// `GET /{version}/{media-id}`: where a customer's file can be downloaded (for five minutes).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct MediaInfo {
+    pub url: String,
+    pub mime_type: String,
+    /// Hex SHA-256 of the file.
+    pub sha256: Option<String>,
+    pub file_size: Option<u64>,
+}
+
+impl WhatsAppClient {
+    pub async fn media_info(&self, media_id: &str, token: &SecretString) -> Result<MediaInfo, GraphError> {
+        self.0.get(media_id, &[], token).await
+    }
+}
+
 #[derive(Deserialize)]
 struct Sent {
     messages: Vec<SentId>,

@@ -57,6 +57,7 @@ pub fn message_view(m: MessageRecord, quoted: Option<String>) -> MessageView {
         status: m.status,
         error: m.error,
         quoted,
+        reactions: Vec::new(),
         created_at: to_millis(m.created_at),
     }
 }
@@ -180,6 +181,49 @@ impl InboxService {
         }
     }
 
+    /// A page of messages (newest first from the store) as read, oldest first: a customer's
+    /// reaction is shown on the message it reacts to (the latest one counts, an empty one takes
+    /// it back), and a quoted reply carries the preview of what it quotes.
+    async fn message_views(
+        &self,
+        org: &OrgId,
+        newest_first: Vec<MessageRecord>,
+    ) -> Result<Vec<MessageView>, InboxError> {
+        let messages: Vec<MessageRecord> = newest_first.into_iter().rev().collect();
+        let by_wamid: HashMap<&str, usize> =
+            messages.iter().enumerate().filter_map(|(i, m)| Some((m.wamid.as_deref()?, i))).collect();
+        let mut reactions: HashMap<usize, String> = HashMap::new();
+        let mut shown_apart = Vec::new();
+        for (i, m) in messages.iter().enumerate() {
+            match &m.content {
+                MessageContent::Reaction { to, emoji } if by_wamid.contains_key(to.as_str()) => {
+                    reactions.insert(by_wamid[to.as_str()], emoji.clone());
+                }
+                _ => shown_apart.push(i),
+            }
+        }
+        let mut views = Vec::with_capacity(shown_apart.len());
+        for i in shown_apart {
+            let m = &messages[i];
+            let quoted = match m.context_wamid.as_deref() {
+                Some(wamid) if by_wamid.contains_key(wamid) => Some(messages[by_wamid[wamid]].content.preview()),
+                Some(wamid) => self
+                    .stores
+                    .inbox
+                    .message_by_wamid(&m.phone_number_id, wamid)
+                    .await
+                    .map_err(internal)?
+                    .filter(|q| &q.org_id == org)
+                    .map(|q| q.content.preview()),
+                None => None,
+            };
+            let mut view = message_view(m.clone(), quoted);
+            view.reactions = reactions.get(&i).filter(|e| !e.is_empty()).cloned().into_iter().collect();
+            views.push(view);
+        }
+        Ok(views)
+    }
+
     async fn conversation_record(&self, caller: &Caller, id: &str) -> Result<ConversationRecord, InboxError> {
         self.stores.inbox.conversation(&caller.org_id, id).await.map_err(internal)?.ok_or(InboxError::NotFound)
     }
@@ -230,13 +274,15 @@ impl Inbox for InboxService {
         caller: &Caller,
         id: &str,
         before: Option<String>,
+        pages: u32,
     ) -> Result<ConversationPage, InboxError> {
         let mut record = self.conversation_record(caller, id).await?;
         let before = before.as_deref().map(parse_cursor).transpose()?;
+        let limit = MESSAGES * pages.clamp(1, 20);
         let mut messages =
-            self.stores.inbox.messages(&caller.org_id, id, before.as_ref(), MESSAGES + 1).await.map_err(internal)?;
-        let older = (messages.len() > MESSAGES as usize).then(|| {
-            messages.truncate(MESSAGES as usize);
+            self.stores.inbox.messages(&caller.org_id, id, before.as_ref(), limit + 1).await.map_err(internal)?;
+        let older = (messages.len() > limit as usize).then(|| {
+            messages.truncate(limit as usize);
             messages.last().map(|m| cursor(m.created_at, &m.id))
         });
         if record.unread > 0 && before.is_none() {
@@ -249,23 +295,16 @@ impl Inbox for InboxService {
             self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
             record.unread = 0;
         }
-        let mut views = Vec::with_capacity(messages.len());
-        for m in messages.into_iter().rev() {
-            let quoted = match &m.context_wamid {
-                Some(wamid) => self
-                    .stores
-                    .inbox
-                    .message_by_wamid(&m.phone_number_id, wamid)
-                    .await
-                    .map_err(internal)?
-                    .filter(|q| q.org_id == caller.org_id)
-                    .map(|q| q.content.preview()),
-                None => None,
-            };
-            views.push(message_view(m, quoted));
-        }
+        let views = self.message_views(&caller.org_id, messages).await?;
         let names = self.names(&caller.org_id).await?;
-        Ok(ConversationPage { conversation: self.view(record, &names).await?, messages: views, older: older.flatten() })
+        let mut members: Vec<(String, String)> = names.iter().map(|(id, n)| (id.clone(), n.clone())).collect();
+        members.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(ConversationPage {
+            conversation: self.view(record, &names).await?,
+            messages: views,
+            older: older.flatten(),
+            members,
+        })
     }
 
     async fn reply(

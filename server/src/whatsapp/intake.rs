@@ -13,7 +13,7 @@ use crate::storage::jobs::Job;
 use crate::storage::whatsapp::ConnectionRecord;
 use crate::storage::{StoreError, StoreResult, Stores};
 use app::ids::OrgId;
-use app::inbox::model::{ConversationStatus, Direction, MessageStatus};
+use app::inbox::model::{ConversationStatus, Direction, MessageContent, MessageStatus};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -193,7 +193,11 @@ impl Intake {
             created_at: at,
             status_at: now,
         };
-        self.stores.inbox.add_message(&message, m.referral.as_ref()).await
+        let added = self.stores.inbox.add_message(&message, m.referral.as_ref()).await?;
+        if added && matches!(message.content, MessageContent::Media { .. }) {
+            super::media::queue(&self.stores, &message.org_id, &message.id).await?;
+        }
+        Ok(added)
     }
 
     /// The organisation's contact for a WhatsApp sender, created (named as their profile says)

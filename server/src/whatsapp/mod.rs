@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod inbox;
 pub mod intake;
+pub mod media;
 pub mod payload;
 pub mod sandbox;
 pub mod send;
@@ -14,6 +15,7 @@ pub mod templates;
 pub use connect::{Clients, ConnectionService};
 pub use inbox::InboxService;
 pub use intake::{DELIVERY_JOB, Intake};
+pub use media::{FetchMedia, MEDIA_JOB};
 pub use send::{SEND_JOB, SendMessage};
 
 use crate::storage::Stores;
@@ -38,4 +40,22 @@ pub async fn accept_delivery(stores: &Stores, body: &[u8]) -> crate::storage::St
     crate::jobs::enqueue(stores.jobs.as_ref(), DELIVERY_JOB, serde_json::json!({ "delivery": id }), Some(id.clone()))
         .await?;
     Ok(id)
+}
+
+/// The message a job works on: `{"org": …, "message": …}` (send and media jobs), read once with
+/// the store.
+pub(crate) async fn job_message(
+    stores: &Stores,
+    job: &crate::storage::jobs::Job,
+) -> Result<(app::ids::OrgId, crate::storage::inbox::MessageRecord), crate::jobs::JobError> {
+    use crate::jobs::JobError;
+    let field = |name: &str| job.payload.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let (Some(org), Some(id)) = (field("org"), field("message")) else {
+        return Err(JobError::permanent(format!("a {} job needs org and message", job.kind)));
+    };
+    let org = app::ids::OrgId::new(org);
+    match stores.inbox.message(&org, &id).await.map_err(JobError::retry)? {
+        Some(message) => Ok((org, message)),
+        None => Err(JobError::permanent("the message is gone")),
+    }
 }

@@ -3,7 +3,7 @@
 //! senders' `contacts`, inbound `messages` and our messages' `statuses`. Everything optional is
 //! optional here too: a delivery is read as far as it makes sense, never refused whole.
 
-use app::inbox::model::{MediaKind, MessageContent, MessageError, MessageStatus, Referral};
+use app::inbox::model::{MediaKind, MediaState, MessageContent, MessageError, MessageStatus, Referral};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -122,6 +122,7 @@ fn content(kind: &str, v: &Value) -> MessageContent {
                 mime_type: text(body, "mime_type"),
                 caption: text(body, "caption"),
                 filename: text(body, "filename"),
+                state: MediaState::Fetching,
             },
             "location" => MessageContent::Location {
                 latitude: body.get("latitude")?.as_f64()?,

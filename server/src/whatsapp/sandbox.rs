@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use secrecy::SecretString;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,6 +34,7 @@ fn number_of(waba_id: &str) -> String {
 #[derive(Clone)]
 pub struct Sandbox {
     webhook_url: String,
+    public_url: String,
     app_secret: SecretString,
     http: reqwest::Client,
     /// How far each simulated customer is in their script, by (number id, customer).
@@ -49,6 +51,8 @@ struct Customer {
     first: &'static str,
     answers: &'static [&'static str],
     referral: bool,
+    /// Sends a photo right after the first message (a file to fetch, as Meta's media work).
+    photo: bool,
     /// How long ago their first message was written (hours): past 24, only a template reaches them.
     hours_ago: i64,
 }
@@ -60,6 +64,7 @@ const CUSTOMERS: [Customer; 4] = [
         first: "Hola, ¿tienen la chaqueta azul en talla M?",
         answers: &["¡Perfecto! ¿Cuánto cuesta el envío a Guadalajara?", "Genial, la compro. ¡Gracias!"],
         referral: true,
+        photo: true,
         hours_ago: 0,
     },
     Customer {
@@ -68,6 +73,7 @@ const CUSTOMERS: [Customer; 4] = [
         first: "مرحبا، هل التوصيل متاح إلى دبي؟",
         answers: &["شكراً! كم يستغرق التوصيل؟", "ممتاز، شكراً جزيلاً"],
         referral: false,
+        photo: false,
         hours_ago: 0,
     },
     // Her number cannot receive messages: every reply to her fails with 131026.
@@ -77,6 +83,7 @@ const CUSTOMERS: [Customer; 4] = [
         first: "Hi! Is my order #1042 on its way?",
         answers: &[],
         referral: false,
+        photo: false,
         hours_ago: 0,
     },
     // He wrote yesterday: the window has closed, so an approved template is the way to answer.
@@ -86,9 +93,14 @@ const CUSTOMERS: [Customer; 4] = [
         first: "Buongiorno, avete ancora la borsa in pelle?",
         answers: &["Sì, la prendo! Grazie."],
         referral: false,
+        photo: false,
         hours_ago: 26,
     },
 ];
+
+/// The photo the sandbox's customer sends, and its media id.
+const PHOTO: &[u8] = include_bytes!("sandbox/jacket.png");
+const PHOTO_ID: &str = "700000000000001";
 
 /// The account's templates, as `GET /{waba-id}/message_templates` lists them.
 fn templates() -> Value {
@@ -175,6 +187,7 @@ impl Sandbox {
         Self {
             connections,
             webhook_url: format!("{public_url}{}", crate::http::WEBHOOK_PATH),
+            public_url: public_url.trim_end_matches('/').to_owned(),
             app_secret,
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("HTTP client"),
             progress: Arc::default(),
@@ -191,6 +204,7 @@ impl Sandbox {
     pub fn router(self) -> Router {
         Router::new()
             .route("/{version}/{id}", get(phone_number))
+            .route("/files/{id}", get(download))
             .route("/{version}/{id}/subscribed_apps", post(subscribe))
             .route("/{version}/{id}/message_templates", get(list_templates))
             .route("/{version}/{id}/messages", post(send))
@@ -222,12 +236,24 @@ impl Sandbox {
     }
 
     async fn customer_writes(&self, number: &str, customer: &Customer, text: &str, first: bool) {
+        self.customer_sends(number, customer, "text", json!({ "body": text }), first).await;
+        if first && customer.photo {
+            tokio::time::sleep(self.later(1.0)).await;
+            let photo = json!({
+                "caption": "¿Esta?", "mime_type": "image/png", "sha256": hex::encode(Sha256::digest(PHOTO)), "id": PHOTO_ID
+            });
+            self.customer_sends(number, customer, "image", photo, false).await;
+        }
+    }
+
+    /// One message of type `kind` with its `body`, from `customer`.
+    async fn customer_sends(&self, number: &str, customer: &Customer, kind: &str, body: Value, first: bool) {
         let written =
             time::OffsetDateTime::now_utc() - time::Duration::hours(if first { customer.hours_ago } else { 0 });
         let mut message = json!({
-            "from": customer.wa_id, "id": wamid(), "timestamp": written.unix_timestamp().to_string(),
-            "type": "text", "text": { "body": text }
+            "from": customer.wa_id, "id": wamid(), "timestamp": written.unix_timestamp().to_string(), "type": kind
         });
+        message[kind] = body;
         if first && customer.referral {
             message["referral"] = json!({
                 "source_url": "https://fb.me/sandbox-ad", "source_id": "120200000000001", "source_type": "ad",
@@ -265,10 +291,25 @@ fn display_number(number: &str) -> String {
     format!("1555{}", &number[number.len() - 7..])
 }
 
-/// `GET /{version}/{phone-number-id}?fields=…`.
-async fn phone_number(Path((_, id)): Path<(String, String)>, headers: HeaderMap) -> Response {
+/// `GET /{version}/{phone-number-id}?fields=…`, or `GET /{version}/{media-id}`.
+async fn phone_number(
+    State(sandbox): State<Sandbox>,
+    Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     if let Some(refused) = refuse_token(&headers) {
         return refused;
+    }
+    if id == PHOTO_ID {
+        return Json(json!({
+            "messaging_product": "whatsapp",
+            "url": format!("{}{}/files/{PHOTO_ID}", sandbox.public_url, super::connect::SANDBOX_PREFIX),
+            "mime_type": "image/png",
+            "sha256": hex::encode(Sha256::digest(PHOTO)),
+            "file_size": PHOTO.len(),
+            "id": PHOTO_ID,
+        }))
+        .into_response();
     }
     if !sandbox_id(&id) || !id.starts_with('9') {
         return graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist");
@@ -281,6 +322,17 @@ async fn phone_number(Path((_, id)): Path<(String, String)>, headers: HeaderMap)
         "quality_rating": "GREEN",
     }))
     .into_response()
+}
+
+/// The media download URL: the file's bytes, for a sandbox token only (as Meta's needs the token).
+async fn download(Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Some(refused) = refuse_token(&headers) {
+        return refused;
+    }
+    if id != PHOTO_ID {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    ([(header::CONTENT_TYPE, "image/png")], PHOTO).into_response()
 }
 
 /// `GET /{version}/{waba-id}/message_templates`: one page.

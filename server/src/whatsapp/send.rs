@@ -54,15 +54,9 @@ impl SendMessage {
 #[async_trait]
 impl JobHandler for SendMessage {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let field = |name: &str| job.payload.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-        let (Some(org), Some(id)) = (field("org"), field("message")) else {
-            return Err(JobError::permanent("a send job needs org and message"));
-        };
-        let org = OrgId::new(org);
+        let (org, message) = super::job_message(&self.stores, job).await?;
+        let id = message.id.clone();
         let inbox = &self.stores.inbox;
-        let Some(message) = inbox.message(&org, &id).await.map_err(JobError::retry)? else {
-            return Err(JobError::permanent("the message is gone"));
-        };
         if message.wamid.is_some() || message.status != MessageStatus::Pending {
             return Ok(()); // sent (or failed) by an earlier run
         }

@@ -74,9 +74,13 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     assert_eq!(connection["verified_name"], "Adronx Sandbox");
     assert!(connection.get("token").is_none(), "the token never leaves the server: {connection}");
 
-    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
-    assert_eq!(lucia["preview"], "Hola, ¿tienen la chaqueta azul en talla M?");
-    assert_eq!(lucia["unread"], 1);
+    // She writes, then sends a photo of what she means.
+    let lucia = eventually("Lucía's photo", || async {
+        let c = conversation_with(&app, &ana, "Lucía Gómez").await;
+        (c["unread"] == 2).then_some(c)
+    })
+    .await;
+    assert_eq!(lucia["preview"], "¿Esta?");
     assert_eq!(lucia["window_open"], true);
     assert_eq!(lucia["referral"]["source_id"], "120200000000001", "came from an ad");
     assert_eq!(lucia["contact_phone"], "+525550001111");
@@ -84,17 +88,51 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     conversation_with(&app, &ana, "Grace Miller").await;
     conversation_with(&app, &ana, "Marco Rossi").await;
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
-    assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(4), Some(false)));
+    assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(5), Some(false)));
     // Every app page shows the count in its navigation.
     let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
     let html = page.send().await.unwrap().text().await.unwrap();
-    assert!(html.contains(r#"Inbox<span aria-label="4 unread" class="unread">4</span>"#), "{html}");
+    assert!(html.contains(r#"Inbox<span aria-label="5 unread" class="unread">5</span>"#), "{html}");
     // Reading it clears the unread count.
     messages(&app, &ana, lucia["id"].as_str().unwrap()).await;
     let again = conversation_with(&app, &ana, "Lucía Gómez").await;
     assert_eq!(again["unread"], 0);
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
     assert_eq!(summary["unread"], 3);
+}
+
+#[tokio::test]
+async fn a_customers_photo_is_fetched_kept_and_shown_only_to_the_organisations_members() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    let id = lucia["id"].as_str().unwrap().to_owned();
+    // The job asks the sandbox's Graph API where the file is, downloads it with the token,
+    // checks its SHA-256 and keeps it.
+    let photo = eventually("the photo stored", || async {
+        messages(&app, &ana, &id).await.into_iter().find(|m| m["content"]["state"]["state"] == "stored")
+    })
+    .await;
+    assert_eq!(
+        (photo["content"]["kind"].as_str(), photo["content"]["caption"].as_str()),
+        (Some("image"), Some("¿Esta?"))
+    );
+    let url = app.url(&format!("/api/inbox/media/{}", photo["id"].as_str().unwrap()));
+    let res = app.client.get(&url).header("cookie", &ana.cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["content-security-policy"], "sandbox; default-src 'none'");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(photo["content"]["state"]["bytes"].as_u64(), Some(bytes.len() as u64));
+    // A member of the organisation may open it; nobody else.
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    assert_eq!(app.client.get(&url).header("cookie", &luis.cookie).send().await.unwrap().status(), 200);
+    let eve = owner(&app, "eve@otra.example").await;
+    assert_eq!(app.client.get(&url).header("cookie", &eve.cookie).send().await.unwrap().status(), 404);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    let missing = app.url("/api/inbox/media/no-such-message");
+    assert_eq!(app.client.get(&missing).header("cookie", &ana.cookie).send().await.unwrap().status(), 404);
     // The contact's page lists the conversation, and the list can be narrowed to one contact.
     let contact = lucia["contact_id"].as_str().unwrap();
     let (_, only) = json(call(&app, &ana, "inbox/list", &[("contact", contact)]).await).await;
@@ -124,10 +162,9 @@ async fn a_reply_is_pending_then_sent_delivered_read_and_the_customer_answers() 
     .await;
     assert_eq!(read["content"]["body"], "¡Sí! Nos queda una en talla M.");
     let answer = eventually("the customer's answer", || async {
-        messages(&app, &ana, &id)
-            .await
-            .into_iter()
-            .find(|m| m["direction"] == "in" && m["content"]["body"] != lucia["preview"])
+        messages(&app, &ana, &id).await.into_iter().find(|m| {
+            m["direction"] == "in" && m["content"]["body"].as_str().is_some_and(|b| b.starts_with("¡Perfecto!"))
+        })
     })
     .await;
     assert_eq!(answer["content"]["body"], "¡Perfecto! ¿Cuánto cuesta el envío a Guadalajara?");

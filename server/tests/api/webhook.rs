@@ -2,7 +2,7 @@
 //! intake with background processing, de-duplication, statuses that only climb, every message
 //! type, and routing by the receiving number.
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, call, json, owner, spawn_app_with};
 use adronx::storage::inbox::{ConversationFilter, MessageRecord};
 use adronx::storage::whatsapp::{ConnectionKind, ConnectionRecord, ConnectionStatus};
 use adronx::whatsapp::signature::sign;
@@ -316,4 +316,32 @@ async fn deliveries_are_routed_by_number_and_the_rest_is_stored_and_reported() {
         let id = res.headers()["x-delivery-id"].to_str().unwrap().to_owned();
         assert!(outcome(&app, &id).await.contains(expected), "{expected}");
     }
+}
+
+#[tokio::test]
+async fn a_reaction_shows_on_the_message_it_reacts_to_and_a_quote_shows_what_it_quotes() {
+    let app = app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    connect(&app, &ana.org_id, "1001").await;
+    let mut quoting = text("w.2", "Y este, ¿en rojo?");
+    quoting["context"] = json!({ "from": "5215512345678", "id": "w.1" });
+    let reaction = |wamid: &str, emoji: &str| {
+        json!({ "from": "5215512345678", "id": wamid, "timestamp": "1764230500", "type": "reaction",
+                "reaction": { "message_id": "w.1", "emoji": emoji } })
+    };
+    let messages =
+        vec![text("w.1", "¿Tienen la chaqueta azul?"), quoting, reaction("w.3", "😮"), reaction("w.4", "❤️")];
+    outcome(&app, &post(&app, &delivery("1001", messages, vec![])).await).await;
+    let (_, list) = json(call(&app, &ana, "inbox/list", &[]).await).await;
+    let id = list["conversations"][0]["id"].as_str().unwrap().to_owned();
+    let (status, page) = json(call(&app, &ana, "inbox/conversation", &[("id", &id)]).await).await;
+    assert_eq!(status, 200, "{page}");
+    let shown = page["messages"].as_array().unwrap();
+    assert_eq!(shown.len(), 2, "reactions are shown on their message, not as messages: {page}");
+    assert_eq!(shown[0]["reactions"], json!(["❤️"]), "the latest reaction counts");
+    assert_eq!(shown[1]["quoted"], "¿Tienen la chaqueta azul?");
+    // Taking the reaction back (an empty emoji) clears it.
+    outcome(&app, &post(&app, &delivery("1001", vec![reaction("w.5", "")], vec![])).await).await;
+    let (_, page) = json(call(&app, &ana, "inbox/conversation", &[("id", &id)]).await).await;
+    assert_eq!(page["messages"][0]["reactions"], json!([]));
 }

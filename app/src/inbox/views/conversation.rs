@@ -7,11 +7,13 @@ use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
 use crate::inbox::api::{AssignConversation, Reply, SendTemplate, SetConversationStatus, get_conversation};
-use crate::inbox::model::{ConversationPage, Direction, MessageContent, MessageStatus, MessageView};
+use crate::inbox::model::{
+    ConversationPage, Direction, MediaKind, MediaState, MessageContent, MessageStatus, MessageView,
+};
 use leptos::prelude::*;
 
 #[component]
-pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
+pub fn ConversationPane(id: String, pages: Memo<u32>, tick: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let reply = ServerAction::<Reply>::new();
     let assign = ServerAction::<AssignConversation>::new();
@@ -26,9 +28,9 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
                 set_status.version().get(),
                 send_template.version().get(),
             );
-            (conversation_id.clone(), tick.get(), versions)
+            (conversation_id.clone(), pages.get(), tick.get(), versions)
         },
-        |(id, ..)| in_request(get_conversation(id, None)),
+        |(id, pages, ..)| async move { (pages, in_request(get_conversation(id, None, Some(pages))).await) },
     );
     // The conversation is read again on every live update; what an agent is typing lives outside
     // it (the reply box and the template picker are rendered once), told only whether the
@@ -39,11 +41,11 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
             <Transition fallback=move || view! { <p>{move || i18n.t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => {
+                        (pages, Ok(page)) => {
                             window_open.set(page.conversation.window_open);
-                            view! { <Conversation page=page assign=assign set_status=set_status/> }.into_any()
+                            view! { <Conversation page=page pages=pages assign=assign set_status=set_status/> }.into_any()
                         }
-                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                        (_, Err(e)) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -56,6 +58,8 @@ pub fn ConversationPane(id: String, tick: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn Conversation(
     page: ConversationPage,
+    /// How many pages of messages are shown (the link above them shows one more).
+    pages: u32,
     assign: ServerAction<AssignConversation>,
     set_status: ServerAction<SetConversationStatus>,
 ) -> impl IntoView {
@@ -68,8 +72,10 @@ fn Conversation(
         if c.contact_name.is_empty() { c.contact_phone.clone().unwrap_or_default() } else { c.contact_name.clone() };
     let resolved = c.status.key() == "resolved";
     let (next_status, status_button) = if resolved { ("open", "inbox-reopen") } else { ("resolved", "inbox-resolve") };
-    let (assign_id, status_id) = (c.id.clone(), c.id.clone());
+    let (assign_id, assign_other_id, status_id) = (c.id.clone(), c.id.clone(), c.id.clone());
     let assigned = c.assignee.is_some();
+    let older = page.older.as_ref().map(|_| format!("/app/inbox?c={}&pages={}", c.id, pages + 1));
+    let navigate = leptos_router::hooks::use_navigate();
     let mut last_day = String::new();
     let messages = page
         .messages
@@ -108,6 +114,17 @@ fn Conversation(
                             {t(if assigned { "inbox-unassign" } else { "inbox-assign-me" })}
                         </button>
                     </ActionForm>
+                    <ActionForm action=assign attr:class="assign-to">
+                        <input type="hidden" name="id" value=assign_other_id/>
+                        <label for="assign-to" class="visually-hidden">{t("inbox-assign-to")}</label>
+                        <select id="assign-to" name="assignee">
+                            {page.members.into_iter().map(|(id, name)| {
+                                let current = c.assignee.as_deref() == Some(id.as_str());
+                                view! { <option value=id selected=current>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" class="btn btn-ghost">{t("inbox-assign")}</button>
+                    </ActionForm>
                     <ActionForm action=set_status>
                         <input type="hidden" name="id" value=status_id/>
                         <input type="hidden" name="status" value=next_status/>
@@ -115,7 +132,13 @@ fn Conversation(
                     </ActionForm>
                 </div>
             </header>
-            <ol class="messages" aria-label=t("inbox-messages")>{messages}</ol>
+            {older.clone().map(|href| view! { <a class="older" data-testid="older" href=href>{t("inbox-older")}</a> })}
+            <ol class="messages" aria-label=t("inbox-messages") on:scroll=move |ev| {
+                // Scrolled to the top: the older messages come in (the link above does the same).
+                if let Some(href) = &older && event_target::<leptos::web_sys::Element>(&ev).scroll_top() <= 0 {
+                    navigate(href, Default::default());
+                }
+            }>{messages}</ol>
             {move || status_line(i18n, outcome(assign.value().get(), "assign"), None)}
             {move || status_line(i18n, outcome(set_status.value().get(), "status"), None)}
         </div>
@@ -129,7 +152,10 @@ fn Message(m: MessageView, local: RwSignal<bool>, i18n: I18n) -> impl IntoView {
     view! {
         <li class=if ours { "message out" } else { "message in" } data-status=m.status.key()>
             {m.quoted.clone().map(|q| view! { <blockquote class="quoted">{q}</blockquote> })}
-            <div class="message-body">{content(&m.content, i18n)}</div>
+            <div class="message-body">{content(&m.id, &m.content, i18n)}</div>
+            {(!m.reactions.is_empty()).then(|| view! {
+                <p class="reactions" aria-label=i18n.t("inbox-reaction")>{m.reactions.join(" ")}</p>
+            })}
             <p class="message-meta">
                 <time>{move || super::clock(at, local.get())}</time>
                 {ours.then(|| ticks(m.status, i18n))}
@@ -152,15 +178,41 @@ fn ticks(status: MessageStatus, i18n: I18n) -> impl IntoView {
     view! { <span class=format!("ticks ticks-{}", status.key()) role="img" aria-label=i18n.t(key) title=i18n.t(key)>{mark}</span> }
 }
 
-fn content(c: &MessageContent, i18n: I18n) -> AnyView {
+/// A customer's file: shown in place once fetched (images, stickers, audio, video), a download
+/// link for documents, or why it is not there.
+fn media(id: &str, kind: MediaKind, state: MediaState, filename: Option<String>, i18n: I18n) -> AnyView {
+    let label = i18n.t(&format!("inbox-media-{}", format!("{kind:?}").to_lowercase()));
+    let url = format!("/api/inbox/media/{id}");
+    match state {
+        MediaState::Fetching => view! { <span class="media-note">{label} " · " {i18n.t("inbox-media-fetching")}</span> }.into_any(),
+        MediaState::Failed { reason } => {
+            view! { <span class="media-note">{label} " · " {i18n.t(&reason)}</span> }.into_any()
+        }
+        MediaState::Stored { bytes } => match kind {
+            MediaKind::Image | MediaKind::Sticker => view! {
+                <a href=url.clone() target="_blank" rel="noopener"><img class="media-image" src=url.clone() alt=label loading="lazy"/></a>
+            }
+            .into_any(),
+            MediaKind::Audio => view! { <audio class="media-audio" controls preload="none" src=url aria-label=label></audio> }.into_any(),
+            MediaKind::Video => view! { <video class="media-video" controls preload="metadata" src=url aria-label=label></video> }.into_any(),
+            MediaKind::Document => view! {
+                <a class="media-document" href=url download=filename.clone().unwrap_or_default()>
+                    "📄 " {filename.clone().unwrap_or(label)} " (" {super::size(bytes)} ")"
+                </a>
+            }
+            .into_any(),
+        },
+    }
+}
+
+fn content(id: &str, c: &MessageContent, i18n: I18n) -> AnyView {
     match c.clone() {
         MessageContent::Text { body } => view! { <p class="text">{body}</p> }.into_any(),
-        MessageContent::Media { kind, caption, filename, .. } => view! {
-            <p class="media">
-                <span class="media-kind">{i18n.t(&format!("inbox-media-{}", format!("{kind:?}").to_lowercase()))}</span>
-                {filename.map(|f| view! { " " <span>{f}</span> })}
-                {caption.and_then(crate::text::non_empty).map(|c| view! { <br/> <span>{c}</span> })}
-            </p>
+        MessageContent::Media { kind, caption, filename, state, .. } => view! {
+            <div class="media">
+                {media(id, kind, state, filename, i18n)}
+                {caption.and_then(crate::text::non_empty).map(|c| view! { <p class="caption">{c}</p> })}
+            </div>
         }
         .into_any(),
         MessageContent::Location { latitude, longitude, name, address } => view! {

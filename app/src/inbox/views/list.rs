@@ -40,6 +40,10 @@ pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
     let (view_name, status, open) = (param("view"), param("status"), param("c"));
+    // The open conversation is drawn again only when another one is opened: a filter or more
+    // pages of messages leave its reply box (and what is being typed) alone.
+    let open_id = Memo::new(move |_| open());
+    let pages = Memo::new(move |_| query.with(|q| q.get("pages").and_then(|p| p.parse().ok())).unwrap_or(1u32));
     let tick = refresh_tick();
     let navigate = leptos_router::hooks::use_navigate();
     let page = Resource::new(
@@ -101,11 +105,11 @@ pub fn InboxPage() -> impl IntoView {
             </div>
             <div class="inbox-conversation">
                 {move || {
-                    let id = open();
+                    let id = open_id.get();
                     if id.is_empty() {
                         view! { <p class="inbox-empty">{t("inbox-pick")}</p> }.into_any()
                     } else {
-                        view! { <ConversationPane id=id tick=tick/> }.into_any()
+                        view! { <ConversationPane id=id pages=pages tick=tick/> }.into_any()
                     }
                 }}
             </div>

@@ -47,3 +47,12 @@ fn local_offset_minutes(ms: i64) -> i64 {
 fn local_offset_minutes(_ms: i64) -> i64 {
     0
 }
+
+/// A file's size for people: `850 KB`, `3.4 MB`.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{} KB", bytes.div_ceil(1_000)),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}

@@ -225,6 +225,17 @@ pub async fn messages_page_newest_first(s: Stores) {
     assert_eq!(wamids(&s.inbox.messages(&org, "c1", Some(&oldest), 3).await.unwrap()), ["w1", "w0"]);
 }
 
+pub async fn a_messages_content_is_replaced_within_its_organisation(s: Stores) {
+    let t = now();
+    let c = s.inbox.open_conversation(&conversation("org-a", "c1", "contact-1", t)).await.unwrap();
+    s.inbox.add_message(&inbound(&c, "w1", "photo", t), None).await.unwrap();
+    let fetched = MessageContent::Text { body: "fetched".into() };
+    assert!(!s.inbox.set_content(&OrgId::new("org-b"), "m-w1", &fetched).await.unwrap(), "another org's");
+    assert!(s.inbox.set_content(&OrgId::new("org-a"), "m-w1", &fetched).await.unwrap());
+    assert!(!s.inbox.set_content(&OrgId::new("org-a"), "m-none", &fetched).await.unwrap());
+    assert_eq!(s.inbox.message(&OrgId::new("org-a"), "m-w1").await.unwrap().unwrap().content, fetched);
+}
+
 pub async fn the_inbox_clock_moves_per_organisation(s: Stores) {
     let (a, b) = (OrgId::new("org-a"), OrgId::new("org-b"));
     assert_eq!(s.inbox.inbox_version(&a).await.unwrap(), 0);

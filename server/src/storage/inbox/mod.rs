@@ -68,6 +68,10 @@ pub trait InboxStore: Send + Sync {
     /// re-authorisation): failed with the reason, if it is still pending. False otherwise.
     async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
 
+    /// Replaces a message's content (a customer's file was fetched, or could not be); false for
+    /// an unknown (or another organisation's) id.
+    async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool>;
+
     /// Unread customer messages over all the organisation's conversations.
     async fn unread_total(&self, org: &OrgId) -> StoreResult<u64>;
 

@@ -4,7 +4,7 @@ use crate::storage::inbox::{
 use crate::storage::mongo::{MongoStore, backend, is_duplicate};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
-use app::inbox::model::{Direction, MessageError, MessageStatus, Referral};
+use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, Document, doc};
@@ -219,6 +219,12 @@ impl InboxStore for MongoStore {
         pending.insert("status_rank", doc! { "$lt": 1 });
         let sent = doc! { "$set": { "status": "sent", "status_rank": 1, "status_at": to_millis(at) } };
         self.messages().update_one(pending, sent).await.map_err(backend)?;
+        Ok(done.matched_count == 1)
+    }
+
+    async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool> {
+        let set = doc! { "$set": { "content": bson(content)? } };
+        let done = self.messages().update_one(doc! { "_id": id, "org_id": org.as_str() }, set).await.map_err(backend)?;
         Ok(done.matched_count == 1)
     }
 

@@ -4,7 +4,7 @@ use crate::storage::inbox::{
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
-use app::inbox::model::{Direction, MessageError, MessageStatus, Referral};
+use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
@@ -243,6 +243,17 @@ impl InboxStore for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE messages SET content = ? WHERE org_id = ? AND id = ?")
+            .bind(json(content))
+            .bind(org.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -93,3 +93,22 @@ pub async fn a_sync_replaces_an_organisations_templates(s: Stores) {
     assert_eq!(s.whatsapp.templates(&a).await.unwrap(), second, "templates gone from Meta are gone here");
     assert_eq!(s.whatsapp.templates(&b).await.unwrap().len(), 1, "another organisation's stay");
 }
+
+pub async fn media_is_kept_per_organisation_and_a_retried_fetch_replaces_it(s: Stores) {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let photo = MediaRecord {
+        org_id: OrgId::new("org-a"),
+        message_id: "m1".into(),
+        mime_type: "image/jpeg".into(),
+        filename: None,
+        sha256: "ab".into(),
+        bytes: (0..=255u8).cycle().take(70_000).collect(),
+        stored_at: at,
+    };
+    s.whatsapp.put_media(&photo).await.unwrap();
+    assert_eq!(s.whatsapp.media(&OrgId::new("org-a"), "m1").await.unwrap(), Some(photo.clone()));
+    assert_eq!(s.whatsapp.media(&OrgId::new("org-b"), "m1").await.unwrap(), None, "another organisation's");
+    let again = MediaRecord { filename: Some("factura.pdf".into()), bytes: vec![1, 2, 3], ..photo };
+    s.whatsapp.put_media(&again).await.unwrap();
+    assert_eq!(s.whatsapp.media(&OrgId::new("org-a"), "m1").await.unwrap(), Some(again));
+}

@@ -34,6 +34,11 @@ pub trait WhatsAppStore: Send + Sync {
     /// The organisation's templates by name, then language.
     async fn templates(&self, org: &OrgId) -> StoreResult<Vec<TemplateRecord>>;
 
+    /// Keeps a customer's file (a second put for the same message replaces it: a retried fetch).
+    async fn put_media(&self, media: &MediaRecord) -> StoreResult<()>;
+    /// `None` for another organisation's message.
+    async fn media(&self, org: &OrgId, message_id: &str) -> StoreResult<Option<MediaRecord>>;
+
     async fn insert_delivery(&self, delivery: &DeliveryRecord) -> StoreResult<()>;
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>>;
     /// Records how processing went (`processed`, `unknown-number:…`, `malformed`…).
@@ -135,4 +140,33 @@ pub struct TemplateRecord {
     #[sqlx(try_from = "Millis")]
     #[serde(with = "millis")]
     pub synced_at: OffsetDateTime,
+}
+
+/// A file a customer sent (image, audio, video, document, sticker), fetched from Meta and kept
+/// for the organisation's members. At most [`crate::whatsapp::media::MAX_MEDIA`] bytes: one
+/// record, in both stores (MongoDB's documents end at 16 MiB).
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MediaRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub message_id: String,
+    pub mime_type: String,
+    pub filename: Option<String>,
+    /// Hex SHA-256 of `bytes`, as Meta reports it.
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    #[sqlx(try_from = "Millis")]
+    pub stored_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for MediaRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A customer's file never reaches a log, even in a failed assertion.
+        f.debug_struct("MediaRecord")
+            .field("org_id", &self.org_id)
+            .field("message_id", &self.message_id)
+            .field("mime_type", &self.mime_type)
+            .field("len", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
 }

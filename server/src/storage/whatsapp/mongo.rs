@@ -1,5 +1,7 @@
 use crate::storage::mongo::{MongoStore, backend};
-use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, TemplateRecord, WhatsAppStore};
+use crate::storage::whatsapp::{
+    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, TemplateRecord, WhatsAppStore,
+};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
 use async_trait::async_trait;
@@ -54,6 +56,32 @@ impl WhatsAppStore for MongoStore {
     async fn remove_connection(&self, org: &OrgId) -> StoreResult<bool> {
         let done = self.connections().delete_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
         Ok(done.deleted_count == 1)
+    }
+
+    async fn put_media(&self, m: &MediaRecord) -> StoreResult<()> {
+        let key = doc! { "_id": format!("{}/{}", m.org_id.as_str(), m.message_id) };
+        let bytes = mongodb::bson::Binary { subtype: mongodb::bson::spec::BinarySubtype::Generic, bytes: m.bytes.clone() };
+        let record = doc! {
+            "org_id": m.org_id.as_str(), "message_id": &m.message_id, "mime_type": &m.mime_type,
+            "filename": m.filename.as_deref(), "sha256": &m.sha256, "bytes": bytes, "stored_at": to_millis(m.stored_at),
+        };
+        let media = self.raw("whatsapp_media");
+        media.replace_one(key, record).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn media(&self, org: &OrgId, message_id: &str) -> StoreResult<Option<MediaRecord>> {
+        let key = doc! { "_id": format!("{}/{}", org.as_str(), message_id) };
+        let Some(d) = self.raw("whatsapp_media").find_one(key).await.map_err(backend)? else { return Ok(None) };
+        let corrupt = |e: mongodb::bson::error::Error| StoreError::Corrupt(format!("media: {e}"));
+        Ok(Some(MediaRecord {
+            org_id: OrgId::new(d.get_str("org_id").map_err(corrupt)?),
+            message_id: d.get_str("message_id").map_err(corrupt)?.to_owned(),
+            mime_type: d.get_str("mime_type").map_err(corrupt)?.to_owned(),
+            filename: d.get_str("filename").ok().map(str::to_owned),
+            sha256: d.get_str("sha256").map_err(corrupt)?.to_owned(),
+            bytes: d.get_binary_generic("bytes").map_err(corrupt)?.clone(),
+            stored_at: crate::storage::from_millis(d.get_i64("stored_at").map_err(corrupt)?),
+        }))
     }
 
     async fn insert_delivery(&self, d: &DeliveryRecord) -> StoreResult<()> {

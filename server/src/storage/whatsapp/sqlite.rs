@@ -1,5 +1,7 @@
 use crate::storage::sqlite::{SqliteStore, backend};
-use crate::storage::whatsapp::{ConnectionRecord, ConnectionStatus, DeliveryRecord, TemplateRecord, WhatsAppStore};
+use crate::storage::whatsapp::{
+    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, TemplateRecord, WhatsAppStore,
+};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
 use async_trait::async_trait;
@@ -82,6 +84,36 @@ impl WhatsAppStore for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_media(&self, m: &MediaRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT OR REPLACE INTO whatsapp_media (org_id, message_id, mime_type, filename, sha256, bytes, stored_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(m.org_id.as_str())
+        .bind(&m.message_id)
+        .bind(&m.mime_type)
+        .bind(&m.filename)
+        .bind(&m.sha256)
+        .bind(&m.bytes)
+        .bind(to_millis(m.stored_at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn media(&self, org: &OrgId, message_id: &str) -> StoreResult<Option<MediaRecord>> {
+        sqlx::query_as(
+            "SELECT org_id, message_id, mime_type, filename, sha256, bytes, stored_at FROM whatsapp_media \
+             WHERE org_id = ? AND message_id = ?",
+        )
+        .bind(org.as_str())
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)
     }
 
     async fn insert_delivery(&self, d: &DeliveryRecord) -> StoreResult<()> {

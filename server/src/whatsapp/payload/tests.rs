@@ -24,6 +24,7 @@ fn every_documented_message_type_is_read() {
                 mime_type: Some("image/jpeg".into()),
                 caption: Some("Este".into()),
                 filename: None,
+                state: MediaState::Fetching,
             },
         ),
         (
@@ -34,6 +35,7 @@ fn every_documented_message_type_is_read() {
                 mime_type: Some("application/pdf".into()),
                 caption: None,
                 filename: Some("factura.pdf".into()),
+                state: MediaState::Fetching,
             },
         ),
         (
