@@ -52,13 +52,20 @@ pub async fn list_conversations(
     status: Option<String>,
     after: Option<String>,
     contact: Option<String>,
+    q: Option<String>,
+    tag: Option<String>,
 ) -> Result<InboxPage, AppError> {
     let caller = caller().await?;
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::invalid("error-inbox-search-long"));
+    }
     let query = InboxQuery {
         view: view.unwrap_or_default(),
         status: status.as_deref().and_then(ConversationStatus::from_key),
         after: after.filter(|a| !a.is_empty()),
         contact_id: contact.filter(|c| !c.is_empty()),
+        search: q,
+        tag,
     };
     Ok(services()?.inbox.conversations(&caller, query).await?)
 }

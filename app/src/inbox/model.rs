@@ -293,6 +293,9 @@ pub struct ConversationView {
     pub contact_name: String,
     /// E.164.
     pub contact_phone: Option<String>,
+    /// The contact's tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub status: ConversationStatus,
     pub assignee: Option<String>,
     pub assignee_name: Option<String>,

@@ -18,6 +18,10 @@ pub struct InboxQuery {
     pub after: Option<String>,
     /// Only this contact's conversations.
     pub contact_id: Option<String>,
+    /// Contact name, number (any form) or e-mail, or message text.
+    pub search: Option<String>,
+    /// Only conversations with contacts carrying this tag.
+    pub tag: Option<String>,
 }
 
 /// What an admin types to connect Meta's Cloud API (not `Debug`: it holds the token).

@@ -69,3 +69,15 @@ impl HealthStore for MongoStore {
         self.db.run_command(doc! { "ping": 1 }).await.map(|_| ()).map_err(backend)
     }
 }
+
+/// `text` as a regular expression matching itself.
+pub(crate) fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -78,3 +78,9 @@ impl HealthStore for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(backend)
     }
 }
+
+/// LIKE pattern for text anywhere, with LIKE's own characters escaped.
+pub(crate) fn like_anywhere(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

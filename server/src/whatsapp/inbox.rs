@@ -2,13 +2,16 @@
 //! status. Every call stays in the caller's organisation.
 
 use super::send::SEND_JOB;
+use crate::contacts::service::{FALLBACK_COUNTRY, search_key};
 use crate::limits::{Limiter, MESSAGING_ORG};
+use crate::storage::contacts::ContactFilter;
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, MessageRecord,
 };
 use crate::storage::whatsapp::ConnectionStatus;
 use crate::storage::{StoreError, Stores, to_millis};
 use app::accounts::model::Caller;
+use app::contacts::model::ContactSort;
 use app::ids::OrgId;
 use app::inbox::model::{
     ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
@@ -20,6 +23,9 @@ use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 
 const PAGE: u32 = 30;
+/// A search or a tag narrows the list to at most this many contacts (and as many conversations
+/// found by message text).
+const WITHIN: u32 = 1000;
 const MESSAGES: u32 = 50;
 /// The longest text WhatsApp takes in one message.
 pub const MAX_TEXT: usize = 4096;
@@ -93,6 +99,7 @@ impl InboxService {
                     assignee_name: c.assignee.as_ref().and_then(|a| names.get(a).cloned()),
                     contact_name: contact.map(|k| k.display_name.clone()).unwrap_or_default(),
                     contact_phone: contact.and_then(|k| k.phone.clone()),
+                    tags: contact.map(|k| k.tags.clone()).unwrap_or_default(),
                     id: c.id,
                     contact_id: c.contact_id,
                     status: c.status,
@@ -113,6 +120,23 @@ impl InboxService {
     ) -> Result<ConversationView, InboxError> {
         let org = c.org_id.clone();
         self.views(&org, vec![c], names).await?.pop().ok_or_else(|| internal("a conversation without its view"))
+    }
+
+    /// Ids of the contacts matching a contacts search key and tag (the first [`WITHIN`]).
+    async fn contact_ids(&self, org: &OrgId, search: &str, tag: Option<&str>) -> Result<Vec<String>, InboxError> {
+        let filter = ContactFilter { search: search.to_owned(), tag: tag.map(str::to_owned), sort: ContactSort::Name };
+        let found = self.stores.contacts.list_contacts(org, &filter, None, WITHIN).await.map_err(internal)?;
+        Ok(found.into_iter().map(|c| c.id).collect())
+    }
+
+    /// A search's matches: contacts by name, number (in any form) or e-mail, and conversations
+    /// by message text.
+    async fn search(&self, org: &OrgId, text: &str) -> Result<(Vec<String>, Vec<String>), InboxError> {
+        let country = self.stores.contacts.default_country(org).await.map_err(internal)?;
+        let key = search_key(text, country.as_deref().unwrap_or(FALLBACK_COUNTRY));
+        let (contacts, conversations) =
+            tokio::join!(self.contact_ids(org, &key, None), self.stores.inbox.search_messages(org, text, WITHIN));
+        Ok((contacts?, conversations.map_err(internal)?))
     }
 
     /// Counts one messaging request against the organisation's minute — first, through the
@@ -248,6 +272,14 @@ impl Inbox for InboxService {
                 _ => AssigneeFilter::Anyone,
             },
             contact_id: query.contact_id,
+            contacts: match query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(tag) => Some(self.contact_ids(&caller.org_id, "", Some(tag)).await?),
+                None => None,
+            },
+            matching: match query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(text) => Some(self.search(&caller.org_id, text).await?),
+                None => None,
+            },
         };
         let after = query.after.as_deref().map(parse_cursor).transpose()?;
         let org = &caller.org_id;

@@ -522,3 +522,34 @@ async fn after_24_hours_only_an_approved_template_with_its_values_is_sent() {
     let (status, synced) = json(call(&app, &ana, "whatsapp/templates/sync", &[]).await).await;
     assert_eq!((status, synced.as_u64()), (200, Some(4)));
 }
+
+#[tokio::test]
+async fn conversations_are_found_by_name_number_message_text_and_tag() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    conversation_with(&app, &ana, "Grace Miller").await;
+    let found = |q: &'static str, tag: &'static str| {
+        let (app, ana) = (&app, &ana);
+        async move {
+            let (status, body) = json(call(app, ana, "inbox/list", &[("q", q), ("tag", tag)]).await).await;
+            assert_eq!(status, 200, "{body}");
+            let names = body["conversations"].as_array().unwrap().iter();
+            names.map(|c| c["contact_name"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("grace", "").await, ["Grace Miller"], "by name, any case");
+    assert_eq!(found("+1 (555) 010-0000", "").await, ["Grace Miller"], "by number, as typed");
+    assert_eq!(found("TALLA m", "").await, ["Lucía Gómez"], "by message text");
+    assert!(found("zapatos", "").await.is_empty());
+    // Tag Lucía's contact: the tag narrows the list, and the list shows it.
+    let contact = lucia["contact_id"].as_str().unwrap();
+    assert_eq!(call(&app, &ana, "contacts/tag", &[("ids", contact), ("tag", "vip")]).await.status(), 200);
+    assert_eq!(found("", "vip").await, ["Lucía Gómez"]);
+    assert!(found("grace", "vip").await.is_empty(), "search and tag both apply");
+    let (_, list) = json(call(&app, &ana, "inbox/list", &[("tag", "vip")]).await).await;
+    assert_eq!(list["conversations"][0]["tags"], json!(["vip"]));
+    let long = "x".repeat(201);
+    let (status, body) = json(call(&app, &ana, "inbox/list", &[("q", &long)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("error-inbox-search-long")));
+}

@@ -22,8 +22,9 @@ pub fn ContactDetail() -> impl IntoView {
     // The default country, for the phone field's hint.
     let country = Resource::new(|| (), |_| in_request(default_country()));
     // The contact's WhatsApp conversations (one per connected number).
-    let conversations =
-        Resource::new(id, |id| in_request(crate::inbox::api::list_conversations(None, None, None, Some(id))));
+    let conversations = Resource::new(id, |id| {
+        in_request(crate::inbox::api::list_conversations(None, None, None, Some(id), None, None))
+    });
     let update = ServerAction::<UpdateContact>::new();
     let opt_out = ServerAction::<SetOptOut>::new();
     let delete = ServerAction::<DeleteContacts>::new();

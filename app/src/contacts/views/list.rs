@@ -156,11 +156,7 @@ fn NewContact(create: ServerAction<CreateContact>) -> impl IntoView {
 
 /// The export of what the list shows: its search and tag.
 fn export_href(format: &str, search: &str, tag: &str) -> String {
-    let encode = |s: &str| {
-        s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-            .collect::<String>()
-    };
+    let encode = crate::text::url_encode;
     format!("/api/contacts/export?format={format}&search={}&tag={}", encode(search), encode(tag))
 }
 

@@ -40,6 +40,7 @@ pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
     let (view_name, status, open) = (param("view"), param("status"), param("c"));
+    let (search, tag) = (param("q"), param("tag"));
     // The open conversation is drawn again only when another one is opened: a filter or more
     // pages of messages leave its reply box (and what is being typed) alone.
     let open_id = Memo::new(move |_| open());
@@ -47,19 +48,12 @@ pub fn InboxPage() -> impl IntoView {
     let tick = refresh_tick();
     let navigate = leptos_router::hooks::use_navigate();
     let page = Resource::new(
-        move || (view_name(), status(), tick.get()),
-        |(view, status, _)| in_request(list_conversations(Some(view), Some(status), None, None)),
+        move || (view_name(), status(), search(), tag(), tick.get()),
+        |(view, status, q, tag, _)| {
+            in_request(list_conversations(Some(view), Some(status), None, None, Some(q), Some(tag)))
+        },
     );
-    let link = move |view: &'static str| {
-        move || {
-            let status = status();
-            let mut href = format!("/app/inbox?view={view}");
-            if !status.is_empty() {
-                href.push_str(&format!("&status={status}"));
-            }
-            href
-        }
-    };
+    let link = move |view: &'static str| move || list_href(view, &status(), &search(), &tag());
     view! {
         <section class="inbox" data-open=move || (!open().is_empty()).then_some("true")>
             <div class="inbox-list">
@@ -80,11 +74,7 @@ pub fn InboxPage() -> impl IntoView {
                     <label for="inbox-status" class="visually-hidden">{t("inbox-status")}</label>
                     <select id="inbox-status" name="status" on:change=move |ev| {
                         // Hydrated: apply at once (a plain page submits with the button below).
-                        let status = event_target_value(&ev);
-                        let mut href = format!("/app/inbox?view={}", view_name());
-                        if !status.is_empty() {
-                            href.push_str(&format!("&status={status}"));
-                        }
+                        let href = list_href(&view_name(), &event_target_value(&ev), &search(), &tag());
                         navigate(&href, Default::default());
                     }>
                         <option value="" selected=move || status().is_empty()>{t("inbox-status-any")}</option>
@@ -92,6 +82,10 @@ pub fn InboxPage() -> impl IntoView {
                             <option value=s selected=move || status() == s>{t(status_key(s))}</option>
                         }).collect_view()}
                     </select>
+                    <label for="inbox-search" class="visually-hidden">{t("inbox-search")}</label>
+                    <input type="search" id="inbox-search" name="q" maxlength="200" value=search placeholder=t("inbox-search")/>
+                    <label for="inbox-tag" class="visually-hidden">{t("inbox-tag")}</label>
+                    <input type="text" id="inbox-tag" name="tag" maxlength="50" value=tag placeholder=t("inbox-tag")/>
                     <button type="submit" class="btn btn-ghost">{t("inbox-filter")}</button>
                 </form>
                 <Transition fallback=move || view! { <p>{t("loading")}</p> }>
@@ -115,6 +109,18 @@ pub fn InboxPage() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The list's address with these filters (empty ones left out).
+fn list_href(view: &str, status: &str, search: &str, tag: &str) -> String {
+    let view = if view.is_empty() { "all" } else { view };
+    let mut href = format!("/app/inbox?view={view}");
+    for (name, value) in [("status", status), ("q", search), ("tag", tag)] {
+        if !value.is_empty() {
+            href.push_str(&format!("&{name}={}", crate::text::url_encode(value)));
+        }
+    }
+    href
 }
 
 pub fn status_key(status: &str) -> &'static str {
@@ -167,6 +173,7 @@ fn ConversationItem(c: ConversationView, open: impl Fn() -> String + Send + Sync
                 <span class="conversation-meta">
                     <span class=format!("status status-{}", c.status.key())>{move || i18n.t(status_key(c.status.key()))}</span>
                     {c.assignee_name.clone().map(|n| view! { <span class="assignee">{n}</span> })}
+                    {c.tags.iter().take(3).map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}
                     {c.referral.is_some().then(|| view! { <span class="badge">{move || i18n.t("inbox-from-ad")}</span> })}
                     {(c.unread > 0).then(|| view! {
                         <span class="unread" aria-label=move || i18n.t_args("inbox-unread", &[("count", c.unread.to_string())])>{c.unread}</span>

@@ -2,7 +2,7 @@ use crate::storage::contacts::{
     ContactFilter, ContactRecord, ContactStore, Cursor, ImportBatch, ImportPlan, ImportRecord, ImportStore, RejectRecord,
 };
 use app::contacts::import::{ImportCounts, ImportStatus};
-use crate::storage::mongo::{MongoStore, backend};
+use crate::storage::mongo::{MongoStore, backend, regex_escape};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::contacts::model::ContactSort;
 use app::ids::OrgId;
@@ -190,18 +190,6 @@ impl ContactStore for MongoStore {
         let filter = doc! { "org_id": org.as_str(), "deleted_at": Bson::Null };
         self.contacts().count_documents(filter).await.map_err(backend)
     }
-}
-
-/// `text` as a regular expression matching itself.
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\^$.|?*+()[]{}/-".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl MongoStore {

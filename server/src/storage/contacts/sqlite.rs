@@ -2,7 +2,7 @@ use crate::storage::contacts::{
     ContactFilter, ContactRecord, ContactStore, Cursor, ImportBatch, ImportPlan, ImportRecord, ImportStore, RejectRecord,
 };
 use app::contacts::import::{ImportCounts, ImportMode, ImportStatus};
-use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::sqlite::{SqliteStore, backend, like_anywhere};
 use crate::storage::{StoreError, StoreResult, from_millis, to_millis};
 use app::contacts::model::ContactSort;
 use app::ids::OrgId;
@@ -54,11 +54,6 @@ fn once(q: &mut QueryBuilder<Sqlite>) -> sqlx::query::Query<'_, Sqlite, sqlx::sq
     q.build().persistent(false)
 }
 
-/// LIKE pattern for text anywhere, with LIKE's own characters escaped.
-fn like_anywhere(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
 
 /// An FTS5 phrase matching `text` as it is (quotes doubled).
 fn phrase(text: &str) -> String {

@@ -194,7 +194,7 @@ pub async fn lists_page_newest_first_by_filter_and_stay_in_their_organisation(s:
     let last = first.last().map(|c| (to_millis(c.last_message_at), c.id.clone()));
     assert_eq!(ids(first), ["c4", "c3"]);
     assert_eq!(ids(s.inbox.list_conversations(&org, &all, last.as_ref(), 10).await.unwrap()), ["c2", "c1", "c0"]);
-    let of = |assignee, status| ConversationFilter { assignee, status, contact_id: None };
+    let of = |assignee, status| ConversationFilter { assignee, status, ..Default::default() };
     let list = |f: ConversationFilter| {
         let s = s.clone();
         let org = org.clone();
@@ -234,6 +234,34 @@ pub async fn a_messages_content_is_replaced_within_its_organisation(s: Stores) {
     assert!(s.inbox.set_content(&OrgId::new("org-a"), "m-w1", &fetched).await.unwrap());
     assert!(!s.inbox.set_content(&OrgId::new("org-a"), "m-none", &fetched).await.unwrap());
     assert_eq!(s.inbox.message(&OrgId::new("org-a"), "m-w1").await.unwrap().unwrap().content, fetched);
+}
+
+pub async fn conversations_are_found_by_message_text_and_narrowed_to_contacts(s: Stores) {
+    let t = now();
+    let org = OrgId::new("org-a");
+    let c1 = s.inbox.open_conversation(&conversation("org-a", "c1", "contact-1", t)).await.unwrap();
+    let c2 = s.inbox.open_conversation(&conversation("org-a", "c2", "contact-2", t + secs(1))).await.unwrap();
+    let c3 = s.inbox.open_conversation(&conversation("org-a", "c3", "contact-3", t + secs(2))).await.unwrap();
+    let other = s.inbox.open_conversation(&conversation("org-b", "c9", "contact-9", t)).await.unwrap();
+    s.inbox.add_message(&inbound(&c1, "w1", "¿Tienen la CHAQUETA azul?", t), None).await.unwrap();
+    s.inbox.add_message(&inbound(&c2, "w2", "Quiero una chaqueta 100% lana_fina", t + secs(1)), None).await.unwrap();
+    s.inbox.add_message(&inbound(&c3, "w3", "Hola", t + secs(2)), None).await.unwrap();
+    s.inbox.add_message(&inbound(&other, "w9", "chaqueta", t), None).await.unwrap();
+    assert_eq!(s.inbox.search_messages(&org, "chaqueta", 10).await.unwrap(), ["c2", "c1"], "newest first, any case");
+    assert_eq!(s.inbox.search_messages(&org, "100%", 10).await.unwrap(), ["c2"], "% is a character");
+    assert_eq!(s.inbox.search_messages(&org, "a_f", 10).await.unwrap(), ["c2"], "_ is a character");
+    assert!(s.inbox.search_messages(&org, "zapato", 10).await.unwrap().is_empty());
+    assert!(s.inbox.search_messages(&org, "type", 10).await.unwrap().is_empty(), "the text, not the stored JSON");
+    let ids = |page: Vec<ConversationRecord>| page.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let filter = ConversationFilter {
+        matching: Some((vec!["contact-3".into()], vec!["c1".into()])),
+        ..Default::default()
+    };
+    assert_eq!(ids(s.inbox.list_conversations(&org, &filter, None, 10).await.unwrap()), ["c3", "c1"]);
+    let narrowed = ConversationFilter { contacts: Some(vec!["contact-1".into(), "contact-2".into()]), ..filter };
+    assert_eq!(ids(s.inbox.list_conversations(&org, &narrowed, None, 10).await.unwrap()), ["c1"], "both apply");
+    let none = ConversationFilter { contacts: Some(vec![]), ..Default::default() };
+    assert!(s.inbox.list_conversations(&org, &none, None, 10).await.unwrap().is_empty());
 }
 
 pub async fn the_inbox_clock_moves_per_organisation(s: Stores) {

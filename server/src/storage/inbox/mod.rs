@@ -68,6 +68,9 @@ pub trait InboxStore: Send + Sync {
     /// re-authorisation): failed with the reason, if it is still pending. False otherwise.
     async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
 
+    /// The conversations (newest message first, at most `limit`) with a message whose text,
+    /// caption or choice contains `text`, case-insensitively.
+    async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>>;
     /// Replaces a message's content (a customer's file was fetched, or could not be); false for
     /// an unknown (or another organisation's) id.
     async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool>;
@@ -88,6 +91,11 @@ pub struct ConversationFilter {
     pub assignee: AssigneeFilter,
     /// One contact's conversations (one per number).
     pub contact_id: Option<String>,
+    /// Only these contacts' conversations (say, the contacts with a tag).
+    pub contacts: Option<Vec<String>>,
+    /// Only conversations of these contacts or with these ids (a search's matches by contact and
+    /// by message text).
+    pub matching: Option<(Vec<String>, Vec<String>)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

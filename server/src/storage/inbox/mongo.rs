@@ -1,7 +1,7 @@
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, InboxStore, MessageRecord,
 };
-use crate::storage::mongo::{MongoStore, backend, is_duplicate};
+use crate::storage::mongo::{MongoStore, backend, is_duplicate, regex_escape};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
 use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
@@ -83,8 +83,18 @@ impl InboxStore for MongoStore {
                 query.insert("assignee", user.as_str());
             }
         }
+        let mut all = Vec::new();
+        if let Some(contacts) = &filter.contacts {
+            all.push(doc! { "contact_id": { "$in": contacts } });
+        }
+        if let Some((contacts, conversations)) = &filter.matching {
+            all.push(doc! { "$or": [{ "contact_id": { "$in": contacts } }, { "_id": { "$in": conversations } }] });
+        }
         if let Some(after) = after {
-            query.insert("$or", before("last_message_at", after));
+            all.push(doc! { "$or": before("last_message_at", after) });
+        }
+        if !all.is_empty() {
+            query.insert("$and", all);
         }
         self.conversations()
             .find(query)
@@ -220,6 +230,22 @@ impl InboxStore for MongoStore {
         let sent = doc! { "$set": { "status": "sent", "status_rank": 1, "status_at": to_millis(at) } };
         self.messages().update_one(pending, sent).await.map_err(backend)?;
         Ok(done.matched_count == 1)
+    }
+
+    async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>> {
+        let pattern = doc! { "$regex": regex_escape(text), "$options": "i" };
+        let found = doc! { "org_id": org.as_str(), "$or": [
+            { "content.body": &pattern }, { "content.caption": &pattern }, { "content.title": &pattern },
+        ] };
+        let pipeline = vec![
+            doc! { "$match": found },
+            doc! { "$group": { "_id": "$conversation_id", "at": { "$max": "$created_at" } } },
+            doc! { "$sort": { "at": -1 } },
+            doc! { "$limit": limit as i64 },
+        ];
+        let rows: Vec<Document> =
+            self.raw("messages").aggregate(pipeline).await.map_err(backend)?.try_collect().await.map_err(backend)?;
+        Ok(rows.iter().filter_map(|d| d.get_str("_id").ok().map(str::to_owned)).collect())
     }
 
     async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool> {

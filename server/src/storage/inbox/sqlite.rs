@@ -1,7 +1,7 @@
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, InboxStore, MessageRecord,
 };
-use crate::storage::sqlite::{SqliteStore, backend};
+use crate::storage::sqlite::{SqliteStore, backend, like_anywhere};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
 use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
@@ -89,6 +89,20 @@ impl InboxStore for SqliteStore {
             AssigneeFilter::User(user) => {
                 q.push(" AND assignee = ").push_bind(user.clone());
             }
+        }
+        let in_list = |q: &mut QueryBuilder<Sqlite>, column: &str, ids: &[String]| {
+            q.push(format!("{column} IN (SELECT value FROM json_each(")).push_bind(json(&ids)).push("))");
+        };
+        if let Some(contacts) = &filter.contacts {
+            q.push(" AND ");
+            in_list(&mut q, "contact_id", contacts);
+        }
+        if let Some((contacts, conversations)) = &filter.matching {
+            q.push(" AND (");
+            in_list(&mut q, "contact_id", contacts);
+            q.push(" OR ");
+            in_list(&mut q, "id", conversations);
+            q.push(")");
         }
         if let Some((at, id)) = after {
             q.push(" AND (last_message_at, id) < (").push_bind(*at).push(", ").push_bind(id.clone()).push(")");
@@ -244,6 +258,21 @@ impl InboxStore for SqliteStore {
         .await
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>> {
+        let pattern = like_anywhere(&text.to_lowercase());
+        sqlx::query_scalar(
+            "SELECT conversation_id FROM messages WHERE org_id = ? AND lower(coalesce(json_extract(content, '$.body'), \
+             json_extract(content, '$.caption'), json_extract(content, '$.title'), '')) LIKE ? ESCAPE '\\' \
+             GROUP BY conversation_id ORDER BY max(created_at) DESC LIMIT ?",
+        )
+        .bind(org.as_str())
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
     }
 
     async fn set_content(&self, org: &OrgId, id: &str, content: &MessageContent) -> StoreResult<bool> {
