@@ -1,7 +1,9 @@
 //! Server functions for the inbox and the WhatsApp connection. Each checks the caller, then calls
 //! the port; every one also accepts a bearer token (see `docs/API.md`).
 
-use super::model::{ConnectionView, ConversationPage, ConversationView, InboxPage, InboxSummary, MessageView};
+use super::model::{
+    ConnectionView, ConversationPage, ConversationView, InboxPage, InboxSummary, MessageView, QuickReply,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -153,4 +155,25 @@ pub async fn send_template(
         .unwrap_or_else(|| default_key(&conversation_id, &format!("{template}\n{params:?}")));
     let send = TemplateSend { name: name.to_owned(), language: language.to_owned(), params, key };
     Ok(services()?.inbox.send_template(&caller, &conversation_id, send).await?)
+}
+
+#[server(name = ListQuickReplies, prefix = "/api", endpoint = "inbox/quick-replies")]
+pub async fn list_quick_replies() -> Result<Vec<QuickReply>, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.inbox.quick_replies(&caller).await?)
+}
+
+/// Admins and owners. `id` empty creates one; `shortcut` without the `/`.
+#[server(name = SaveQuickReply, prefix = "/api", endpoint = "inbox/quick-replies/save")]
+pub async fn save_quick_reply(id: Option<String>, shortcut: String, text: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let id = id.filter(|i| !i.is_empty());
+    let saved = services()?.inbox.save_quick_reply(&caller, id, &shortcut, &text).await;
+    finish_form(saved.map(|_| ()), "quick-replies")
+}
+
+#[server(name = DeleteQuickReply, prefix = "/api", endpoint = "inbox/quick-replies/delete")]
+pub async fn delete_quick_reply(id: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    finish_form(services()?.inbox.delete_quick_reply(&caller, &id).await, "quick-replies")
 }

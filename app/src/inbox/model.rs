@@ -346,6 +346,14 @@ pub struct ConversationPage {
     pub members: Vec<(String, String)>,
 }
 
+/// A saved answer: typed as `/shortcut` in the reply box (or picked from its suggestions).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReply {
+    pub id: String,
+    pub shortcut: String,
+    pub text: String,
+}
+
 /// What every app page shows of the inbox: the unread count in the navigation, and a banner
 /// while the connection needs re-authorisation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

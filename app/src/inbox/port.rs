@@ -4,6 +4,7 @@
 
 use super::model::{
     ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, InboxSummary, MessageView,
+    QuickReply,
 };
 use super::templates::TemplateView;
 use crate::accounts::model::Caller;
@@ -75,6 +76,18 @@ pub trait Inbox: Send + Sync {
         key: &str,
     ) -> Result<MessageView, InboxError>;
     async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError>;
+    /// The organisation's quick replies, by shortcut (every member).
+    async fn quick_replies(&self, caller: &Caller) -> Result<Vec<QuickReply>, InboxError>;
+    /// Admins and owners: a new quick reply (`id` empty) or a change to one.
+    async fn save_quick_reply(
+        &self,
+        caller: &Caller,
+        id: Option<String>,
+        shortcut: &str,
+        text: &str,
+    ) -> Result<QuickReply, InboxError>;
+    /// Admins and owners.
+    async fn delete_quick_reply(&self, caller: &Caller, id: &str) -> Result<(), InboxError>;
     /// The organisation's templates as last synced.
     async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateView>, InboxError>;
     /// Queues an approved template with its body's values — the way to write after the 24-hour
@@ -112,6 +125,8 @@ pub enum InboxError {
     WindowClosed,
     #[error("the number is another organisation's")]
     NumberTaken,
+    #[error("another quick reply has this shortcut")]
+    ShortcutTaken,
     #[error("Meta refused: {0}")]
     Meta(String),
     #[error("too many messages: retry in {0} s")]
@@ -136,6 +151,7 @@ impl From<InboxError> for AppError {
             InboxError::Reauthorise => ("error-whatsapp-reauthorise", 409),
             InboxError::WindowClosed => ("error-whatsapp-window-closed", 409),
             InboxError::NumberTaken => ("error-whatsapp-number-taken", 409),
+            InboxError::ShortcutTaken => ("error-quick-reply-taken", 409),
             InboxError::Meta(detail) => {
                 tracing::info!(%detail, "Meta refused a connection");
                 ("error-whatsapp-meta-refused", 422)

@@ -15,6 +15,7 @@ use app::contacts::model::ContactSort;
 use app::ids::OrgId;
 use app::inbox::model::{
     ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
+    QuickReply,
 };
 use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery, TemplateSend};
 use app::inbox::templates::TemplateView;
@@ -354,7 +355,8 @@ impl Inbox for InboxService {
         if text.chars().count() > MAX_TEXT {
             return Err(InboxError::Invalid("error-inbox-reply-long"));
         }
-        let content = MessageContent::Text { body: text.to_owned() };
+        let text = super::quick_replies::expand(&self.stores, caller, text).await?;
+        let content = MessageContent::Text { body: text };
         self.queue(caller, conversation_id, content, key, true).await
     }
 
@@ -376,6 +378,24 @@ impl Inbox for InboxService {
         self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
         let record = self.conversation_record(caller, id).await?;
         self.view(record, &names).await
+    }
+
+    async fn quick_replies(&self, caller: &Caller) -> Result<Vec<QuickReply>, InboxError> {
+        super::quick_replies::list(&self.stores, caller).await
+    }
+
+    async fn save_quick_reply(
+        &self,
+        caller: &Caller,
+        id: Option<String>,
+        shortcut: &str,
+        text: &str,
+    ) -> Result<QuickReply, InboxError> {
+        super::quick_replies::save(&self.stores, caller, id, shortcut, text).await
+    }
+
+    async fn delete_quick_reply(&self, caller: &Caller, id: &str) -> Result<(), InboxError> {
+        super::quick_replies::delete(&self.stores, caller, id).await
     }
 
     async fn templates(&self, caller: &Caller) -> Result<Vec<TemplateView>, InboxError> {

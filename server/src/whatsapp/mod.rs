@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod intake;
 pub mod media;
 pub mod payload;
+pub mod quick_replies;
 pub mod sandbox;
 pub mod send;
 pub mod signature;

@@ -553,3 +553,47 @@ async fn conversations_are_found_by_name_number_message_text_and_tag() {
     let (status, body) = json(call(&app, &ana, "inbox/list", &[("q", &long)]).await).await;
     assert_eq!((status, body["code"].as_str()), (422, Some("error-inbox-search-long")));
 }
+
+#[tokio::test]
+async fn quick_replies_are_kept_by_admins_and_typed_by_their_shortcut() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let text = "Enviamos a todo México en 24–48 h. ¡Gracias!";
+    let save = |who: &'static str, shortcut: &'static str| {
+        let (app, ana) = (&app, &ana);
+        async move {
+            let form = [("shortcut", shortcut), ("text", if who.is_empty() { "" } else { text })];
+            json(call(app, ana, "inbox/quick-replies/save", &form).await).await
+        }
+    };
+    assert_eq!(save("ana", "/Envio").await.0, 200);
+    assert_eq!(save("ana", "horario").await.0, 200);
+    let (status, body) = save("ana", "envio").await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-quick-reply-taken")));
+    let (status, body) = save("ana", "dos palabras").await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("error-quick-reply-shortcut")));
+    let (status, body) = save("", "vacio").await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("error-quick-reply-text")));
+    // Members see and use them, but do not change them.
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    let (_, list) = json(call(&app, &luis, "inbox/quick-replies", &[]).await).await;
+    let shortcuts: Vec<_> = list.as_array().unwrap().iter().map(|r| r["shortcut"].as_str().unwrap()).collect();
+    assert_eq!(shortcuts, ["envio", "horario"]);
+    let form = [("shortcut", "mio"), ("text", "hola")];
+    assert_eq!(call(&app, &luis, "inbox/quick-replies/save", &form).await.status(), 403);
+    let id = list[1]["id"].as_str().unwrap();
+    assert_eq!(call(&app, &luis, "inbox/quick-replies/delete", &[("id", id)]).await.status(), 403);
+    // Another organisation sees none of them.
+    let eve = owner(&app, "eve@otra.example").await;
+    let (_, theirs) = json(call(&app, &eve, "inbox/quick-replies", &[]).await).await;
+    assert_eq!(theirs, json!([]));
+    assert_eq!(call(&app, &eve, "inbox/quick-replies/delete", &[("id", id)]).await.status(), 404);
+    // `/envio` as a reply sends the saved text.
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    let form = [("conversation_id", lucia["id"].as_str().unwrap()), ("text", "/envio"), ("key", "q1")];
+    let (status, sent) = json(call(&app, &luis, "inbox/reply", &form).await).await;
+    assert_eq!((status, sent["content"]["body"].as_str()), (200, Some(text)));
+    assert_eq!(call(&app, &ana, "inbox/quick-replies/delete", &[("id", id)]).await.status(), 200);
+    let (_, list) = json(call(&app, &ana, "inbox/quick-replies", &[]).await).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

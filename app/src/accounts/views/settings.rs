@@ -54,6 +54,7 @@ pub fn Settings() -> impl IntoView {
             <ProfileSettings/>
             {viewer.role.can_manage_members().then(|| view! { <MemberSettings caller_role=viewer.role/> })}
             <crate::inbox::views::WhatsAppSettings/>
+            <crate::inbox::views::QuickReplySettings/>
             {viewer.role.can_manage_members().then(|| view! { <ContactSettings/> })}
         </section>
     }

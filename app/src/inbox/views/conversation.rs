@@ -251,11 +251,19 @@ fn ReplyBox(conversation_id: String, window_open: RwSignal<bool>, reply: ServerA
         key.set(format!("{}-{}", web_sys::js_sys::Date::now(), web_sys::js_sys::Math::random()));
     };
     Effect::new(move |_| fresh_key());
+    // What is typed, for quick reply suggestions (`/` and the start of a shortcut).
+    let typed = RwSignal::new(String::new());
+    let quick = LocalResource::new(crate::inbox::api::list_quick_replies);
+    let suggested = move || {
+        let all = quick.get().and_then(Result::ok).unwrap_or_default();
+        super::quick_replies::suggestions(&all, &typed.get())
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = reply.value().get() {
             if let Some(area) = text.get() {
                 area.set_value("");
             }
+            typed.set(String::new());
             fresh_key();
         }
     });
@@ -265,8 +273,23 @@ fn ReplyBox(conversation_id: String, window_open: RwSignal<bool>, reply: ServerA
             <input type="hidden" name="conversation_id" value=conversation_id/>
             <input type="hidden" name="key" prop:value=key/>
             <label for="reply-text" class="visually-hidden">{t("inbox-reply")}</label>
-            <textarea id="reply-text" name="text" node_ref=text rows="2" maxlength="4096" placeholder=t("inbox-reply") required></textarea>
+            <textarea id="reply-text" name="text" node_ref=text rows="2" maxlength="4096" placeholder=t("inbox-reply") required
+                on:input=move |ev| typed.set(event_target_value(&ev))></textarea>
             <button type="submit" class="btn btn-primary">{t("inbox-send")}</button>
+            <ul class="quick-suggestions" aria-label=t("quick-replies-title")>
+                {move || suggested().into_iter().map(|r| {
+                    let chosen = r.text.clone();
+                    view! {
+                        <li><button type="button" class="btn btn-ghost" on:click=move |_| {
+                            if let Some(area) = text.get() {
+                                area.set_value(&chosen);
+                                let _ = area.focus();
+                            }
+                            typed.set(String::new());
+                        }><code dir="ltr">"/" {r.shortcut.clone()}</code> " " {crate::text::truncate_chars(&r.text, 60)}</button></li>
+                    }
+                }).collect_view()}
+            </ul>
             {move || status_line(i18n, outcome(reply.value().get(), "reply"), None)}
         </ActionForm>
     }

@@ -4,10 +4,12 @@
 mod connection;
 mod conversation;
 mod list;
+mod quick_replies;
 mod template;
 
 pub use connection::WhatsAppSettings;
 pub use list::{InboxPage, status_key};
+pub use quick_replies::QuickReplySettings;
 
 use crate::i18n::I18n;
 

@@ -112,3 +112,30 @@ pub async fn media_is_kept_per_organisation_and_a_retried_fetch_replaces_it(s: S
     s.whatsapp.put_media(&again).await.unwrap();
     assert_eq!(s.whatsapp.media(&OrgId::new("org-a"), "m1").await.unwrap(), Some(again));
 }
+
+pub async fn quick_replies_are_per_organisation_with_one_shortcut_each(s: Stores) {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let reply = |id: &str, org: &str, shortcut: &str| QuickReplyRecord {
+        id: id.into(),
+        org_id: OrgId::new(org),
+        shortcut: shortcut.into(),
+        text: format!("Texto de {shortcut} — نص"),
+        updated_at: at,
+    };
+    let (a, b) = (OrgId::new("org-a"), OrgId::new("org-b"));
+    s.whatsapp.save_quick_reply(&reply("q1", "org-a", "envio")).await.unwrap();
+    s.whatsapp.save_quick_reply(&reply("q2", "org-a", "horario")).await.unwrap();
+    s.whatsapp.save_quick_reply(&reply("q3", "org-b", "envio")).await.unwrap();
+    assert!(matches!(s.whatsapp.save_quick_reply(&reply("q4", "org-a", "envio")).await, Err(StoreError::Duplicate)));
+    let shortcuts = |list: Vec<QuickReplyRecord>| list.into_iter().map(|r| r.shortcut).collect::<Vec<_>>();
+    assert_eq!(shortcuts(s.whatsapp.quick_replies(&a).await.unwrap()), ["envio", "horario"]);
+    // Changed by id; another organisation's id is not theirs to change.
+    let changed = QuickReplyRecord { text: "Enviamos en 24 h".into(), ..reply("q1", "org-a", "envios") };
+    s.whatsapp.save_quick_reply(&changed).await.unwrap();
+    assert_eq!(s.whatsapp.quick_replies(&a).await.unwrap()[0], changed);
+    assert!(s.whatsapp.save_quick_reply(&reply("q3", "org-a", "robado")).await.is_err());
+    assert_eq!(shortcuts(s.whatsapp.quick_replies(&b).await.unwrap()), ["envio"]);
+    assert!(!s.whatsapp.remove_quick_reply(&a, "q3").await.unwrap(), "another organisation's");
+    assert!(s.whatsapp.remove_quick_reply(&a, "q2").await.unwrap());
+    assert_eq!(shortcuts(s.whatsapp.quick_replies(&a).await.unwrap()), ["envios"]);
+}

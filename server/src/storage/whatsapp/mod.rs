@@ -34,6 +34,14 @@ pub trait WhatsAppStore: Send + Sync {
     /// The organisation's templates by name, then language.
     async fn templates(&self, org: &OrgId) -> StoreResult<Vec<TemplateRecord>>;
 
+    /// Creates or changes (by id) a quick reply; `Duplicate` when another of the organisation's
+    /// has the shortcut.
+    async fn save_quick_reply(&self, reply: &QuickReplyRecord) -> StoreResult<()>;
+    /// The organisation's quick replies by shortcut.
+    async fn quick_replies(&self, org: &OrgId) -> StoreResult<Vec<QuickReplyRecord>>;
+    /// False for an unknown (or another organisation's) id.
+    async fn remove_quick_reply(&self, org: &OrgId, id: &str) -> StoreResult<bool>;
+
     /// Keeps a customer's file (a second put for the same message replaces it: a retried fetch).
     async fn put_media(&self, media: &MediaRecord) -> StoreResult<()>;
     /// `None` for another organisation's message.
@@ -169,4 +177,19 @@ impl std::fmt::Debug for MediaRecord {
             .field("len", &self.bytes.len())
             .finish_non_exhaustive()
     }
+}
+
+/// A saved answer agents insert by its shortcut.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct QuickReplyRecord {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    /// Lower-case letters, digits, `-` and `_`, without the `/`.
+    pub shortcut: String,
+    pub text: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub updated_at: OffsetDateTime,
 }

@@ -1,6 +1,6 @@
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::whatsapp::{
-    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, TemplateRecord, WhatsAppStore,
+    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, QuickReplyRecord, TemplateRecord, WhatsAppStore,
 };
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
     m.index("whatsapp_connections", doc! { "phone_number_id": 1 }, Some("phone_number_id")).await?;
     m.index("whatsapp_deliveries", doc! { "received_at": 1 }, None).await?;
-    m.index("whatsapp_templates", doc! { "org_id": 1, "name": 1, "language": 1 }, None).await
+    m.index("whatsapp_templates", doc! { "org_id": 1, "name": 1, "language": 1 }, None).await?;
+    m.index("quick_replies", doc! { "org_id": 1, "shortcut": 1 }, Some("shortcut")).await
 }
 
 impl MongoStore {
@@ -55,6 +56,26 @@ impl WhatsAppStore for MongoStore {
 
     async fn remove_connection(&self, org: &OrgId) -> StoreResult<bool> {
         let done = self.connections().delete_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
+        Ok(done.deleted_count == 1)
+    }
+
+    async fn save_quick_reply(&self, r: &QuickReplyRecord) -> StoreResult<()> {
+        let replies = self.typed::<QuickReplyRecord>("quick_replies");
+        // Upsert within the organisation: another organisation's id matches nothing, and the
+        // insert then collides on `_id`.
+        replies.replace_one(doc! { "_id": &r.id, "org_id": r.org_id.as_str() }, r).upsert(true).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn quick_replies(&self, org: &OrgId) -> StoreResult<Vec<QuickReplyRecord>> {
+        let replies = self.typed::<QuickReplyRecord>("quick_replies");
+        let found = replies.find(doc! { "org_id": org.as_str() }).sort(doc! { "shortcut": 1 }).await.map_err(backend)?;
+        found.try_collect().await.map_err(backend)
+    }
+
+    async fn remove_quick_reply(&self, org: &OrgId, id: &str) -> StoreResult<bool> {
+        let replies = self.raw("quick_replies");
+        let done = replies.delete_one(doc! { "_id": id, "org_id": org.as_str() }).await.map_err(backend)?;
         Ok(done.deleted_count == 1)
     }
 

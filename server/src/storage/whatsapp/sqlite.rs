@@ -1,6 +1,6 @@
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::whatsapp::{
-    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, TemplateRecord, WhatsAppStore,
+    ConnectionRecord, ConnectionStatus, DeliveryRecord, MediaRecord, QuickReplyRecord, TemplateRecord, WhatsAppStore,
 };
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
@@ -80,6 +80,48 @@ impl WhatsAppStore for SqliteStore {
     async fn remove_connection(&self, org: &OrgId) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM whatsapp_connections WHERE org_id = ?")
             .bind(org.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn save_quick_reply(&self, r: &QuickReplyRecord) -> StoreResult<()> {
+        // The id's row is replaced (only within its organisation); a shortcut taken by another
+        // row trips the UNIQUE index.
+        let done = sqlx::query(
+            "INSERT INTO quick_replies (id, org_id, shortcut, text, updated_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, \
+             updated_at = excluded.updated_at WHERE quick_replies.org_id = excluded.org_id",
+        )
+        .bind(&r.id)
+        .bind(r.org_id.as_str())
+        .bind(&r.shortcut)
+        .bind(&r.text)
+        .bind(to_millis(r.updated_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(crate::storage::StoreError::Duplicate); // another organisation's id
+        }
+        Ok(())
+    }
+
+    async fn quick_replies(&self, org: &OrgId) -> StoreResult<Vec<QuickReplyRecord>> {
+        sqlx::query_as(
+            "SELECT id, org_id, shortcut, text, updated_at FROM quick_replies WHERE org_id = ? ORDER BY shortcut",
+        )
+        .bind(org.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
+    async fn remove_quick_reply(&self, org: &OrgId, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM quick_replies WHERE org_id = ? AND id = ?")
+            .bind(org.as_str())
+            .bind(id)
             .execute(&self.pool)
             .await
             .map_err(backend)?;
