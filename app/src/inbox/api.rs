@@ -84,6 +84,17 @@ pub async fn get_conversation(
     Ok(services()?.inbox.conversation(&caller, &id, before.filter(|b| !b.is_empty()), pages).await?)
 }
 
+/// Opens (or creates) the contact's conversation; a plain form post goes to it in the inbox.
+#[server(name = OpenConversation, prefix = "/api", endpoint = "inbox/open")]
+pub async fn open_conversation(contact: String) -> Result<ConversationView, AppError> {
+    let caller = caller().await?;
+    let opened = services()?.inbox.open_with(&caller, &contact).await?;
+    if crate::server::request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("/app/inbox?c={}", opened.id));
+    }
+    Ok(opened)
+}
+
 /// `key`: any string unique to this submit (the page sends one); a repeat sends nothing twice.
 #[server(name = Reply, prefix = "/api", endpoint = "inbox/reply")]
 pub async fn reply(conversation_id: String, text: String, key: Option<String>) -> Result<MessageView, AppError> {

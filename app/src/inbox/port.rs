@@ -67,6 +67,9 @@ pub trait Inbox: Send + Sync {
         before: Option<String>,
         pages: u32,
     ) -> Result<ConversationPage, InboxError>;
+    /// The contact's conversation on the organisation's number, created if there is none yet —
+    /// how an agent writes first (with a template, as the window is closed).
+    async fn open_with(&self, caller: &Caller, contact_id: &str) -> Result<ConversationView, InboxError>;
     /// Queues a text reply; `key` makes a retried submit send once.
     async fn reply(
         &self,
@@ -127,6 +130,8 @@ pub enum InboxError {
     NumberTaken,
     #[error("another quick reply has this shortcut")]
     ShortcutTaken,
+    #[error("the contact opted out of messages")]
+    OptedOut,
     #[error("Meta refused: {0}")]
     Meta(String),
     #[error("too many messages: retry in {0} s")]
@@ -152,6 +157,7 @@ impl From<InboxError> for AppError {
             InboxError::WindowClosed => ("error-whatsapp-window-closed", 409),
             InboxError::NumberTaken => ("error-whatsapp-number-taken", 409),
             InboxError::ShortcutTaken => ("error-quick-reply-taken", 409),
+            InboxError::OptedOut => ("error-inbox-opted-out", 409),
             InboxError::Meta(detail) => {
                 tracing::info!(%detail, "Meta refused a connection");
                 ("error-whatsapp-meta-refused", 422)

@@ -14,8 +14,8 @@ use app::accounts::model::Caller;
 use app::contacts::model::ContactSort;
 use app::ids::OrgId;
 use app::inbox::model::{
-    ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
-    QuickReply,
+    ConversationPage, ConversationStatus, ConversationView, Direction, InboxPage, InboxSummary, MessageContent,
+    MessageStatus, MessageView, QuickReply,
 };
 use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery, TemplateSend};
 use app::inbox::templates::TemplateView;
@@ -338,6 +338,45 @@ impl Inbox for InboxService {
             older: older.flatten(),
             members,
         })
+    }
+
+    async fn open_with(&self, caller: &Caller, contact_id: &str) -> Result<ConversationView, InboxError> {
+        let org = &caller.org_id;
+        let connection = match self.stores.whatsapp.connection(org).await.map_err(internal)? {
+            None => return Err(InboxError::NotConnected),
+            Some(c) if c.status == ConnectionStatus::Reauthorise => return Err(InboxError::Reauthorise),
+            Some(c) => c,
+        };
+        let contact = self.stores.contacts.contact(org, contact_id).await.map_err(internal)?;
+        let contact = contact.filter(|c| c.deleted_at.is_none()).ok_or(InboxError::NotFound)?;
+        if contact.opt_out_at.is_some() {
+            return Err(InboxError::OptedOut);
+        }
+        if contact.wa_id.is_none() && contact.phone.is_none() {
+            return Err(InboxError::Invalid("error-whatsapp-no-number"));
+        }
+        let now = OffsetDateTime::now_utc();
+        let new = ConversationRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            org_id: org.clone(),
+            contact_id: contact.id,
+            phone_number_id: connection.phone_number_id,
+            status: ConversationStatus::Open,
+            assignee: Some(caller.user_id.to_string()),
+            unread: 0,
+            preview: String::new(),
+            last_message_at: now,
+            last_inbound_at: None,
+            referral: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let conversation = self.stores.inbox.open_conversation(&new).await.map_err(internal)?;
+        if conversation.id == new.id {
+            self.stores.inbox.touch_inbox(org).await.map_err(internal)?;
+        }
+        let names = self.names(org).await?;
+        self.view(conversation, &names).await
     }
 
     async fn reply(

@@ -597,3 +597,40 @@ async fn quick_replies_are_kept_by_admins_and_typed_by_their_shortcut() {
     let (_, list) = json(call(&app, &ana, "inbox/quick-replies", &[]).await).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn an_agent_writes_first_to_a_contact_with_a_template() {
+    let app = app().await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let create = [("display_name", "Sofía Ruiz"), ("phone", "+52 55 1234 5678")];
+    let (status, sofia) = json(call(&app, &ana, "contacts/create", &create).await).await;
+    assert_eq!(status, 200, "{sofia}");
+    let contact = sofia["id"].as_str().unwrap();
+    let (status, body) = json(call(&app, &ana, "inbox/open", &[("contact", contact)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-not-connected")));
+    assert_eq!(call(&app, &ana, "whatsapp/connect-sandbox", &[]).await.status(), 200);
+
+    let (status, opened) = json(call(&app, &ana, "inbox/open", &[("contact", contact)]).await).await;
+    assert_eq!(status, 200, "{opened}");
+    assert_eq!((opened["contact_name"].as_str(), opened["window_open"].as_bool()), (Some("Sofía Ruiz"), Some(false)));
+    assert_eq!(opened["assignee"].as_str(), Some(ana.user_id.as_str()), "assigned to whoever writes first");
+    let (_, again) = json(call(&app, &ana, "inbox/open", &[("contact", contact)]).await).await;
+    assert_eq!(again["id"], opened["id"], "one conversation per contact and number");
+    let id = opened["id"].as_str().unwrap();
+    let form = [("conversation_id", id), ("template", "order_update|es_MX"), ("params", "Sofía\n#2001"), ("key", "s1")];
+    let (status, sent) = json(call(&app, &ana, "inbox/send-template", &form).await).await;
+    assert_eq!(status, 200, "{sent}");
+    eventually("delivered", || async {
+        messages(&app, &ana, id).await.into_iter().find(|m| m["id"] == sent["id"] && m["status"] == "read")
+    })
+    .await;
+
+    // Not to a contact who opted out, nor to another organisation's.
+    assert_eq!(call(&app, &ana, "contacts/opt-out", &[("id", contact), ("opted_out", "true")]).await.status(), 200);
+    let (status, body) = json(call(&app, &ana, "inbox/open", &[("contact", contact)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-inbox-opted-out")));
+    let eve = owner(&app, "eve@otra.example").await;
+    assert_eq!(call(&app, &eve, "whatsapp/connect-sandbox", &[]).await.status(), 200);
+    let (status, body) = json(call(&app, &eve, "inbox/open", &[("contact", contact)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("error-not-found")));
+}

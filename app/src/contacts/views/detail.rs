@@ -29,6 +29,14 @@ pub fn ContactDetail() -> impl IntoView {
     let opt_out = ServerAction::<SetOptOut>::new();
     let delete = ServerAction::<DeleteContacts>::new();
     let restore = ServerAction::<RestoreContacts>::new();
+    // Writing first: the conversation is opened (or created), then shown in the inbox.
+    let open = ServerAction::<crate::inbox::api::OpenConversation>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(opened)) = open.value().get() {
+            navigate(&format!("/app/inbox?c={}", opened.id), Default::default());
+        }
+    });
     Effect::new(move |_| {
         // Read all three (no short-circuit), so the effect follows each of them.
         let done = [
@@ -48,7 +56,9 @@ pub fn ContactDetail() -> impl IntoView {
                     let country = country.await.unwrap_or_default();
                     let conversations = conversations.await.map(|p| p.conversations).unwrap_or_default();
                     match contact.await {
-                        Ok(c) => view! {
+                        Ok(c) => {
+                            let (contact_id, writable) = (c.id.clone(), c.phone.is_some() && c.opt_out.is_none());
+                            view! {
                             <ContactFacts contact=c.clone() opt_out=opt_out delete=delete restore=restore/>
                             <details class="edit-contact">
                                 <summary>{move || i18n.t("contacts-edit")}</summary>
@@ -61,6 +71,13 @@ pub fn ContactDetail() -> impl IntoView {
                             </details>
                             <section class="contact-conversations">
                                 <h2>{move || i18n.t("contacts-conversations")}</h2>
+                                {writable.then(|| view! {
+                                    <ActionForm action=open>
+                                        <input type="hidden" name="contact" value=contact_id/>
+                                        <button type="submit" class="btn" data-testid="write-whatsapp">{move || i18n.t("contacts-write-whatsapp")}</button>
+                                    </ActionForm>
+                                    {move || status_line(i18n, outcome(open.value().get(), "open"), None)}
+                                })}
                                 {if conversations.is_empty() {
                                     view! { <p>{move || i18n.t("contacts-conversations-empty")}</p> }.into_any()
                                 } else {
@@ -84,7 +101,8 @@ pub fn ContactDetail() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </section>
-                        }.into_any(),
+                            }.into_any()
+                        }
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
                 })}
