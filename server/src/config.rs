@@ -62,6 +62,9 @@ pub struct Config {
     /// `ADRONX_SANDBOX_PACE`: scales the WhatsApp sandbox's simulated delays (default 1.0; the
     /// sandbox is never served in production).
     pub sandbox_pace: f64,
+    /// `ADRONX_WHATSAPP_MPS`: messages a second this instance sends per WhatsApp number (default
+    /// 80, Meta's default throughput; divide by the instance count when running several).
+    pub whatsapp_mps: u32,
     /// Secrets as given in the environment; missing ones are resolved by [`crate::secrets`].
     pub raw_secrets: RawSecrets,
 }
@@ -152,6 +155,11 @@ impl Config {
                 None => 1.0,
                 Some(Ok(p)) if (0.0..=10.0).contains(&p) => p,
                 Some(_) => bail!("ADRONX_SANDBOX_PACE must be a number from 0 to 10"),
+            },
+            whatsapp_mps: match get("ADRONX_WHATSAPP_MPS").map(|p| p.parse::<u32>()) {
+                None => 80,
+                Some(Ok(n)) if (1..=1000).contains(&n) => n,
+                Some(_) => bail!("ADRONX_WHATSAPP_MPS must be a whole number from 1 to 1000"),
             },
             raw_secrets: RawSecrets {
                 signing_key: get("ADRONX_SIGNING_KEY").map(SecretString::from),

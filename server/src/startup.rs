@@ -72,10 +72,16 @@ impl Application {
         );
         let send = crate::whatsapp::SendMessage {
             stores: store.clone(),
+            pacer: crate::whatsapp::pace::Pacer::new(config.whatsapp_mps),
             keyring: secrets.keyring.clone(),
             clients: clients.clone(),
         };
         let media = crate::whatsapp::FetchMedia {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: clients.clone(),
+        };
+        let template_sync = crate::whatsapp::SyncTemplates {
             stores: store.clone(),
             keyring: secrets.keyring.clone(),
             clients: clients.clone(),
@@ -91,6 +97,7 @@ impl Application {
             .handle(crate::whatsapp::DELIVERY_JOB, Arc::new(crate::whatsapp::Intake::new(store.clone())))
             .handle(crate::whatsapp::SEND_JOB, Arc::new(send))
             .handle(crate::whatsapp::MEDIA_JOB, Arc::new(media))
+            .handle(crate::whatsapp::TEMPLATE_SYNC_JOB, Arc::new(template_sync))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),
@@ -100,7 +107,7 @@ impl Application {
         .spawn(stopping);
         let enquiries = Arc::new(EnquiryService::new(&store));
         let whatsapp =
-            Arc::new(crate::whatsapp::ConnectionService::new(store.whatsapp.clone(), secrets.keyring.clone(), clients));
+            Arc::new(crate::whatsapp::ConnectionService::new(&store, secrets.keyring.clone(), clients.clone()));
         let services = Services {
             enquiries,
             accounts,

@@ -46,6 +46,7 @@ impl Clients {
 
 pub struct ConnectionService {
     store: Arc<dyn WhatsAppStore>,
+    jobs: Arc<dyn crate::storage::jobs::JobStore>,
     keyring: Arc<Keyring>,
     clients: Clients,
 }
@@ -85,8 +86,8 @@ fn refused(e: GraphError) -> InboxError {
 }
 
 impl ConnectionService {
-    pub fn new(store: Arc<dyn WhatsAppStore>, keyring: Arc<Keyring>, clients: Clients) -> Self {
-        Self { store, keyring, clients }
+    pub fn new(stores: &crate::storage::Stores, keyring: Arc<Keyring>, clients: Clients) -> Self {
+        Self { store: stores.whatsapp.clone(), jobs: stores.jobs.clone(), keyring, clients }
     }
 
     /// Checks the number and token with the API behind `kind`, subscribes our app, and keeps the
@@ -128,6 +129,8 @@ impl ConnectionService {
         if let Err(e) = super::templates::sync(self.store.as_ref(), client, org, &record.waba_id, &token).await {
             tracing::warn!(org = %org, error = %e, "templates not synced on connecting");
         }
+        // And again every six hours while connected.
+        super::template_sync::schedule_next(self.jobs.as_ref(), org, now).await.map_err(InboxError::internal)?;
         Ok(view(&record))
     }
 }

@@ -6,11 +6,13 @@ pub mod connect;
 pub mod inbox;
 pub mod intake;
 pub mod media;
+pub mod pace;
 pub mod payload;
 pub mod quick_replies;
 pub mod sandbox;
 pub mod send;
 pub mod signature;
+pub mod template_sync;
 pub mod templates;
 
 pub use connect::{Clients, ConnectionService};
@@ -18,6 +20,7 @@ pub use inbox::InboxService;
 pub use intake::{DELIVERY_JOB, Intake};
 pub use media::{FetchMedia, MEDIA_JOB};
 pub use send::{SEND_JOB, SendMessage};
+pub use template_sync::{SyncTemplates, TEMPLATE_SYNC_JOB};
 
 use crate::storage::Stores;
 use crate::storage::whatsapp::DeliveryRecord;

@@ -21,6 +21,7 @@ pub const SEND_JOB: &str = "whatsapp.send";
 
 pub struct SendMessage {
     pub stores: Stores,
+    pub pacer: super::pace::Pacer,
     pub keyring: Arc<Keyring>,
     pub clients: Clients,
 }
@@ -88,6 +89,7 @@ impl JobHandler for SendMessage {
             _ => return self.fail(&org, &id, not_sent(0, "error-whatsapp-unsendable")).await,
         };
         let token = self.keyring.decrypt(&org, &connection.token).map_err(JobError::permanent)?;
+        self.pacer.wait(&connection.phone_number_id).await;
         match client.send(&connection.phone_number_id, &to, body, &token).await {
             Ok(wamid) => {
                 inbox.set_wamid(&org, &id, &wamid, OffsetDateTime::now_utc()).await.map_err(JobError::retry)?;

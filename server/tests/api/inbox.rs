@@ -634,3 +634,24 @@ async fn an_agent_writes_first_to_a_contact_with_a_template() {
     let (status, body) = json(call(&app, &eve, "inbox/open", &[("contact", contact)]).await).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("error-not-found")));
 }
+
+#[tokio::test]
+async fn templates_are_synced_again_every_six_hours_while_connected() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    app.store.whatsapp.replace_templates(&org, &[]).await.unwrap();
+    // The next sync waits in the queue for its slot, at most six hours and one away.
+    let now = time::OffsetDateTime::now_utc();
+    let later = now + time::Duration::hours(7);
+    let job = app.store.jobs.claim_job("test", later, later + time::Duration::minutes(1)).await.unwrap().unwrap();
+    assert_eq!((job.kind.as_str(), job.payload["org"].as_str()), ("whatsapp.templates", Some(ana.org_id.as_str())));
+    assert!(job.run_at > now && job.run_at <= later, "due {}", job.run_at);
+    // Its time comes (moved to now): the workers run it and the templates are back.
+    app.store.jobs.fail_job(&job.id, "test", "due now", Some(now), now).await.unwrap();
+    eventually("templates synced", || async {
+        let (_, templates) = json(call(&app, &ana, "inbox/templates", &[]).await).await;
+        (templates.as_array().unwrap().len() == 4).then_some(())
+    })
+    .await;
+}
