@@ -30,6 +30,11 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await waitForHydration(page);
     await page.click('[data-testid=connect-sandbox]');
     await page.waitForSelector('[data-testid=whatsapp-connection] >> text=Sandbox (simulado)');
+    // A quick reply for the whole team.
+    await page.fill('#quick-reply-shortcut', 'envio');
+    await page.fill('#quick-reply-text', 'Enviamos a todo México en 24 a 48 horas.');
+    await page.click('button:has-text("Añadir respuesta rápida")');
+    await page.waitForSelector('.quick-replies >> text=/envio');
     assert.equal(await overflows(page), false, 'settings fit the window');
 
     // The inbox, left open: customers write first and appear without a reload.
@@ -44,6 +49,10 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await page.click('.conversation >> text=Lucía Gómez');
     await page.waitForURL(/\/app\/inbox\?c=/);
     await page.waitForSelector('.message.in >> text=¿tienen la chaqueta azul en talla M?');
+    // Her photo is fetched from WhatsApp and shown in place.
+    const photo = page.locator('.message.in img.media-image');
+    await photo.waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('img.media-image')?.naturalWidth > 0);
     if (width < 640) assert.equal(await page.locator('.inbox-list').isVisible(), false, 'one pane at a time on a phone');
     await page.fill('#reply-text', 'Sí, nos queda una en talla M.');
     await page.click('button:has-text("Enviar")');
@@ -57,6 +66,10 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await page.waitForSelector('.message.out[data-status=read] .ticks-read', { timeout: 20_000 });
     await page.waitForSelector('.message.in >> text=¿Cuánto cuesta el envío a Guadalajara?', { timeout: 20_000 });
     assert.equal(await page.locator('#reply-text').inputValue(), 'Borrador a medias', 'the draft was kept');
+    // "/" and the start of a shortcut offer the quick reply; picking it fills the box.
+    await page.fill('#reply-text', '/env');
+    await page.click('.quick-suggestions button:has-text("/envio")');
+    assert.equal(await page.locator('#reply-text').inputValue(), 'Enviamos a todo México en 24 a 48 horas.');
     await page.fill('#reply-text', '');
     assert.equal(await ours.count(), 1, 'sent once');
 
@@ -72,6 +85,15 @@ for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 375, 740]
     await waitForHydration(page);
     await page.selectOption('#inbox-status', 'resolved');
     await page.waitForURL(/status=resolved/);
+    await page.waitForSelector('.conversation >> text=Lucía Gómez');
+    assert.equal(await page.locator('.conversation').count(), 1);
+
+    // Search by what was said.
+    await page.goto('/app/inbox');
+    await waitForHydration(page);
+    await page.fill('#inbox-search', 'Guadalajara');
+    await page.press('#inbox-search', 'Enter');
+    await page.waitForURL(/q=Guadalajara/);
     await page.waitForSelector('.conversation >> text=Lucía Gómez');
     assert.equal(await page.locator('.conversation').count(), 1);
 
