@@ -125,6 +125,7 @@ impl Application {
             secrets,
             integrations,
             imports,
+            deliveries: crate::whatsapp::Acceptor::spawn(store.clone()),
             stopping: shutdown.subscribe(),
         };
         Ok(Self {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub integrations: Arc<crate::integrations::Integrations>,
     /// CSV imports: the upload and the rejected-rows download are plain routes.
     pub imports: Arc<crate::contacts::import::ImportService>,
+    /// Stores webhook deliveries in batches (one commit for all that arrive together).
+    pub deliveries: crate::whatsapp::Acceptor,
     /// Turns true at shutdown: long-lived responses (live updates) end so the drain can finish.
     pub stopping: tokio::sync::watch::Receiver<bool>,
 }

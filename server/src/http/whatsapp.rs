@@ -53,7 +53,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         Err(SignatureError::Missing) => return AppError::with_status("error-webhook-unsigned", 401).into_response(),
         Err(SignatureError::Wrong) => return AppError::with_status("error-webhook-signature", 403).into_response(),
     }
-    match crate::whatsapp::accept_delivery(&state.store, &body).await {
+    match state.deliveries.accept(&body).await {
         Ok(id) => {
             tracing::debug!(delivery = %id, bytes = body.len(), "webhook delivery stored");
             // The id lets an operator (and the tests) find what became of the delivery.

@@ -63,12 +63,23 @@ fn from_unix(seconds: i64) -> OffsetDateTime {
 #[async_trait]
 impl JobHandler for Intake {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let id = job
-            .payload
-            .get("delivery")
-            .and_then(|d| d.as_str())
-            .ok_or_else(|| JobError::permanent("no delivery id"))?;
-        self.process(id, job.attempts).await.map(|_| ())
+        // A batch as the webhook stored it (or one delivery, as jobs queued before batches say).
+        let ids: Vec<&str> = match (job.payload.get("deliveries"), job.payload.get("delivery")) {
+            (Some(serde_json::Value::Array(ids)), _) => ids.iter().filter_map(|d| d.as_str()).collect(),
+            (_, Some(id)) => id.as_str().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        if ids.is_empty() {
+            return Err(JobError::permanent("no delivery id"));
+        }
+        // Each delivery keeps its outcome, so a retried batch skips the ones already done.
+        let mut retry = None;
+        for id in ids {
+            if let Err(e) = self.process(id, job.attempts).await {
+                retry = Some(e);
+            }
+        }
+        retry.map_or(Ok(()), Err)
     }
 }
 

@@ -71,6 +71,16 @@ pub async fn deliveries_are_kept_as_received_and_marked_processed(s: Stores) {
     assert_eq!((done.body.as_str(), done.outcome.as_deref(), done.processed_at), (body, Some("processed"), Some(at)));
 }
 
+pub async fn deliveries_are_stored_together(s: Stores) {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let d = |id: &str| DeliveryRecord { id: id.into(), body: format!("{{\"n\":\"{id}\"}}"), received_at: at, outcome: None, processed_at: None };
+    s.whatsapp.insert_deliveries(&[d("b1"), d("b2"), d("b3")]).await.unwrap();
+    s.whatsapp.insert_deliveries(&[]).await.unwrap();
+    for id in ["b1", "b2", "b3"] {
+        assert_eq!(s.whatsapp.delivery(id).await.unwrap(), Some(d(id)));
+    }
+}
+
 pub async fn a_sync_replaces_an_organisations_templates(s: Stores) {
     let at = millis_precision(OffsetDateTime::now_utc());
     let template = |org: &str, name: &str, language: &str| TemplateRecord {

@@ -48,6 +48,8 @@ pub trait WhatsAppStore: Send + Sync {
     async fn media(&self, org: &OrgId, message_id: &str) -> StoreResult<Option<MediaRecord>>;
 
     async fn insert_delivery(&self, delivery: &DeliveryRecord) -> StoreResult<()>;
+    /// Stores deliveries together, in one transaction where the store has them: all or none.
+    async fn insert_deliveries(&self, deliveries: &[DeliveryRecord]) -> StoreResult<()>;
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>>;
     /// Records how processing went (`processed`, `unknown-number:…`, `malformed`…).
     async fn finish_delivery(&self, id: &str, outcome: &str, now: OffsetDateTime) -> StoreResult<bool>;

@@ -109,6 +109,15 @@ impl WhatsAppStore for MongoStore {
         self.deliveries().insert_one(d).await.map(|_| ()).map_err(backend)
     }
 
+    async fn insert_deliveries(&self, deliveries: &[DeliveryRecord]) -> StoreResult<()> {
+        // Ordered: a failure stops the rest, and the webhook answers 500 for all of them (Meta
+        // delivers again; repeated messages are de-duplicated by wamid).
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        self.deliveries().insert_many(deliveries).await.map(|_| ()).map_err(backend)
+    }
+
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>> {
         self.deliveries().find_one(doc! { "_id": id }).await.map_err(backend)
     }

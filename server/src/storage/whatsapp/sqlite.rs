@@ -169,6 +169,20 @@ impl WhatsAppStore for SqliteStore {
             .map_err(backend)
     }
 
+    async fn insert_deliveries(&self, deliveries: &[DeliveryRecord]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for d in deliveries {
+            sqlx::query("INSERT INTO whatsapp_deliveries (id, body, received_at) VALUES (?, ?, ?)")
+                .bind(&d.id)
+                .bind(&d.body)
+                .bind(to_millis(d.received_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryRecord>> {
         sqlx::query_as("SELECT id, body, received_at, outcome, processed_at FROM whatsapp_deliveries WHERE id = ?")
             .bind(id)
