@@ -152,7 +152,7 @@ async fn main() {
         ("searched by message text", "número 999999 "),
     ] {
         let (inbox, caller) = (inbox.clone(), caller.clone());
-        let rounds = if q.contains("número") { 5 } else { 250 };
+        let rounds = if q.contains("número") { 25 } else { 250 };
         let (rate, latencies) = load(8, rounds, move |_| {
             let (inbox, caller) = (inbox.clone(), caller.clone());
             let query = InboxQuery { search: Some(q.to_owned()).filter(|q| !q.is_empty()), ..Default::default() };

@@ -69,7 +69,7 @@ pub trait InboxStore: Send + Sync {
     async fn fail_unsent(&self, org: &OrgId, id: &str, error: &MessageError, at: OffsetDateTime) -> StoreResult<bool>;
 
     /// The conversations (newest message first, at most `limit`) with a message whose text,
-    /// caption or choice contains `text`, case-insensitively.
+    /// caption or choice contains `text` (three characters or more), case-insensitively.
     async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>>;
     /// Replaces a message's content (a customer's file was fetched, or could not be); false for
     /// an unknown (or another organisation's) id.

@@ -233,6 +233,9 @@ impl InboxStore for MongoStore {
     }
 
     async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>> {
+        if text.chars().count() < 3 {
+            return Ok(Vec::new());
+        }
         let pattern = doc! { "$regex": regex_escape(text), "$options": "i" };
         let found = doc! { "org_id": org.as_str(), "$or": [
             { "content.body": &pattern }, { "content.caption": &pattern }, { "content.title": &pattern },

@@ -1,7 +1,7 @@
 use crate::storage::inbox::{
     AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, InboxStore, MessageRecord,
 };
-use crate::storage::sqlite::{SqliteStore, backend, like_anywhere};
+use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
 use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
@@ -98,11 +98,12 @@ impl InboxStore for SqliteStore {
             in_list(&mut q, "contact_id", contacts);
         }
         if let Some((contacts, conversations)) = &filter.matching {
-            q.push(" AND (");
+            // A search's matches are few: looked up by contact (its unique index) and by id,
+            // rather than walking every conversation by recency testing each.
+            q.push(" AND id IN (SELECT id FROM conversations WHERE org_id = ").push_bind(org.as_str());
+            q.push(" AND ");
             in_list(&mut q, "contact_id", contacts);
-            q.push(" OR ");
-            in_list(&mut q, "id", conversations);
-            q.push(")");
+            q.push(" UNION SELECT value FROM json_each(").push_bind(json(&conversations)).push("))");
         }
         if let Some((at, id)) = after {
             q.push(" AND (last_message_at, id) < (").push_bind(*at).push(", ").push_bind(id.clone()).push(")");
@@ -134,7 +135,7 @@ impl InboxStore for SqliteStore {
     }
 
     async fn add_message(&self, m: &MessageRecord, referral: Option<&Referral>) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         let insert = concat!("INSERT INTO messages (", message_columns!(), ", status_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (phone_number_id, wamid) WHERE wamid IS NOT NULL DO NOTHING"
         );
@@ -261,14 +262,19 @@ impl InboxStore for SqliteStore {
     }
 
     async fn search_messages(&self, org: &OrgId, text: &str, limit: u32) -> StoreResult<Vec<String>> {
-        let pattern = like_anywhere(&text.to_lowercase());
+        let text = text.to_lowercase();
+        // Three characters or more are found through the trigram index; shorter text would match
+        // too much to be worth a scan.
+        if text.chars().count() < 3 {
+            return Ok(Vec::new());
+        }
         sqlx::query_scalar(
-            "SELECT conversation_id FROM messages WHERE org_id = ? AND lower(coalesce(json_extract(content, '$.body'), \
-             json_extract(content, '$.caption'), json_extract(content, '$.title'), '')) LIKE ? ESCAPE '\\' \
+            "SELECT conversation_id FROM messages WHERE org_id = ? AND rowid IN \
+             (SELECT rowid FROM messages_search WHERE messages_search MATCH ?) \
              GROUP BY conversation_id ORDER BY max(created_at) DESC LIMIT ?",
         )
         .bind(org.as_str())
-        .bind(pattern)
+        .bind(format!("\"{}\"", text.replace('"', "\"\"")))
         .bind(limit)
         .fetch_all(&self.pool)
         .await
