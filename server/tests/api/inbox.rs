@@ -655,3 +655,38 @@ async fn templates_are_synced_again_every_six_hours_while_connected() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn assign_and_status_work_from_a_plain_form_without_javascript() {
+    let app = app().await;
+    let ana = connected_owner(&app).await;
+    let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
+    let id = lucia["id"].as_str().unwrap();
+    let page = app.url(&format!("/app/inbox?c={id}"));
+    let post = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let (app, ana, page) = (&app, &ana, page.clone());
+        async move {
+            let res = app
+                .client
+                .post(app.url(&format!("/api/{endpoint}")))
+                .header("cookie", &ana.cookie)
+                .header("sec-fetch-site", "same-origin")
+                .header("accept", "text/html")
+                .header("referer", page)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.headers()["location"].to_str().unwrap().to_owned())
+        }
+    };
+    // Done, and the browser goes back to the conversation.
+    let (status, location) = post("inbox/assign", vec![("id", id.into()), ("assignee", "me".into())]).await;
+    assert_eq!((status, location), (302, page.clone()));
+    let again = conversation_with(&app, &ana, "Lucía Gómez").await;
+    assert_eq!(again["assignee"].as_str(), Some(ana.user_id.as_str()));
+    // Refused: back to the conversation too, with the error for the page.
+    let (status, location) = post("inbox/status", vec![("id", id.into()), ("status", "bogus".into())]).await;
+    assert_eq!(status, 302);
+    assert!(location.starts_with(&page) && location.contains("__err="), "{location}");
+}
