@@ -1,6 +1,8 @@
 //! The outcome of a form, shown the same way whether it was posted in place (hydrated page) or as
 //! a plain HTML form — then `server::respond::finish_form` / `finish_session` redirect back with
-//! `?sent=FORM` or `?error=CODE&form=FORM`, which this reads.
+//! `?sent=FORM` or `?error=CODE&form=FORM`, which this reads. Server functions that answer with
+//! data are redirected back by leptos itself, a refusal as `?__path=/api/…/FORM&__err=<base64
+//! JSON of the AppError>`; this reads that too.
 
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -19,8 +21,15 @@ pub fn outcome<T>(last: Option<Result<T, AppError>>, form: &str) -> Outcome {
                 return Some(Ok(()));
             }
             let ours = q.get("form").is_none_or(|f| f == form);
+            let leptos_error = || {
+                let path = q.get("__path")?;
+                (path.rsplit('/').next() == Some(form)).then_some(())?;
+                let json = crate::text::base64_decode(&q.get("__err")?)?;
+                Some(serde_json::from_slice::<AppError>(&json).ok()?.code)
+            };
             // Only our own error codes are shown; anything else in the URL is ignored.
-            q.get("error").filter(|code| ours && code.starts_with("error-")).map(Err)
+            let code = q.get("error").filter(|_| ours).or_else(leptos_error);
+            code.filter(|code| code.starts_with("error-")).map(Err)
         }),
     }
 }

@@ -689,4 +689,18 @@ async fn assign_and_status_work_from_a_plain_form_without_javascript() {
     let (status, location) = post("inbox/status", vec![("id", id.into()), ("status", "bogus".into())]).await;
     assert_eq!(status, 302);
     assert!(location.starts_with(&page) && location.contains("__err="), "{location}");
+    // The page it goes back to says why, in the reader's language.
+    let html = app
+        .client
+        .get(&location)
+        .header("cookie", &ana.cookie)
+        .header("accept", "text/html")
+        .header("accept-language", "es-MX")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"class="form-status err">Elige abierta, pendiente o resuelta.</p>"#), "{html}");
 }
