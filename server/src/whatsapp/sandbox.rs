@@ -248,8 +248,14 @@ impl Sandbox {
 
     /// One message of type `kind` with its `body`, from `customer`.
     async fn customer_sends(&self, number: &str, customer: &Customer, kind: &str, body: Value, first: bool) {
-        let written =
-            time::OffsetDateTime::now_utc() - time::Duration::hours(if first { customer.hours_ago } else { 0 });
+        // A first message is dated a minute back at least: Meta's times are whole seconds, and
+        // what follows it (Lucía's photo) must be newer, however fast the sandbox runs.
+        let back = if first {
+            time::Duration::hours(customer.hours_ago) + time::Duration::MINUTE
+        } else {
+            time::Duration::ZERO
+        };
+        let written = time::OffsetDateTime::now_utc() - back;
         let mut message = json!({
             "from": customer.wa_id, "id": wamid(), "timestamp": written.unix_timestamp().to_string(), "type": kind
         });

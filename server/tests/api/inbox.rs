@@ -689,6 +689,10 @@ async fn assign_and_status_work_from_a_plain_form_without_javascript() {
     let (status, location) = post("inbox/status", vec![("id", id.into()), ("status", "bogus".into())]).await;
     assert_eq!(status, 302);
     assert!(location.starts_with(&page) && location.contains("__err="), "{location}");
+    // The conversation is on the page without JavaScript: rendered whole on the server.
+    let plain = app.client.get(&page).header("cookie", &ana.cookie).header("accept", "text/html");
+    let plain = plain.send().await.unwrap().text().await.unwrap();
+    assert!(plain.contains("Lucía Gómez") && plain.contains(r#"class="reply-box""#), "{plain}");
     // The page it goes back to says why, in the reader's language.
     let html = app
         .client

@@ -253,11 +253,17 @@ fn ReplyBox(conversation_id: String, window_open: RwSignal<bool>, reply: ServerA
     Effect::new(move |_| fresh_key());
     // What is typed, for quick reply suggestions (`/` and the start of a shortcut).
     let typed = RwSignal::new(String::new());
-    let quick = LocalResource::new(crate::inbox::api::list_quick_replies);
-    let suggested = move || {
-        let all = quick.get().and_then(Result::ok).unwrap_or_default();
-        super::quick_replies::suggestions(&all, &typed.get())
-    };
+    // Fetched once the page runs in the browser (effects never run on the server): suggestions
+    // need typing, and a LocalResource read during server rendering stalls the page's stream.
+    let quick = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(all) = crate::inbox::api::list_quick_replies().await {
+                quick.set(all);
+            }
+        })
+    });
+    let suggested = move || quick.with(|all| super::quick_replies::suggestions(all, &typed.get()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = reply.value().get() {
             if let Some(area) = text.get() {
