@@ -12,45 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-10}"
 memory_rows="${2:-800000}"
-: "${CARGO_TARGET_DIR:=$HOME/.cache/adronx/target}"
-: "${LEPTOS_SITE_ROOT:=$PWD/target/site}"
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-RUST_LOG="${RUST_LOG:-warn}" ADRONX_ADDR="127.0.0.1:$port" ADRONX_DATA_DIR="$data" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" \
-  "$CARGO_TARGET_DIR/release/adronx" serve >"$data/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; [ -z "${SERVER_LOG:-}" ] || cp "$data/server.log" "$SERVER_LOG"; rm -rf "$data"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-
-# Signs up and confirms through the e-mailed link; prints "cookie access-token".
-account() {
-  curl -fsS -o /dev/null "$base/api/auth/register" \
-    --data "first_name=Load&last_name=Test&email=$1&password=correct+horse+battery+staple&organisation=Load&lang=en"
-  local token=""
-  for _ in $(seq 1 100); do
-    # The link in the e-mail, quoted-printable soft breaks undone.
-    token=$(python3 - "$data/outbox" <<'PY'
-import os, re, sys
-best = ""
-for name in sorted(os.listdir(sys.argv[1])) if os.path.isdir(sys.argv[1]) else []:
-    text = open(os.path.join(sys.argv[1], name), encoding="utf-8", errors="replace").read()
-    text = text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
-    m = re.search(r"/confirm\?token=([A-Za-z0-9_-]+)", text)
-    if m: best = m.group(1)
-print(best)
-PY
-)
-    [ -n "$token" ] && break; sleep 0.1
-  done
-  rm -f "$data"/outbox/*
-  local res
-  res=$(curl -fsS -D "$data/headers" "$base/api/auth/confirm" --data "token=$token&password=correct+horse+battery+staple")
-  local cookie access
-  cookie=$(grep -i '^set-cookie: adronx_refresh=' "$data/headers" | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]+).*/\1/')
-  access=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' <<<"$res")
-  echo "$cookie $access"
-}
+source scripts/load/common.sh
 
 # Uploads and runs an import with the suggested mapping; prints the final import as JSON.
 import_file() {
@@ -92,10 +54,10 @@ result=$(import_file "$access" "$data/contacts.csv")
 echo "== import of 100,000 rows over HTTP: $(python3 -c "print(round($(date +%s.%N) - $start, 2))") s — $(python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])' <<<"$result")"
 
 echo "== /app/contacts (server-rendered, 50 contacts, signed in), 16 connections, ${secs}s"
-wrk -t2 -c16 -d"${secs}s" -H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin" "$base/app/contacts" | grep -E "Requests/sec|Latency|Non-2xx"
+load /app/contacts 16 -H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin"
 static=$(ls "$LEPTOS_SITE_ROOT"/pkg/*.css | head -1 | xargs basename)
 echo "== a static file of the same server (/pkg/$static), 16 connections, ${secs}s"
-wrk -t2 -c16 -d"${secs}s" "$base/pkg/$static" | grep -E "Requests/sec|Latency|Non-2xx"
+load "/pkg/$static" 16
 
 cat >"$data/search.lua" <<LUA
 local terms = {"ana", "garcia", "m%C3%BCller", "sof%C3%ADa.1", "example", "khalil", "1234", "55+1000", "%2B34+61", "zz-none", "torres", "5491110", "luis.2", "oliveira", "rio"}
