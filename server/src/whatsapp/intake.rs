@@ -15,6 +15,7 @@ use crate::storage::{StoreError, StoreResult, Stores};
 use app::ids::OrgId;
 use app::inbox::model::{ConversationStatus, Direction, MessageContent, MessageStatus};
 use async_trait::async_trait;
+use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
 
 pub const DELIVERY_JOB: &str = "whatsapp.delivery";
@@ -72,15 +73,37 @@ impl JobHandler for Intake {
         if ids.is_empty() {
             return Err(JobError::permanent("no delivery id"));
         }
-        // Each delivery keeps its outcome, so a retried batch skips the ones already done.
+        // Each delivery keeps its outcome, so a retried batch skips the ones already done. The
+        // batch reads each number's connection once, moves each organisation's inbox clock once,
+        // and only then records the outcomes: a batch that fails before that is run again whole
+        // (messages are de-duplicated), so no change goes unannounced.
+        let mut batch = Batch::default();
         let mut retry = None;
         for id in ids {
-            if let Err(e) = self.process(id, job.attempts).await {
+            if let Err(e) = self.process(id, job.attempts, &mut batch).await {
                 retry = Some(e);
             }
         }
+        for org in &batch.touched {
+            self.stores.inbox.touch_inbox(org).await.map_err(JobError::retry)?;
+        }
+        let now = OffsetDateTime::now_utc();
+        for (id, outcome) in &batch.outcomes {
+            self.stores.whatsapp.finish_delivery(id, outcome, now).await.map_err(JobError::retry)?;
+        }
         retry.map_or(Ok(()), Err)
     }
+}
+
+/// What a job's deliveries share while it runs.
+#[derive(Default)]
+struct Batch {
+    /// Receiving numbers' connections, as read once (`None`: not ours).
+    connections: HashMap<String, Option<ConnectionRecord>>,
+    /// Organisations whose inbox changed.
+    touched: BTreeSet<OrgId>,
+    /// Deliveries done, with their outcomes, recorded once the changes are announced.
+    outcomes: Vec<(String, String)>,
 }
 
 impl Intake {
@@ -88,8 +111,8 @@ impl Intake {
         Self { stores }
     }
 
-    /// Processes the stored delivery `id` (attempt `attempt` of its job) and records the outcome.
-    pub async fn process(&self, id: &str, attempt: u32) -> Result<Option<Report>, JobError> {
+    /// Processes the stored delivery `id` (attempt `attempt` of its job); its outcome goes to `batch`.
+    async fn process(&self, id: &str, attempt: u32, batch: &mut Batch) -> Result<Option<Report>, JobError> {
         let Some(delivery) = self.stores.whatsapp.delivery(id).await.map_err(JobError::retry)? else {
             return Err(JobError::permanent(format!("delivery {id} is not stored")));
         };
@@ -100,7 +123,7 @@ impl Intake {
             Err(e) => (format!("malformed: {e}"), None),
             Ok(d) if d.object != "whatsapp_business_account" => ("ignored: another object".to_owned(), None),
             Ok(d) => {
-                let report = self.apply(d).await.map_err(JobError::retry)?;
+                let report = self.apply(d, batch).await.map_err(JobError::retry)?;
                 if report.unknown_statuses > 0 && attempt < UNKNOWN_STATUS_ATTEMPTS {
                     return Err(JobError::retry("statuses for messages not stored yet"));
                 }
@@ -110,12 +133,11 @@ impl Intake {
         if report.as_ref().is_none_or(|r| r.unknown_numbers > 0 || r.unreadable > 0) {
             tracing::warn!(delivery = id, %outcome, "webhook delivery not fully processed");
         }
-        let now = OffsetDateTime::now_utc();
-        self.stores.whatsapp.finish_delivery(id, &outcome, now).await.map_err(JobError::retry)?;
+        batch.outcomes.push((id.to_owned(), outcome));
         Ok(report)
     }
 
-    async fn apply(&self, delivery: Delivery) -> StoreResult<Report> {
+    async fn apply(&self, delivery: Delivery, batch: &mut Batch) -> StoreResult<Report> {
         let mut report = Report::default();
         for change in delivery.entry.into_iter().flat_map(|e| e.changes) {
             let Some(value) = change.value.filter(|_| change.field == "messages") else { continue };
@@ -123,7 +145,12 @@ impl Intake {
                 report.unreadable += (value.messages.len() + value.statuses.len()) as u32;
                 continue;
             };
-            let Some(connection) = self.stores.whatsapp.connection_for_number(&metadata.phone_number_id).await? else {
+            let number = &metadata.phone_number_id;
+            if !batch.connections.contains_key(number) {
+                let found = self.stores.whatsapp.connection_for_number(number).await?;
+                batch.connections.insert(number.clone(), found);
+            }
+            let Some(connection) = batch.connections[number].clone() else {
                 report.unknown_numbers += 1;
                 continue;
             };
@@ -158,7 +185,7 @@ impl Intake {
                 }
             }
             if report.messages + report.statuses > changed_before {
-                self.stores.inbox.touch_inbox(&connection.org_id).await?;
+                batch.touched.insert(connection.org_id.clone());
             }
         }
         Ok(report)
