@@ -3,12 +3,12 @@
 //! conversation, and moves our messages' statuses forward. Safe to run twice: messages are
 //! de-duplicated by (number, wamid) and statuses only climb.
 
-use super::payload::{Delivery, Inbound, Sender, StatusUpdate};
+use super::payload::{Delivery, Inbound, StatusUpdate};
 use crate::contacts::phone;
 use crate::contacts::service::new_record;
 use crate::jobs::{JobError, JobHandler};
 use crate::storage::contacts::ContactRecord;
-use crate::storage::inbox::{ConversationRecord, MessageRecord};
+use crate::storage::inbox::{ConversationRecord, Filing, MessageRecord};
 use crate::storage::jobs::Job;
 use crate::storage::whatsapp::ConnectionRecord;
 use crate::storage::{StoreError, StoreResult, Stores};
@@ -61,6 +61,10 @@ fn from_unix(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
+/// Messages filed per write: long enough that a commit is not paid per message, short enough
+/// that the webhook's own writes never wait long behind one.
+const FILE_CHUNK: usize = 200;
+
 #[async_trait]
 impl JobHandler for Intake {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
@@ -74,22 +78,28 @@ impl JobHandler for Intake {
             return Err(JobError::permanent("no delivery id"));
         }
         // Each delivery keeps its outcome, so a retried batch skips the ones already done. The
-        // batch reads each number's connection once, moves each organisation's inbox clock once,
-        // and only then records the outcomes: a batch that fails before that is run again whole
-        // (messages are de-duplicated), so no change goes unannounced.
+        // batch reads each number's connection once, files all its customers' messages together,
+        // moves each organisation's inbox clock once, and only then records the outcomes: a
+        // batch that fails before that runs again whole (messages are de-duplicated and
+        // statuses only climb), so no change goes unannounced.
         let mut batch = Batch::default();
         let mut retry = None;
         for id in ids {
-            if let Err(e) = self.process(id, job.attempts, &mut batch).await {
+            if let Err(e) = self.read(id, job.attempts, &mut batch).await {
                 retry = Some(e);
             }
         }
+        self.file(&mut batch).await.map_err(JobError::retry)?;
         for org in &batch.touched {
             self.stores.inbox.touch_inbox(org).await.map_err(JobError::retry)?;
         }
         let now = OffsetDateTime::now_utc();
-        for (id, outcome) in &batch.outcomes {
-            self.stores.whatsapp.finish_delivery(id, outcome, now).await.map_err(JobError::retry)?;
+        for done in batch.deliveries.iter().filter(|d| d.finish) {
+            let outcome = done.report.as_ref().map_or_else(Clone::clone, Report::outcome);
+            if done.report.as_ref().map_or(true, |r| r.unknown_numbers > 0 || r.unreadable > 0) {
+                tracing::warn!(delivery = done.id, %outcome, "webhook delivery not fully processed");
+            }
+            self.stores.whatsapp.finish_delivery(&done.id, &outcome, now).await.map_err(JobError::retry)?;
         }
         retry.map_or(Ok(()), Err)
     }
@@ -100,10 +110,31 @@ impl JobHandler for Intake {
 struct Batch {
     /// Receiving numbers' connections, as read once (`None`: not ours).
     connections: HashMap<String, Option<ConnectionRecord>>,
+    /// The deliveries read, in order.
+    deliveries: Vec<Read>,
+    /// Customers' messages to file, in the order they came.
+    pending: Vec<Pending>,
     /// Organisations whose inbox changed.
     touched: BTreeSet<OrgId>,
-    /// Deliveries done, with their outcomes, recorded once the changes are announced.
-    outcomes: Vec<(String, String)>,
+}
+
+/// One delivery of the batch and what became of it.
+struct Read {
+    id: String,
+    /// What it held; `Err` says why it was not read (malformed, another object).
+    report: Result<Report, String>,
+    /// Its outcome is recorded (not while its statuses wait for their messages).
+    finish: bool,
+}
+
+/// A customer's message waiting to be filed.
+struct Pending {
+    /// Its delivery's place in `Batch::deliveries`.
+    delivery: usize,
+    connection: ConnectionRecord,
+    /// The sender's WhatsApp profile name.
+    name: Option<String>,
+    message: Inbound,
 }
 
 impl Intake {
@@ -111,33 +142,32 @@ impl Intake {
         Self { stores }
     }
 
-    /// Processes the stored delivery `id` (attempt `attempt` of its job); its outcome goes to `batch`.
-    async fn process(&self, id: &str, attempt: u32, batch: &mut Batch) -> Result<Option<Report>, JobError> {
+    /// Reads the stored delivery `id` (attempt `attempt` of its job) into `batch`: statuses are
+    /// applied at once, customers' messages wait for `file`.
+    async fn read(&self, id: &str, attempt: u32, batch: &mut Batch) -> Result<(), JobError> {
         let Some(delivery) = self.stores.whatsapp.delivery(id).await.map_err(JobError::retry)? else {
             return Err(JobError::permanent(format!("delivery {id} is not stored")));
         };
         if delivery.outcome.is_some() {
-            return Ok(None);
+            return Ok(());
         }
-        let (outcome, report) = match serde_json::from_str::<Delivery>(&delivery.body) {
-            Err(e) => (format!("malformed: {e}"), None),
-            Ok(d) if d.object != "whatsapp_business_account" => ("ignored: another object".to_owned(), None),
-            Ok(d) => {
-                let report = self.apply(d, batch).await.map_err(JobError::retry)?;
-                if report.unknown_statuses > 0 && attempt < UNKNOWN_STATUS_ATTEMPTS {
-                    return Err(JobError::retry("statuses for messages not stored yet"));
-                }
-                (report.outcome(), Some(report))
-            }
+        let index = batch.deliveries.len();
+        batch.deliveries.push(Read { id: id.to_owned(), report: Ok(Report::default()), finish: false });
+        let report = match serde_json::from_str::<Delivery>(&delivery.body) {
+            Err(e) => Err(format!("malformed: {e}")),
+            Ok(d) if d.object != "whatsapp_business_account" => Err("ignored: another object".to_owned()),
+            Ok(d) => Ok(self.apply(d, index, batch).await.map_err(JobError::retry)?),
         };
-        if report.as_ref().is_none_or(|r| r.unknown_numbers > 0 || r.unreadable > 0) {
-            tracing::warn!(delivery = id, %outcome, "webhook delivery not fully processed");
+        let waits = matches!(&report, Ok(r) if r.unknown_statuses > 0 && attempt < UNKNOWN_STATUS_ATTEMPTS);
+        batch.deliveries[index] = Read { id: id.to_owned(), report, finish: !waits };
+        if waits {
+            return Err(JobError::retry("statuses for messages not stored yet"));
         }
-        batch.outcomes.push((id.to_owned(), outcome));
-        Ok(report)
+        Ok(())
     }
 
-    async fn apply(&self, delivery: Delivery, batch: &mut Batch) -> StoreResult<Report> {
+    /// Routes a delivery's changes: messages to `batch.pending`, statuses applied.
+    async fn apply(&self, delivery: Delivery, index: usize, batch: &mut Batch) -> StoreResult<Report> {
         let mut report = Report::default();
         for change in delivery.entry.into_iter().flat_map(|e| e.changes) {
             let Some(value) = change.value.filter(|_| change.field == "messages") else { continue };
@@ -154,16 +184,16 @@ impl Intake {
                 report.unknown_numbers += 1;
                 continue;
             };
-            let changed_before = report.messages + report.statuses;
             for raw in &value.messages {
-                match Inbound::read(raw) {
-                    None => report.unreadable += 1,
-                    Some(m) => match self.receive(&connection, &value.contacts, m).await? {
-                        true => report.messages += 1,
-                        false => report.repeated += 1,
-                    },
-                }
+                let Some(message) = Inbound::read(raw) else {
+                    report.unreadable += 1;
+                    continue;
+                };
+                let name = value.contacts.iter().find(|s| s.wa_id == message.from).and_then(|s| s.profile.as_ref());
+                let name = name.map(|p| p.name.trim().to_owned());
+                batch.pending.push(Pending { delivery: index, connection: connection.clone(), name, message });
             }
+            let statuses_before = report.statuses;
             for raw in &value.statuses {
                 let Some(update) = StatusUpdate::read(raw) else {
                     report.unreadable += 1;
@@ -184,82 +214,110 @@ impl Intake {
                     None => report.unknown_statuses += 1,
                 }
             }
-            if report.messages + report.statuses > changed_before {
+            if report.statuses > statuses_before {
                 batch.touched.insert(connection.org_id.clone());
             }
         }
         Ok(report)
     }
 
-    /// Files one customer message; false when it was already filed.
-    async fn receive(&self, connection: &ConnectionRecord, senders: &[Sender], m: Inbound) -> StoreResult<bool> {
-        let name = senders.iter().find(|s| s.wa_id == m.from).and_then(|s| s.profile.as_ref()).map(|p| p.name.trim());
-        let contact = self.contact_for(&connection.org_id, &m.from, name).await?;
+    /// Files the batch's customer messages: each sender found (or created) as a contact, then
+    /// the messages in a few writes, and their counts added to their deliveries' reports.
+    async fn file(&self, batch: &mut Batch) -> StoreResult<()> {
+        let pending = std::mem::take(&mut batch.pending);
+        let contacts = self.senders(&pending).await?;
         let now = OffsetDateTime::now_utc();
-        let at = from_unix(m.timestamp);
-        let conversation = self
-            .stores
-            .inbox
-            .open_conversation(&ConversationRecord {
-                id: uuid::Uuid::now_v7().to_string(),
-                org_id: connection.org_id.clone(),
-                contact_id: contact.id,
-                phone_number_id: connection.phone_number_id.clone(),
-                status: ConversationStatus::Open,
-                assignee: None,
-                unread: 0,
-                preview: String::new(),
-                last_message_at: at,
-                last_inbound_at: None,
-                referral: None,
-                created_at: now,
-                updated_at: now,
-            })
-            .await?;
-        let message = MessageRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            org_id: connection.org_id.clone(),
-            conversation_id: conversation.id,
-            phone_number_id: connection.phone_number_id.clone(),
-            wamid: Some(m.wamid),
-            direction: Direction::In,
-            content: m.content,
-            context_wamid: m.context_wamid,
-            status: MessageStatus::Received,
-            error: None,
-            sent_by: None,
-            created_at: at,
-            status_at: now,
-        };
-        let added = self.stores.inbox.add_message(&message, m.referral.as_ref()).await?;
-        if added && matches!(message.content, MessageContent::Media { .. }) {
-            super::media::queue(&self.stores, &message.org_id, &message.id).await?;
+        let filed: Vec<(usize, Filing)> = pending
+            .into_iter()
+            .zip(contacts)
+            .map(|(p, contact)| (p.delivery, filing(p.connection, contact, p.message, now)))
+            .collect();
+        for chunk in filed.chunks(FILE_CHUNK) {
+            let filings: Vec<Filing> = chunk.iter().map(|(_, f)| f.clone()).collect();
+            let added = self.stores.inbox.file_messages(&filings).await?;
+            for ((delivery, f), added) in chunk.iter().zip(added) {
+                let Ok(report) = &mut batch.deliveries[*delivery].report else { continue };
+                if !added {
+                    report.repeated += 1;
+                    continue;
+                }
+                report.messages += 1;
+                batch.touched.insert(f.message.org_id.clone());
+                if matches!(f.message.content, MessageContent::Media { .. }) {
+                    super::media::queue(&self.stores, &f.message.org_id, &f.message.id).await?;
+                }
+            }
         }
-        Ok(added)
+        Ok(())
     }
 
-    /// The organisation's contact for a WhatsApp sender, created (named as their profile says)
-    /// the first time they write. The same person typed in by an agent or imported from a file is
-    /// found by the number, whatever form it was written in.
-    async fn contact_for(&self, org: &OrgId, wa_id: &str, name: Option<&str>) -> StoreResult<ContactRecord> {
-        let phone =
-            phone::normalise(&format!("+{wa_id}"), None).map(|p| p.e164).unwrap_or_else(|_| format!("+{wa_id}"));
+    /// The contact of each pending message's sender (their ids, in order): found by number in one
+    /// look-up per organisation, those writing for the first time created together (named as
+    /// their profile says). The same person typed in by an agent or imported from a file is found
+    /// whatever form their number was written in.
+    async fn senders(&self, pending: &[Pending]) -> StoreResult<Vec<String>> {
+        let phones: Vec<String> = pending.iter().map(|p| sender_phone(&p.message.from)).collect();
+        let mut known: HashMap<(OrgId, String), String> = HashMap::new();
+        let orgs: BTreeSet<&OrgId> = pending.iter().map(|p| &p.connection.org_id).collect();
+        for org in orgs {
+            let mut wanted: Vec<String> = pending
+                .iter()
+                .zip(&phones)
+                .filter(|(p, _)| &p.connection.org_id == org)
+                .map(|(_, ph)| ph.clone())
+                .collect();
+            wanted.sort();
+            wanted.dedup();
+            for c in self.stores.contacts.contacts_matching(org, &wanted, &[]).await? {
+                if let Some(phone) = c.phone {
+                    known.insert((org.clone(), phone), c.id);
+                }
+            }
+            // First-timers, once each, as their first message in the batch names them.
+            let now = OffsetDateTime::now_utc();
+            let mut new: Vec<ContactRecord> = Vec::new();
+            for (p, phone) in pending.iter().zip(&phones).filter(|(p, _)| &p.connection.org_id == org) {
+                if known.contains_key(&(org.clone(), phone.clone()))
+                    || new.iter().any(|c| c.phone.as_ref() == Some(phone))
+                {
+                    continue;
+                }
+                new.push(new_contact(org, phone, p.name.as_deref(), now));
+            }
+            if new.is_empty() {
+                continue;
+            }
+            if self.stores.contacts.write_contacts(&new, &[]).await.is_ok() {
+                known.extend(new.into_iter().map(|c| ((org.clone(), c.phone.unwrap_or_default()), c.id)));
+            } else {
+                // Someone was created meanwhile (another batch, an agent): one at a time.
+                for c in new {
+                    let phone = c.phone.clone().unwrap_or_default();
+                    let found = self.contact_for(org, &phone, Some(&c.display_name)).await?;
+                    known.insert((org.clone(), phone), found.id);
+                }
+            }
+        }
+        Ok(pending
+            .iter()
+            .zip(phones)
+            .map(|(p, phone)| known.get(&(p.connection.org_id.clone(), phone)).cloned().unwrap_or_default())
+            .collect())
+    }
+
+    /// The organisation's contact with this number, created if there is none.
+    async fn contact_for(&self, org: &OrgId, phone: &str, name: Option<&str>) -> StoreResult<ContactRecord> {
         let contacts = &self.stores.contacts;
-        if let Some(found) =
-            contacts.contacts_matching(org, std::slice::from_ref(&phone), &[]).await?.into_iter().next()
-        {
+        let phones = [phone.to_owned()];
+        if let Some(found) = contacts.contacts_matching(org, &phones, &[]).await?.into_iter().next() {
             return Ok(found);
         }
-        let mut record = new_record(org, OffsetDateTime::now_utc());
-        record.display_name =
-            name.filter(|n| !n.is_empty()).map(app::text::clean_line).unwrap_or_else(|| phone.clone());
-        record.wa_id = Some(phone[1..].to_owned());
-        record.phone = Some(phone.clone());
+        let record = new_contact(org, phone, name, OffsetDateTime::now_utc());
         match contacts.insert_contact(&record).await {
             Ok(()) => Ok(record),
             // Another delivery from the same sender created them a moment ago.
             Err(StoreError::Duplicate) => contacts
-                .contacts_matching(org, &[phone], &[])
+                .contacts_matching(org, &phones, &[])
                 .await?
                 .into_iter()
                 .next()
@@ -267,4 +325,56 @@ impl Intake {
             Err(e) => Err(e),
         }
     }
+}
+
+/// A sender's number as contacts store it: Meta's `wa_id` through the contacts' normalisation
+/// (so Mexico's `521…` and Brazil's missing 9th digit meet the numbers people typed).
+fn sender_phone(wa_id: &str) -> String {
+    phone::normalise(&format!("+{wa_id}"), None).map(|p| p.e164).unwrap_or_else(|_| format!("+{wa_id}"))
+}
+
+/// A contact for someone writing for the first time.
+fn new_contact(org: &OrgId, phone: &str, name: Option<&str>, now: OffsetDateTime) -> ContactRecord {
+    let mut record = new_record(org, now);
+    record.display_name = name.filter(|n| !n.is_empty()).map(app::text::clean_line).unwrap_or_else(|| phone.to_owned());
+    record.wa_id = Some(phone.trim_start_matches('+').to_owned());
+    record.phone = Some(phone.to_owned());
+    record
+}
+
+/// A customer's message as the inbox files it, into a new open conversation unless the contact
+/// has one on the number.
+fn filing(connection: ConnectionRecord, contact_id: String, m: Inbound, now: OffsetDateTime) -> Filing {
+    let at = from_unix(m.timestamp);
+    let conversation = ConversationRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        org_id: connection.org_id.clone(),
+        contact_id,
+        phone_number_id: connection.phone_number_id.clone(),
+        status: ConversationStatus::Open,
+        assignee: None,
+        unread: 0,
+        preview: String::new(),
+        last_message_at: at,
+        last_inbound_at: None,
+        referral: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let message = MessageRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        org_id: connection.org_id,
+        conversation_id: conversation.id.clone(),
+        phone_number_id: connection.phone_number_id,
+        wamid: Some(m.wamid),
+        direction: Direction::In,
+        content: m.content,
+        context_wamid: m.context_wamid,
+        status: MessageStatus::Received,
+        error: None,
+        sent_by: None,
+        created_at: at,
+        status_at: now,
+    };
+    Filing { conversation, message, referral: m.referral }
 }

@@ -98,6 +98,38 @@ pub async fn a_repeated_delivery_adds_one_message_and_counts_once(s: Stores) {
     assert!(s.inbox.add_message(&elsewhere, None).await.unwrap());
 }
 
+pub async fn a_batch_files_each_message_into_its_contacts_conversation_once(s: Stores) {
+    let t = now();
+    let org = OrgId::new("org-a");
+    // Contact 1 already has a conversation; contact 2 gets one from the batch.
+    let existing = s.inbox.open_conversation(&conversation("org-a", "c1", "contact-1", t)).await.unwrap();
+    let filing = |id: &str, contact: &str, wamid: &str, text: &str, at| {
+        let c = conversation("org-a", id, contact, t);
+        // The message names the conversation it would open; filing points it at the real one.
+        Filing { message: inbound(&c, wamid, text, at), conversation: c, referral: None }
+    };
+    let ad = Referral { source_id: "ad-9".into(), source_type: "ad".into(), ctwa_clid: None, headline: None };
+    let batch = vec![
+        filing("new-1", "contact-1", "wamid.F1", "first", t + secs(1)),
+        Filing { referral: Some(ad.clone()), ..filing("new-2", "contact-2", "wamid.F2", "hello", t + secs(2)) },
+        filing("new-3", "contact-2", "wamid.F3", "again", t + secs(3)),
+        filing("new-4", "contact-1", "wamid.F1", "first", t + secs(1)),
+    ];
+    assert_eq!(s.inbox.file_messages(&batch).await.unwrap(), vec![true, true, true, false], "the repeat is not new");
+    assert_eq!(s.inbox.file_messages(&batch[..1]).await.unwrap(), vec![false], "nor when delivered again");
+
+    let first = s.inbox.conversation(&org, &existing.id).await.unwrap().unwrap();
+    assert_eq!((first.unread, first.preview.as_str()), (1, "first"));
+    let messages = s.inbox.messages(&org, &existing.id, None, 10).await.unwrap();
+    assert_eq!(messages.iter().map(|m| m.wamid.as_deref().unwrap()).collect::<Vec<_>>(), ["wamid.F1"]);
+    let second = s.inbox.conversation(&org, "new-2").await.unwrap().unwrap();
+    assert_eq!((second.contact_id.as_str(), second.unread, second.preview.as_str()), ("contact-2", 2, "again"));
+    assert_eq!(second.referral, Some(ad));
+    assert_eq!(s.inbox.conversation(&org, "new-3").await.unwrap(), None, "one conversation per contact");
+    assert_eq!(s.inbox.messages(&org, "new-2", None, 10).await.unwrap().len(), 2);
+    assert_eq!(s.inbox.unread_total(&org).await.unwrap(), 3);
+}
+
 pub async fn a_customer_message_reopens_a_resolved_conversation_and_reading_clears_unread(s: Stores) {
     let t = now();
     let org = OrgId::new("org-a");

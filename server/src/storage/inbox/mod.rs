@@ -40,6 +40,19 @@ pub trait InboxStore: Send + Sync {
     /// customer's message, the 24-hour window, the ad referral if the conversation has none).
     /// `false`, changing nothing, when the number already has a message with this wamid.
     async fn add_message(&self, message: &MessageRecord, referral: Option<&Referral>) -> StoreResult<bool>;
+    /// Files customers' messages, each into its contact's conversation (opened as
+    /// `open_conversation` does, the message's `conversation_id` set to it) as `add_message`
+    /// would, in order; whether each was new. The embedded store does the whole batch in one
+    /// transaction; this default, one message after another, is what MongoDB does.
+    async fn file_messages(&self, batch: &[Filing]) -> StoreResult<Vec<bool>> {
+        let mut added = Vec::with_capacity(batch.len());
+        for f in batch {
+            let conversation = self.open_conversation(&f.conversation).await?;
+            let message = MessageRecord { conversation_id: conversation.id, ..f.message.clone() };
+            added.push(self.add_message(&message, f.referral.as_ref()).await?);
+        }
+        Ok(added)
+    }
     async fn message(&self, org: &OrgId, id: &str) -> StoreResult<Option<MessageRecord>>;
     async fn message_by_wamid(&self, phone_number_id: &str, wamid: &str) -> StoreResult<Option<MessageRecord>>;
     /// The conversation's messages, newest first, before `before` (created time and id).
@@ -104,6 +117,15 @@ pub enum AssigneeFilter {
     Anyone,
     Nobody,
     User(String),
+}
+
+/// A customer's message to file: the conversation it opens if its contact has none on the
+/// number yet, the message, and the ad it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filing {
+    pub conversation: ConversationRecord,
+    pub message: MessageRecord,
+    pub referral: Option<Referral>,
 }
 
 /// One change to a conversation; `None` fields stay.

@@ -1,12 +1,12 @@
 use crate::storage::inbox::{
-    AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, InboxStore, MessageRecord,
+    AssigneeFilter, ConversationChange, ConversationFilter, ConversationRecord, Filing, InboxStore, MessageRecord,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
 use app::inbox::model::{Direction, MessageContent, MessageError, MessageStatus, Referral};
 use async_trait::async_trait;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
 macro_rules! conversation_columns {
@@ -30,35 +30,8 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 #[async_trait]
 impl InboxStore for SqliteStore {
     async fn open_conversation(&self, c: &ConversationRecord) -> StoreResult<ConversationRecord> {
-        let insert = concat!("INSERT INTO conversations (", conversation_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (org_id, contact_id, phone_number_id) DO NOTHING"
-        );
-        sqlx::query(insert)
-            .bind(&c.id)
-            .bind(c.org_id.as_str())
-            .bind(&c.contact_id)
-            .bind(&c.phone_number_id)
-            .bind(c.status.key())
-            .bind(&c.assignee)
-            .bind(c.unread)
-            .bind(&c.preview)
-            .bind(to_millis(c.last_message_at))
-            .bind(c.last_inbound_at.map(to_millis))
-            .bind(c.referral.as_ref().map(json))
-            .bind(to_millis(c.created_at))
-            .bind(to_millis(c.updated_at))
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        let select = concat!("SELECT ", conversation_columns!(), " FROM conversations WHERE org_id = ? AND contact_id = ? AND phone_number_id = ?"
-        );
-        sqlx::query_as(select)
-            .bind(c.org_id.as_str())
-            .bind(&c.contact_id)
-            .bind(&c.phone_number_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        open_in(&mut conn, c).await
     }
 
     async fn conversation(&self, org: &OrgId, id: &str) -> StoreResult<Option<ConversationRecord>> {
@@ -136,58 +109,22 @@ impl InboxStore for SqliteStore {
 
     async fn add_message(&self, m: &MessageRecord, referral: Option<&Referral>) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let insert = concat!("INSERT INTO messages (", message_columns!(), ", status_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (phone_number_id, wamid) WHERE wamid IS NOT NULL DO NOTHING"
-        );
-        let added = sqlx::query(insert)
-            .bind(&m.id)
-            .bind(m.org_id.as_str())
-            .bind(&m.conversation_id)
-            .bind(&m.phone_number_id)
-            .bind(&m.wamid)
-            .bind(m.direction.key())
-            .bind(json(&m.content))
-            .bind(&m.context_wamid)
-            .bind(m.status.key())
-            .bind(m.error.as_ref().map(json))
-            .bind(&m.sent_by)
-            .bind(to_millis(m.created_at))
-            .bind(to_millis(m.status_at))
-            .bind(m.status.rank())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?
-            .rows_affected()
-            == 1;
-        if !added {
-            return Ok(false);
-        }
-        let inbound = m.direction == Direction::In;
-        // A late delivery (older than the newest message) still counts as unread but does not
-        // take over the preview.
-        sqlx::query(
-            "UPDATE conversations SET \
-               preview = CASE WHEN ?1 >= last_message_at THEN ?2 ELSE preview END, \
-               last_message_at = max(last_message_at, ?1), \
-               unread = unread + ?3, \
-               last_inbound_at = CASE WHEN ?3 = 1 THEN max(coalesce(last_inbound_at, 0), ?1) ELSE last_inbound_at END, \
-               status = CASE WHEN ?3 = 1 AND status = 'resolved' THEN 'open' ELSE status END, \
-               referral = coalesce(referral, ?4), \
-               updated_at = ?5 \
-             WHERE org_id = ?6 AND id = ?7",
-        )
-        .bind(to_millis(m.created_at))
-        .bind(m.content.preview())
-        .bind(inbound as i64)
-        .bind(referral.map(json))
-        .bind(to_millis(m.status_at))
-        .bind(m.org_id.as_str())
-        .bind(&m.conversation_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        let added = add_in(&mut tx, m, referral).await?;
         tx.commit().await.map_err(backend)?;
-        Ok(true)
+        Ok(added)
+    }
+
+    async fn file_messages(&self, batch: &[Filing]) -> StoreResult<Vec<bool>> {
+        // One write transaction for the batch: a commit per message is what bounds the rate.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let mut added = Vec::with_capacity(batch.len());
+        for f in batch {
+            let conversation = open_in(&mut tx, &f.conversation).await?;
+            let message = MessageRecord { conversation_id: conversation.id, ..f.message.clone() };
+            added.push(add_in(&mut tx, &message, f.referral.as_ref()).await?);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(added)
     }
 
     async fn message(&self, org: &OrgId, id: &str) -> StoreResult<Option<MessageRecord>> {
@@ -338,4 +275,92 @@ impl InboxStore for SqliteStore {
                 .map_err(backend)?;
         Ok(total.max(0) as u64)
     }
+}
+
+/// `open_conversation` on a connection (or within a transaction).
+async fn open_in(conn: &mut SqliteConnection, c: &ConversationRecord) -> StoreResult<ConversationRecord> {
+    let insert = concat!("INSERT INTO conversations (", conversation_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (org_id, contact_id, phone_number_id) DO NOTHING"
+    );
+    sqlx::query(insert)
+        .bind(&c.id)
+        .bind(c.org_id.as_str())
+        .bind(&c.contact_id)
+        .bind(&c.phone_number_id)
+        .bind(c.status.key())
+        .bind(&c.assignee)
+        .bind(c.unread)
+        .bind(&c.preview)
+        .bind(to_millis(c.last_message_at))
+        .bind(c.last_inbound_at.map(to_millis))
+        .bind(c.referral.as_ref().map(json))
+        .bind(to_millis(c.created_at))
+        .bind(to_millis(c.updated_at))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let select = concat!("SELECT ", conversation_columns!(), " FROM conversations WHERE org_id = ? AND contact_id = ? AND phone_number_id = ?"
+    );
+    sqlx::query_as(select)
+        .bind(c.org_id.as_str())
+        .bind(&c.contact_id)
+        .bind(&c.phone_number_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)
+}
+
+/// `add_message` within a transaction the caller commits.
+async fn add_in(conn: &mut SqliteConnection, m: &MessageRecord, referral: Option<&Referral>) -> StoreResult<bool> {
+    let insert = concat!("INSERT INTO messages (", message_columns!(), ", status_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (phone_number_id, wamid) WHERE wamid IS NOT NULL DO NOTHING"
+    );
+    let added = sqlx::query(insert)
+        .bind(&m.id)
+        .bind(m.org_id.as_str())
+        .bind(&m.conversation_id)
+        .bind(&m.phone_number_id)
+        .bind(&m.wamid)
+        .bind(m.direction.key())
+        .bind(json(&m.content))
+        .bind(&m.context_wamid)
+        .bind(m.status.key())
+        .bind(m.error.as_ref().map(json))
+        .bind(&m.sent_by)
+        .bind(to_millis(m.created_at))
+        .bind(to_millis(m.status_at))
+        .bind(m.status.rank())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?
+        .rows_affected()
+        == 1;
+    if !added {
+        return Ok(false);
+    }
+    let inbound = m.direction == Direction::In;
+    // A late delivery (older than the newest message) still counts as unread but does not
+    // take over the preview.
+    sqlx::query(
+        "UPDATE conversations SET \
+           preview = CASE WHEN ?1 >= last_message_at THEN ?2 ELSE preview END, \
+           last_message_at = max(last_message_at, ?1), \
+           unread = unread + ?3, \
+           last_inbound_at = CASE WHEN ?3 = 1 THEN max(coalesce(last_inbound_at, 0), ?1) ELSE last_inbound_at END, \
+           status = CASE WHEN ?3 = 1 AND status = 'resolved' THEN 'open' ELSE status END, \
+           referral = coalesce(referral, ?4), \
+           updated_at = ?5 \
+         WHERE org_id = ?6 AND id = ?7",
+    )
+    .bind(to_millis(m.created_at))
+    .bind(m.content.preview())
+    .bind(inbound as i64)
+    .bind(referral.map(json))
+    .bind(to_millis(m.status_at))
+    .bind(m.org_id.as_str())
+    .bind(&m.conversation_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(true)
 }
