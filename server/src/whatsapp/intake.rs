@@ -63,7 +63,7 @@ fn from_unix(seconds: i64) -> OffsetDateTime {
 
 /// Messages filed per write: long enough that a commit is not paid per message, short enough
 /// that the webhook's own writes never wait long behind one.
-const FILE_CHUNK: usize = 200;
+const FILE_CHUNK: usize = 50;
 
 #[async_trait]
 impl JobHandler for Intake {
