@@ -45,7 +45,9 @@ impl SqliteStore {
             .pragma("cache_size", "-4000")
             .pragma("temp_store", "memory")
             .foreign_keys(true);
-        let mut pool = SqlitePoolOptions::new().max_connections(8);
+        // No ping before each checkout (sqlx's default): a connection to a local file does not go
+        // stale, and the ping was a round trip to the connection's thread before every query.
+        let mut pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false);
         // A checkout is either an idle connection (before_acquire) or a new one (after_connect).
         let fresh = trips.clone();
         if let Some(trips) = trips {
