@@ -7,6 +7,7 @@
 use crate::error::AppError;
 use crate::i18n::I18n;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::use_query_map;
 
 /// `Some(Ok)` after a success, `Some(Err(code))` after a failure, `None` before any submit.
@@ -21,17 +22,18 @@ pub fn outcome<T>(last: Option<Result<T, AppError>>, form: &str) -> Outcome {
                 return Some(Ok(()));
             }
             let ours = q.get("form").is_none_or(|f| f == form);
-            let leptos_error = || {
-                let path = q.get("__path")?;
-                (path.rsplit('/').next() == Some(form)).then_some(())?;
-                let json = crate::text::base64_decode(&q.get("__err")?)?;
-                Some(serde_json::from_slice::<AppError>(&json).ok()?.code)
-            };
+            let leptos = || leptos_refusal(&q.get("__path")?, &q.get("__err")?, form);
             // Only our own error codes are shown; anything else in the URL is ignored.
-            let code = q.get("error").filter(|_| ours).or_else(leptos_error);
+            let code = q.get("error").filter(|_| ours).or_else(leptos);
             code.filter(|code| code.starts_with("error-")).map(Err)
         }),
     }
+}
+
+/// The error code of leptos's own redirect after a refused plain form (`__path`, `__err`), when
+/// the refused server function's endpoint ends in `form`.
+fn leptos_refusal(path: &str, err: &str, form: &str) -> Option<String> {
+    (path.rsplit('/').next() == Some(form)).then(|| ServerFnUrlError::<AppError>::decode_err(err).code)
 }
 
 /// The status line under a form: `ok_key` translated on success (or nothing when `None`), the
@@ -41,5 +43,19 @@ pub fn status_line(i18n: I18n, outcome: Outcome, ok_key: Option<&'static str>) -
         (Some(Ok(())), Some(key)) => view! { <p class="form-status ok" role="status">{i18n.t(key)}</p> }.into_any(),
         (Some(Err(code)), _) => view! { <p class="form-status err" role="alert">{i18n.t(&code)}</p> }.into_any(),
         _ => ().into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leptos_refusal;
+
+    #[test]
+    fn leptos_error_parameters_decode_for_their_own_form_only() {
+        let sent = "eyJjb2RlIjoiZXJyb3ItaW5ib3gtc3RhdHVzIiwic3RhdHVzIjo0MjJ9";
+        assert_eq!(leptos_refusal("/api/inbox/status", sent, "status").as_deref(), Some("error-inbox-status"));
+        assert_eq!(leptos_refusal("/api/inbox/assign", sent, "status"), None, "another form's refusal");
+        // Not what leptos writes: a generic refusal, never the text itself.
+        assert_eq!(leptos_refusal("/api/inbox/status", "not base64!", "status").as_deref(), Some("error-bad-request"));
     }
 }

@@ -56,39 +56,3 @@ pub fn url_encode(text: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
-
-/// Base64 (standard or URL-safe alphabet, padding optional) decoded; `None` for anything else.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    };
-    let (mut out, mut bits, mut buffer) = (Vec::with_capacity(text.len() * 3 / 4), 0u32, 0u32);
-    for c in text.trim_end_matches('=').bytes() {
-        buffer = (buffer << 6) | u32::from(value(c)?);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod base64_tests {
-    use super::base64_decode;
-
-    #[test]
-    fn leptos_error_parameters_decode() {
-        let sent = "eyJjb2RlIjoiZXJyb3ItaW5ib3gtc3RhdHVzIiwic3RhdHVzIjo0MjJ9";
-        assert_eq!(base64_decode(sent).unwrap(), br#"{"code":"error-inbox-status","status":422}"#);
-        assert_eq!(base64_decode("aGk=").unwrap(), b"hi");
-        assert_eq!(base64_decode("-_8").unwrap(), vec![0xfb, 0xff], "URL-safe alphabet");
-        assert_eq!(base64_decode("not base64!"), None);
-    }
-}
