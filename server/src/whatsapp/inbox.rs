@@ -14,8 +14,8 @@ use app::accounts::model::Caller;
 use app::contacts::model::ContactSort;
 use app::ids::OrgId;
 use app::inbox::model::{
-    ConversationPage, ConversationStatus, ConversationView, Direction, InboxPage, InboxSummary, MessageContent,
-    MessageStatus, MessageView, QuickReply,
+    ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
+    QuickReply,
 };
 use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery, TemplateSend};
 use app::inbox::templates::TemplateView;
@@ -357,19 +357,14 @@ impl Inbox for InboxService {
         }
         let now = OffsetDateTime::now_utc();
         let new = ConversationRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            org_id: org.clone(),
-            contact_id: contact.id,
-            phone_number_id: connection.phone_number_id,
-            status: ConversationStatus::Open,
             assignee: Some(caller.user_id.to_string()),
-            unread: 0,
-            preview: String::new(),
-            last_message_at: now,
-            last_inbound_at: None,
-            referral: None,
-            created_at: now,
-            updated_at: now,
+            ..ConversationRecord::open(
+                uuid::Uuid::now_v7().to_string(),
+                org.clone(),
+                contact.id,
+                connection.phone_number_id,
+                now,
+            )
         };
         let conversation = self.stores.inbox.open_conversation(&new).await.map_err(internal)?;
         if conversation.id == new.id {

@@ -13,7 +13,7 @@ use crate::storage::jobs::Job;
 use crate::storage::whatsapp::ConnectionRecord;
 use crate::storage::{StoreError, StoreResult, Stores};
 use app::ids::OrgId;
-use app::inbox::model::{ConversationStatus, Direction, MessageContent, MessageStatus};
+use app::inbox::model::{Direction, MessageContent, MessageStatus};
 use async_trait::async_trait;
 use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
@@ -346,20 +346,17 @@ fn new_contact(org: &OrgId, phone: &str, name: Option<&str>, now: OffsetDateTime
 /// has one on the number.
 fn filing(connection: ConnectionRecord, contact_id: String, m: Inbound, now: OffsetDateTime) -> Filing {
     let at = from_unix(m.timestamp);
+    // Created now; its last message is the customer's, at the time they wrote it.
     let conversation = ConversationRecord {
-        id: uuid::Uuid::now_v7().to_string(),
-        org_id: connection.org_id.clone(),
-        contact_id,
-        phone_number_id: connection.phone_number_id.clone(),
-        status: ConversationStatus::Open,
-        assignee: None,
-        unread: 0,
-        preview: String::new(),
-        last_message_at: at,
-        last_inbound_at: None,
-        referral: None,
         created_at: now,
         updated_at: now,
+        ..ConversationRecord::open(
+            uuid::Uuid::now_v7().to_string(),
+            connection.org_id.clone(),
+            contact_id,
+            connection.phone_number_id.clone(),
+            at,
+        )
     };
     let message = MessageRecord {
         id: uuid::Uuid::now_v7().to_string(),

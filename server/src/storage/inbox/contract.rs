@@ -10,21 +10,7 @@ fn now() -> OffsetDateTime {
 }
 
 pub(crate) fn conversation(org: &str, id: &str, contact: &str, at: OffsetDateTime) -> ConversationRecord {
-    ConversationRecord {
-        id: id.into(),
-        org_id: OrgId::new(org),
-        contact_id: contact.into(),
-        phone_number_id: "1001".into(),
-        status: ConversationStatus::Open,
-        assignee: None,
-        unread: 0,
-        preview: String::new(),
-        last_message_at: at,
-        last_inbound_at: None,
-        referral: None,
-        created_at: at,
-        updated_at: at,
-    }
+    ConversationRecord::open(id.into(), OrgId::new(org), contact.into(), "1001".into(), at)
 }
 
 pub(crate) fn inbound(c: &ConversationRecord, wamid: &str, text: &str, at: OffsetDateTime) -> MessageRecord {

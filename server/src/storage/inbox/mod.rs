@@ -168,6 +168,28 @@ pub struct ConversationRecord {
     pub updated_at: OffsetDateTime,
 }
 
+impl ConversationRecord {
+    /// A new open conversation, unassigned and read, its last message at `at` (what
+    /// `open_conversation` stores when the contact has none on the number yet).
+    pub fn open(id: String, org: OrgId, contact_id: String, phone_number_id: String, at: OffsetDateTime) -> Self {
+        Self {
+            id,
+            org_id: org,
+            contact_id,
+            phone_number_id,
+            status: ConversationStatus::Open,
+            assignee: None,
+            unread: 0,
+            preview: String::new(),
+            last_message_at: at,
+            last_inbound_at: None,
+            referral: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct MessageRecord {
     #[serde(rename = "_id")]
