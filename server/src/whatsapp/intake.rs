@@ -15,7 +15,8 @@ use crate::storage::{StoreError, StoreResult, Stores};
 use app::ids::OrgId;
 use app::inbox::model::{Direction, MessageContent, MessageStatus};
 use async_trait::async_trait;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub const DELIVERY_JOB: &str = "whatsapp.delivery";
@@ -109,7 +110,7 @@ impl JobHandler for Intake {
 #[derive(Default)]
 struct Batch {
     /// Receiving numbers' connections, as read once (`None`: not ours).
-    connections: HashMap<String, Option<ConnectionRecord>>,
+    connections: HashMap<String, Option<Arc<ConnectionRecord>>>,
     /// The deliveries read, in order.
     deliveries: Vec<Read>,
     /// Customers' messages to file, in the order they came.
@@ -131,7 +132,7 @@ struct Read {
 struct Pending {
     /// Its delivery's place in `Batch::deliveries`.
     delivery: usize,
-    connection: ConnectionRecord,
+    connection: Arc<ConnectionRecord>,
     /// The sender's WhatsApp profile name.
     name: Option<String>,
     message: Inbound,
@@ -178,7 +179,7 @@ impl Intake {
             let number = &metadata.phone_number_id;
             if !batch.connections.contains_key(number) {
                 let found = self.stores.whatsapp.connection_for_number(number).await?;
-                batch.connections.insert(number.clone(), found);
+                batch.connections.insert(number.clone(), found.map(Arc::new));
             }
             let Some(connection) = batch.connections[number].clone() else {
                 report.unknown_numbers += 1;
@@ -227,15 +228,15 @@ impl Intake {
         let pending = std::mem::take(&mut batch.pending);
         let contacts = self.senders(&pending).await?;
         let now = OffsetDateTime::now_utc();
-        let filed: Vec<(usize, Filing)> = pending
+        let deliveries: Vec<usize> = pending.iter().map(|p| p.delivery).collect();
+        let filings: Vec<Filing> = pending
             .into_iter()
             .zip(contacts)
-            .map(|(p, contact)| (p.delivery, filing(p.connection, contact, p.message, now)))
+            .map(|(p, contact)| filing(&p.connection, contact, p.message, now))
             .collect();
-        for chunk in filed.chunks(FILE_CHUNK) {
-            let filings: Vec<Filing> = chunk.iter().map(|(_, f)| f.clone()).collect();
-            let added = self.stores.inbox.file_messages(&filings).await?;
-            for ((delivery, f), added) in chunk.iter().zip(added) {
+        for (filings, deliveries) in filings.chunks(FILE_CHUNK).zip(deliveries.chunks(FILE_CHUNK)) {
+            let added = self.stores.inbox.file_messages(filings).await?;
+            for ((f, delivery), added) in filings.iter().zip(deliveries).zip(added) {
                 let Ok(report) = &mut batch.deliveries[*delivery].report else { continue };
                 if !added {
                     report.repeated += 1;
@@ -257,52 +258,40 @@ impl Intake {
     /// whatever form their number was written in.
     async fn senders(&self, pending: &[Pending]) -> StoreResult<Vec<String>> {
         let phones: Vec<String> = pending.iter().map(|p| sender_phone(&p.message.from)).collect();
-        let mut known: HashMap<(OrgId, String), String> = HashMap::new();
-        let orgs: BTreeSet<&OrgId> = pending.iter().map(|p| &p.connection.org_id).collect();
-        for org in orgs {
-            let mut wanted: Vec<String> = pending
-                .iter()
-                .zip(&phones)
-                .filter(|(p, _)| &p.connection.org_id == org)
-                .map(|(_, ph)| ph.clone())
-                .collect();
-            wanted.sort();
-            wanted.dedup();
-            for c in self.stores.contacts.contacts_matching(org, &wanted, &[]).await? {
-                if let Some(phone) = c.phone {
-                    known.insert((org.clone(), phone), c.id);
-                }
-            }
-            // First-timers, once each, as their first message in the batch names them.
+        let mut by_org: BTreeMap<&OrgId, Vec<usize>> = BTreeMap::new();
+        for (i, p) in pending.iter().enumerate() {
+            by_org.entry(&p.connection.org_id).or_default().push(i);
+        }
+        let mut ids = vec![String::new(); pending.len()];
+        for (org, at) in by_org {
+            let wanted: BTreeSet<String> = at.iter().map(|&i| phones[i].clone()).collect();
+            let wanted: Vec<String> = wanted.into_iter().collect();
+            let found = self.stores.contacts.contacts_matching(org, &wanted, &[]).await?;
+            let mut known: HashMap<String, String> = found.into_iter().filter_map(|c| Some((c.phone?, c.id))).collect();
+            // First-timers, once each, named as their first message in the batch says.
             let now = OffsetDateTime::now_utc();
             let mut new: Vec<ContactRecord> = Vec::new();
-            for (p, phone) in pending.iter().zip(&phones).filter(|(p, _)| &p.connection.org_id == org) {
-                if known.contains_key(&(org.clone(), phone.clone()))
-                    || new.iter().any(|c| c.phone.as_ref() == Some(phone))
-                {
-                    continue;
+            for &i in &at {
+                if !known.contains_key(&phones[i]) {
+                    let record = new_contact(org, &phones[i], pending[i].name.as_deref(), now);
+                    known.insert(phones[i].clone(), record.id.clone());
+                    new.push(record);
                 }
-                new.push(new_contact(org, phone, p.name.as_deref(), now));
             }
-            if new.is_empty() {
-                continue;
-            }
-            if self.stores.contacts.write_contacts(&new, &[]).await.is_ok() {
-                known.extend(new.into_iter().map(|c| ((org.clone(), c.phone.unwrap_or_default()), c.id)));
-            } else {
-                // Someone was created meanwhile (another batch, an agent): one at a time.
+            if !new.is_empty() && self.stores.contacts.write_contacts(&new, &[]).await.is_err() {
+                // Someone was created meanwhile (another batch, an agent): one at a time, which
+                // finds them (a store that is down fails here too).
                 for c in new {
-                    let phone = c.phone.clone().unwrap_or_default();
+                    let phone = c.phone.unwrap_or_default();
                     let found = self.contact_for(org, &phone, Some(&c.display_name)).await?;
-                    known.insert((org.clone(), phone), found.id);
+                    known.insert(phone, found.id);
                 }
+            }
+            for i in at {
+                ids[i] = known[&phones[i]].clone();
             }
         }
-        Ok(pending
-            .iter()
-            .zip(phones)
-            .map(|(p, phone)| known.get(&(p.connection.org_id.clone(), phone)).cloned().unwrap_or_default())
-            .collect())
+        Ok(ids)
     }
 
     /// The organisation's contact with this number, created if there is none.
@@ -344,7 +333,7 @@ fn new_contact(org: &OrgId, phone: &str, name: Option<&str>, now: OffsetDateTime
 
 /// A customer's message as the inbox files it, into a new open conversation unless the contact
 /// has one on the number.
-fn filing(connection: ConnectionRecord, contact_id: String, m: Inbound, now: OffsetDateTime) -> Filing {
+fn filing(connection: &ConnectionRecord, contact_id: String, m: Inbound, now: OffsetDateTime) -> Filing {
     let at = from_unix(m.timestamp);
     // Created now; its last message is the customer's, at the time they wrote it.
     let conversation = ConversationRecord {
@@ -360,9 +349,9 @@ fn filing(connection: ConnectionRecord, contact_id: String, m: Inbound, now: Off
     };
     let message = MessageRecord {
         id: uuid::Uuid::now_v7().to_string(),
-        org_id: connection.org_id,
+        org_id: connection.org_id.clone(),
         conversation_id: conversation.id.clone(),
-        phone_number_id: connection.phone_number_id,
+        phone_number_id: connection.phone_number_id.clone(),
         wamid: Some(m.wamid),
         direction: Direction::In,
         content: m.content,
@@ -375,3 +364,6 @@ fn filing(connection: ConnectionRecord, contact_id: String, m: Inbound, now: Off
     };
     Filing { conversation, message, referral: m.referral }
 }
+
+#[cfg(test)]
+mod tests;
