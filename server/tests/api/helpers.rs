@@ -180,6 +180,14 @@ pub async fn call(app: &TestApp, who: &Session, endpoint: &str, form: &[(&str, &
         .unwrap()
 }
 
+/// A page as a signed-in browser without JavaScript gets it, in `lang` (an `Accept-Language`);
+/// `path` may also be a whole URL (a redirect's `Location`).
+pub async fn page(app: &TestApp, who: &Session, path: &str, lang: &str) -> String {
+    let url = if path.starts_with("http") { path.to_owned() } else { app.url(path) };
+    let req = app.client.get(url).header("cookie", &who.cookie).header("accept", "text/html");
+    req.header("accept-language", lang).send().await.unwrap().text().await.unwrap()
+}
+
 /// The status and the JSON body (null when there is none).
 pub async fn json(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();

@@ -3,7 +3,7 @@
 //! an undeliverable number, roles, tenant isolation, idempotent sends, the 24-hour window, and a
 //! token Meta rejects.
 
-use crate::helpers::{Session, TestApp, call, json, member_of, owner, spawn_app_with};
+use crate::helpers::{Session, TestApp, call, json, member_of, owner, page, spawn_app_with};
 use axum::Json;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -90,8 +90,7 @@ async fn the_sandbox_connects_and_its_customers_write_first() {
     let (_, summary) = json(call(&app, &ana, "inbox/summary", &[]).await).await;
     assert_eq!((summary["unread"].as_u64(), summary["reauthorise"].as_bool()), (Some(5), Some(false)));
     // Every app page shows the count in its navigation.
-    let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
-    let html = page.send().await.unwrap().text().await.unwrap();
+    let html = page(&app, &ana, "/app/contacts", "en").await;
     assert!(html.contains(r#"Inbox<span aria-label="5 unread" class="unread">5</span>"#), "{html}");
     // Reading it clears the unread count.
     messages(&app, &ana, lucia["id"].as_str().unwrap()).await;
@@ -137,12 +136,7 @@ async fn a_customers_photo_is_fetched_kept_and_shown_only_to_the_organisations_m
     let contact = lucia["contact_id"].as_str().unwrap();
     let (_, only) = json(call(&app, &ana, "inbox/list", &[("contact", contact)]).await).await;
     assert_eq!(only["conversations"].as_array().unwrap().len(), 1);
-    let page = app
-        .client
-        .get(app.url(&format!("/app/contacts/{contact}")))
-        .header("cookie", &ana.cookie)
-        .header("accept", "text/html");
-    let html = page.send().await.unwrap().text().await.unwrap();
+    let html = page(&app, &ana, &format!("/app/contacts/{contact}"), "en").await;
     assert!(html.contains(&format!("/app/inbox?c={}", lucia["id"].as_str().unwrap())), "{html}");
 }
 
@@ -333,8 +327,7 @@ async fn a_token_meta_rejects_fails_the_message_and_asks_for_reauthorisation() {
         json(call(&app, &ana, "inbox/reply", &[("conversation_id", &id), ("text", "¿Hola?")]).await).await;
     assert_eq!((status, body["code"].as_str()), (409, Some("error-whatsapp-reauthorise")), "nothing more is queued");
     // Every app page says so, with the way to fix it.
-    let page = app.client.get(app.url("/app/contacts")).header("cookie", &ana.cookie).header("accept", "text/html");
-    let html = page.send().await.unwrap().text().await.unwrap();
+    let html = page(&app, &ana, "/app/contacts", "en").await;
     assert!(html.contains("reauth-banner") && html.contains("/app/settings#whatsapp"), "{html}");
 }
 
@@ -662,9 +655,9 @@ async fn assign_and_status_work_from_a_plain_form_without_javascript() {
     let ana = connected_owner(&app).await;
     let lucia = conversation_with(&app, &ana, "Lucía Gómez").await;
     let id = lucia["id"].as_str().unwrap();
-    let page = app.url(&format!("/app/inbox?c={id}"));
+    let conversation = app.url(&format!("/app/inbox?c={id}"));
     let post = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
-        let (app, ana, page) = (&app, &ana, page.clone());
+        let (app, ana, page) = (&app, &ana, conversation.clone());
         async move {
             let res = app
                 .client
@@ -682,29 +675,17 @@ async fn assign_and_status_work_from_a_plain_form_without_javascript() {
     };
     // Done, and the browser goes back to the conversation.
     let (status, location) = post("inbox/assign", vec![("id", id.into()), ("assignee", "me".into())]).await;
-    assert_eq!((status, location), (302, page.clone()));
+    assert_eq!((status, location), (302, conversation.clone()));
     let again = conversation_with(&app, &ana, "Lucía Gómez").await;
     assert_eq!(again["assignee"].as_str(), Some(ana.user_id.as_str()));
     // Refused: back to the conversation too, with the error for the page.
     let (status, location) = post("inbox/status", vec![("id", id.into()), ("status", "bogus".into())]).await;
     assert_eq!(status, 302);
-    assert!(location.starts_with(&page) && location.contains("__err="), "{location}");
+    assert!(location.starts_with(&conversation) && location.contains("__err="), "{location}");
     // The conversation is on the page without JavaScript: rendered whole on the server.
-    let plain = app.client.get(&page).header("cookie", &ana.cookie).header("accept", "text/html");
-    let plain = plain.send().await.unwrap().text().await.unwrap();
+    let plain = page(&app, &ana, &conversation, "en").await;
     assert!(plain.contains("Lucía Gómez") && plain.contains(r#"class="reply-box""#), "{plain}");
     // The page it goes back to says why, in the reader's language.
-    let html = app
-        .client
-        .get(&location)
-        .header("cookie", &ana.cookie)
-        .header("accept", "text/html")
-        .header("accept-language", "es-MX")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&app, &ana, &location, "es-MX").await;
     assert!(html.contains(r#"class="form-status err">Elige abierta, pendiente o resuelta.</p>"#), "{html}");
 }
