@@ -10,14 +10,13 @@ use app::accounts::model::{Caller, Role};
 use app::ids::{OrgId, UserId};
 use app::inbox::port::{Inbox, InboxQuery};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{load, percentile};
+
+mod support;
 
 const CONTACTS: i64 = 100_000;
 const MESSAGES: i64 = 1_000_000;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
 
 /// Contacts, conversations and messages written by SQLite itself (a recursive count), so the
 /// seed takes seconds, not the hours a million webhook deliveries would.
@@ -58,36 +57,6 @@ async fn seed(path: &std::path::Path) {
     pool.close().await;
 }
 
-/// `tasks` loops running `call` `rounds` times each; requests a second and latencies.
-async fn load<F, Fut>(tasks: usize, rounds: usize, call: F) -> (f64, Vec<Duration>)
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let call = Arc::new(call);
-    let started = Instant::now();
-    let handles: Vec<_> = (0..tasks)
-        .map(|t| {
-            let call = call.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(rounds);
-                for r in 0..rounds {
-                    let at = Instant::now();
-                    call(t * rounds + r).await;
-                    latencies.push(at.elapsed());
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for h in handles {
-        all.extend(h.await.unwrap());
-    }
-    all.sort();
-    ((tasks * rounds) as f64 / started.elapsed().as_secs_f64(), all)
-}
-
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,7 +68,7 @@ async fn main() {
 
     for (label, tasks) in [("one at a time", 1), ("8 at once", 8)] {
         let (inbox, caller) = (inbox.clone(), caller.clone());
-        let (rate, latencies) = load(tasks, 2000 / tasks, move |n| {
+        let (rate, latencies) = load(tasks, 2000, move |n| {
             let (inbox, caller) = (inbox.clone(), caller.clone());
             // Spread over the conversations, so the page cache does not hold just one.
             let id = format!("c{}", (n as i64 * 7919) % CONTACTS + 1);
@@ -153,7 +122,7 @@ async fn main() {
     ] {
         let (inbox, caller) = (inbox.clone(), caller.clone());
         let rounds = if q.contains("número") { 25 } else { 250 };
-        let (rate, latencies) = load(8, rounds, move |_| {
+        let (rate, latencies) = load(8, 8 * rounds, move |_| {
             let (inbox, caller) = (inbox.clone(), caller.clone());
             let query = InboxQuery { search: Some(q.to_owned()).filter(|q| !q.is_empty()), ..Default::default() };
             async move {

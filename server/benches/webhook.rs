@@ -14,8 +14,10 @@ use adronx::whatsapp::signature::sign;
 use secrecy::SecretString;
 use serde_json::json;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::{load, percentile};
+
+mod support;
 
 const SECRET: &str = "bench-app-secret";
 const CLIENTS: usize = 32;
@@ -37,53 +39,20 @@ fn delivery(batch: usize, size: usize) -> Vec<u8> {
     .unwrap()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
-
-struct Run {
-    requests: usize,
-    seconds: f64,
-    latencies: Vec<Duration>,
-}
-
-/// `CLIENTS` loops sending `requests` (signed bodies, or GETs of `path`) as fast as they are answered.
-async fn blast(http: &reqwest::Client, url: &str, bodies: Arc<Vec<(Vec<u8>, String)>>) -> Run {
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..CLIENTS)
-        .map(|_| {
-            let (http, url, bodies, next) = (http.clone(), url.to_owned(), bodies.clone(), next.clone());
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((body, signature)) = bodies.get(n) else { break };
-                    let sent = Instant::now();
-                    let res = if body.is_empty() {
-                        http.get(&url).send().await.unwrap()
-                    } else {
-                        http.post(&url)
-                            .header("x-hub-signature-256", signature)
-                            .body(body.clone())
-                            .send()
-                            .await
-                            .unwrap()
-                    };
-                    assert!(res.status().is_success(), "{}", res.status());
-                    let _ = res.bytes().await;
-                    latencies.push(sent.elapsed());
-                }
-                latencies
-            })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.unwrap());
-    }
-    latencies.sort();
-    Run { requests: bodies.len(), seconds: started.elapsed().as_secs_f64(), latencies }
+/// Each signed body posted once to `url`, `CLIENTS` at a time: the deliveries a second and the
+/// acknowledgements' latencies.
+async fn post_all(http: &reqwest::Client, url: &str, bodies: Arc<Vec<(Vec<u8>, String)>>) -> (f64, Vec<Duration>) {
+    let (http, url) = (http.clone(), url.to_owned());
+    load(CLIENTS, bodies.len(), move |n| {
+        let (http, url, bodies) = (http.clone(), url.clone(), bodies.clone());
+        async move {
+            let (body, signature) = &bodies[n];
+            let res = http.post(&url).header("x-hub-signature-256", signature).body(body.clone()).send().await.unwrap();
+            assert!(res.status().is_success(), "{}", res.status());
+            let _ = res.bytes().await;
+        }
+    })
+    .await
 }
 
 fn signed(bodies: Vec<Vec<u8>>) -> Arc<Vec<(Vec<u8>, String)>> {
@@ -143,13 +112,23 @@ async fn main() {
     let http = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().unwrap();
     let webhook = format!("{base}/webhooks/whatsapp");
 
-    let statics = Arc::new(vec![(Vec::new(), String::new()); 20_000]);
-    let s = blast(&http, &format!("{base}/favicon.svg"), statics).await;
+    let statics = {
+        let (http, url) = (http.clone(), format!("{base}/favicon.svg"));
+        load(CLIENTS, 20_000, move |_| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                let res = http.get(&url).send().await.unwrap();
+                assert!(res.status().is_success(), "{}", res.status());
+                let _ = res.bytes().await;
+            }
+        })
+        .await
+    };
     println!(
         "static file: {:.0} requests/s (p50 {:.2} ms, p99 {:.2} ms)",
-        s.requests as f64 / s.seconds,
-        percentile(&s.latencies, 0.5),
-        percentile(&s.latencies, 0.99)
+        statics.0,
+        percentile(&statics.1, 0.5),
+        percentile(&statics.1, 0.99)
     );
 
     let mut expected = 0;
@@ -157,14 +136,13 @@ async fn main() {
     for (size, count) in [(1usize, 20_000usize), (50, 600)] {
         let first = expected / size;
         let bodies = signed((0..count).map(|b| delivery(first + b + 1_000_000 * size, size)).collect());
-        let r = blast(&http, &webhook, bodies).await;
+        let (rate, latencies) = post_all(&http, &webhook, bodies).await;
         expected += size * count;
         println!(
-            "deliveries of {size}: {:.0} deliveries/s = {:.0} messages/s acknowledged (p50 {:.2} ms, p99 {:.2} ms)",
-            r.requests as f64 / r.seconds,
-            (r.requests * size) as f64 / r.seconds,
-            percentile(&r.latencies, 0.5),
-            percentile(&r.latencies, 0.99)
+            "deliveries of {size}: {rate:.0} deliveries/s = {:.0} messages/s acknowledged (p50 {:.2} ms, p99 {:.2} ms)",
+            rate * size as f64,
+            percentile(&latencies, 0.5),
+            percentile(&latencies, 0.99)
         );
     }
     let took = processed(&stores, expected, since).await;
