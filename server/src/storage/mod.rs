@@ -75,6 +75,7 @@ areas! {
     contacts: ContactStore,
     whatsapp: WhatsAppStore,
     inbox: InboxStore,
+    ads: AdsStore,
 }
 
 /// Opens the store the configuration names.

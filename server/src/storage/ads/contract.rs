@@ -1,0 +1,177 @@
+//! The ads contract: every adapter must pass these (see `storage/contract.rs`).
+
+use super::*;
+use crate::storage::{Stores, millis_precision};
+
+pub(crate) fn account(org: &str) -> AdAccountRecord {
+    let now = millis_precision(OffsetDateTime::now_utc());
+    AdAccountRecord {
+        org_id: OrgId::new(org),
+        kind: ConnectionKind::Sandbox,
+        account_id: "1234567890".into(),
+        page_id: "5550001".into(),
+        name: "Tienda Ñ — متجر".into(),
+        currency: "MXN".into(),
+        timezone: "America/Mexico_City".into(),
+        account_status: 1,
+        token: "sealed-token".into(),
+        status: ConnectionStatus::Connected,
+        status_detail: None,
+        connected_at: now,
+        updated_at: now,
+        sync: SyncState { sync_state: "idle".into(), ..Default::default() },
+    }
+}
+
+fn campaign(org: &str, id: &str, name: &str) -> CampaignRecord {
+    CampaignRecord {
+        org_id: OrgId::new(org),
+        id: id.into(),
+        name: name.into(),
+        objective: "OUTCOME_SALES".into(),
+        status: "ACTIVE".into(),
+        daily_budget: Some(150_000),
+        lifetime_budget: None,
+        bid_strategy: Some("LOWEST_COST_WITHOUT_CAP".into()),
+        synced_at: millis_precision(OffsetDateTime::now_utc()),
+    }
+}
+
+fn insight(org: &str, level: Level, object: &str, campaign: &str, day: &str, spend: i64) -> InsightRecord {
+    InsightRecord {
+        org_id: OrgId::new(org),
+        level,
+        object_id: object.into(),
+        campaign_id: campaign.into(),
+        day: day.into(),
+        impressions: 1000,
+        clicks: 10,
+        spend,
+        purchases: 1,
+        revenue: spend * 3,
+    }
+}
+
+pub async fn an_ad_account_keeps_its_sync_progress_and_turns_to_reauthorise(s: Stores) {
+    let org = OrgId::new("org-a");
+    let a = account("org-a");
+    s.ads.save_ad_account(&a).await.unwrap();
+    assert_eq!(s.ads.ad_account(&org).await.unwrap(), Some(a.clone()));
+    assert_eq!(s.ads.ad_account(&OrgId::new("org-b")).await.unwrap(), None);
+
+    let at = millis_precision(OffsetDateTime::now_utc());
+    let progress = SyncState {
+        sync_state: "waiting".into(),
+        sync_stage: "insights-campaign".into(),
+        sync_cursor: Some("QVFIUm".into()),
+        sync_done: 40,
+        sync_total: 120,
+        sync_detail: Some("throttled (613)".into()),
+        last_sync_at: Some(at),
+    };
+    assert!(s.ads.set_sync(&org, &progress).await.unwrap());
+    assert!(!s.ads.set_sync(&OrgId::new("org-b"), &progress).await.unwrap());
+    assert_eq!(s.ads.ad_account(&org).await.unwrap().unwrap().sync, progress);
+
+    assert!(s.ads.set_ad_account_status(&org, ConnectionStatus::Reauthorise, Some("190"), at).await.unwrap());
+    let got = s.ads.ad_account(&org).await.unwrap().unwrap();
+    assert_eq!((got.status, got.status_detail.as_deref(), got.updated_at), (ConnectionStatus::Reauthorise, Some("190"), at));
+}
+
+pub async fn campaigns_ad_sets_and_ads_are_upserted_per_organisation(s: Stores) {
+    let org = OrgId::new("org-a");
+    s.ads.upsert_campaigns(&[campaign("org-a", "c2", "Verano"), campaign("org-a", "c1", "Ahorro")]).await.unwrap();
+    s.ads.upsert_campaigns(&[campaign("org-b", "c1", "Other org")]).await.unwrap();
+    let mut renamed = campaign("org-a", "c2", "Verano 2026");
+    renamed.status = "PAUSED".into();
+    renamed.daily_budget = None;
+    renamed.lifetime_budget = Some(9_000_000);
+    s.ads.upsert_campaigns(std::slice::from_ref(&renamed)).await.unwrap();
+    let names: Vec<_> = s.ads.campaigns(&org).await.unwrap().into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["Ahorro", "Verano 2026"]);
+    assert_eq!(s.ads.campaign(&org, "c2").await.unwrap(), Some(renamed));
+    assert_eq!(s.ads.campaign(&OrgId::new("org-b"), "c2").await.unwrap(), None);
+
+    let now = millis_precision(OffsetDateTime::now_utc());
+    let set = AdSetRecord {
+        org_id: org.clone(),
+        id: "s1".into(),
+        campaign_id: "c1".into(),
+        name: "Mujeres 25-34".into(),
+        status: "ACTIVE".into(),
+        daily_budget: Some(50_000),
+        lifetime_budget: None,
+        bid_strategy: None,
+        synced_at: now,
+    };
+    s.ads.upsert_ad_sets(std::slice::from_ref(&set)).await.unwrap();
+    let ad = AdRecord {
+        org_id: org.clone(),
+        id: "a1".into(),
+        adset_id: "s1".into(),
+        campaign_id: "c1".into(),
+        name: "Chaqueta azul".into(),
+        status: "ACTIVE".into(),
+        title: Some("La chaqueta del verano".into()),
+        body: Some("Escríbenos por WhatsApp".into()),
+        image_url: Some("https://example.com/a.png".into()),
+        call_to_action: Some("WHATSAPP_MESSAGE".into()),
+        synced_at: now,
+    };
+    s.ads.upsert_ads(std::slice::from_ref(&ad)).await.unwrap();
+    assert_eq!(s.ads.ad_sets(&org, "c1").await.unwrap(), vec![set]);
+    assert_eq!(s.ads.ads(&org, "c1").await.unwrap(), vec![ad]);
+    assert!(s.ads.ads(&OrgId::new("org-b"), "c1").await.unwrap().is_empty());
+    assert!(s.ads.ad_sets(&org, "c2").await.unwrap().is_empty());
+}
+
+pub async fn insights_are_unique_per_object_and_day_and_summed_by_day_or_object(s: Stores) {
+    let org = OrgId::new("org-a");
+    let c = Level::Campaign;
+    s.ads
+        .upsert_insights(&[
+            insight("org-a", c, "c1", "c1", "2026-11-01", 1_000),
+            insight("org-a", c, "c1", "c1", "2026-11-02", 2_000),
+            insight("org-a", c, "c2", "c2", "2026-11-02", 500),
+            insight("org-a", c, "c2", "c2", "2026-11-03", 700),
+            insight("org-a", Level::Adset, "s1", "c1", "2026-11-02", 99_999),
+            insight("org-b", c, "c1", "c1", "2026-11-02", 77_777),
+        ])
+        .await
+        .unwrap();
+    // Meta restated 2 November: the day is replaced, not added.
+    s.ads.upsert_insights(&[insight("org-a", c, "c1", "c1", "2026-11-02", 2_500)]).await.unwrap();
+
+    let query = |group, from, to| SumQuery { level: Level::Campaign, from, to, group, campaign: None };
+    let by_day = s.ads.insight_sums(&org, &query(Group::Day, "2026-11-01", "2026-11-02")).await.unwrap();
+    let days: Vec<_> = by_day.iter().map(|d| (d.key.as_str(), d.spend, d.revenue, d.impressions)).collect();
+    assert_eq!(days, [("2026-11-01", 1_000, 3_000, 1000), ("2026-11-02", 3_000, 9_000, 2000)]);
+
+    let by_object = s.ads.insight_sums(&org, &query(Group::Object, "2026-11-01", "2026-11-30")).await.unwrap();
+    let objects: Vec<_> = by_object.iter().map(|d| (d.key.as_str(), d.spend, d.clicks, d.purchases)).collect();
+    assert_eq!(objects, [("c1", 3_500, 20, 2), ("c2", 1_200, 20, 2)]);
+
+    let one = SumQuery { level: Level::Adset, from: "2026-11-01", to: "2026-11-30", group: Group::Object, campaign: Some("c1") };
+    let sets = s.ads.insight_sums(&org, &one).await.unwrap();
+    assert_eq!(sets.iter().map(|d| (d.key.as_str(), d.spend)).collect::<Vec<_>>(), [("s1", 99_999)]);
+    let none = s.ads.insight_sums(&org, &query(Group::Day, "2026-12-01", "2026-12-31")).await.unwrap();
+    assert!(none.is_empty());
+}
+
+pub async fn removing_an_ad_account_removes_what_was_synced_from_it_and_nothing_else(s: Stores) {
+    let (a, b) = (OrgId::new("org-a"), OrgId::new("org-b"));
+    for org in ["org-a", "org-b"] {
+        s.ads.save_ad_account(&account(org)).await.unwrap();
+        s.ads.upsert_campaigns(&[campaign(org, "c1", "Verano")]).await.unwrap();
+        s.ads.upsert_insights(&[insight(org, Level::Campaign, "c1", "c1", "2026-11-01", 100)]).await.unwrap();
+    }
+    assert!(s.ads.remove_ad_account(&a).await.unwrap());
+    assert!(!s.ads.remove_ad_account(&a).await.unwrap());
+    assert_eq!(s.ads.ad_account(&a).await.unwrap(), None);
+    assert!(s.ads.campaigns(&a).await.unwrap().is_empty());
+    let all = SumQuery { level: Level::Campaign, from: "2026-01-01", to: "2026-12-31", group: Group::Day, campaign: None };
+    assert!(s.ads.insight_sums(&a, &all).await.unwrap().is_empty());
+    assert!(s.ads.ad_account(&b).await.unwrap().is_some());
+    assert_eq!(s.ads.campaigns(&b).await.unwrap().len(), 1);
+    assert_eq!(s.ads.insight_sums(&b, &all).await.unwrap().len(), 1);
+}

@@ -1,0 +1,232 @@
+//! Meta ad accounts (one per organisation), what a sync reads from them — campaigns, ad sets, ads
+//! with their creatives — and their daily insights, unique per object and day and upserted (Meta
+//! restates recent days, so a day is written again each sync).
+
+#[cfg(test)]
+pub(crate) mod contract;
+pub(crate) mod mongo;
+pub(crate) mod sqlite;
+
+use super::{Millis, OptionMillis, StoreResult, millis, option_millis};
+use super::whatsapp::{ConnectionKind, ConnectionStatus};
+use app::ids::OrgId;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait AdsStore: Send + Sync {
+    /// Creates or replaces the organisation's ad account connection.
+    async fn save_ad_account(&self, account: &AdAccountRecord) -> StoreResult<()>;
+    async fn ad_account(&self, org: &OrgId) -> StoreResult<Option<AdAccountRecord>>;
+    /// Health: `Connected`, or `Reauthorise` with Meta's reason; false without a connection.
+    async fn set_ad_account_status(
+        &self,
+        org: &OrgId,
+        status: ConnectionStatus,
+        detail: Option<&str>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Records where the running (or last) sync is; false without a connection.
+    async fn set_sync(&self, org: &OrgId, sync: &SyncState) -> StoreResult<bool>;
+    /// Removes the connection and everything synced from it.
+    async fn remove_ad_account(&self, org: &OrgId) -> StoreResult<bool>;
+
+    /// Creates or changes campaigns (by organisation and id).
+    async fn upsert_campaigns(&self, campaigns: &[CampaignRecord]) -> StoreResult<()>;
+    async fn upsert_ad_sets(&self, sets: &[AdSetRecord]) -> StoreResult<()>;
+    async fn upsert_ads(&self, ads: &[AdRecord]) -> StoreResult<()>;
+    /// Creates or replaces each (object, day).
+    async fn upsert_insights(&self, insights: &[InsightRecord]) -> StoreResult<()>;
+
+    /// The organisation's campaigns by name.
+    async fn campaigns(&self, org: &OrgId) -> StoreResult<Vec<CampaignRecord>>;
+    async fn campaign(&self, org: &OrgId, id: &str) -> StoreResult<Option<CampaignRecord>>;
+    /// A campaign's ad sets and ads, by name.
+    async fn ad_sets(&self, org: &OrgId, campaign_id: &str) -> StoreResult<Vec<AdSetRecord>>;
+    async fn ads(&self, org: &OrgId, campaign_id: &str) -> StoreResult<Vec<AdRecord>>;
+    /// Sums of the insights at `level` for days `from..=to` (`YYYY-MM-DD`), grouped as asked, in
+    /// key order; only the campaign's objects when `campaign` is given.
+    async fn insight_sums(&self, org: &OrgId, query: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>>;
+}
+
+/// What [`AdsStore::insight_sums`] adds up.
+#[derive(Clone, Copy, Debug)]
+pub struct SumQuery<'a> {
+    pub level: Level,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub group: Group,
+    pub campaign: Option<&'a str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// One sum per day (`key` = the day).
+    Day,
+    /// One sum per object (`key` = its id).
+    Object,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Campaign,
+    Adset,
+}
+
+impl Level {
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::Campaign => "campaign",
+            Level::Adset => "adset",
+        }
+    }
+}
+
+impl TryFrom<String> for Level {
+    type Error = super::StoreError;
+
+    fn try_from(s: String) -> StoreResult<Self> {
+        match s.as_str() {
+            "campaign" => Ok(Level::Campaign),
+            "adset" => Ok(Level::Adset),
+            _ => Err(super::StoreError::Corrupt(format!("insight level {s}"))),
+        }
+    }
+}
+
+/// An organisation's Meta ad account.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct AdAccountRecord {
+    #[serde(rename = "_id")]
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    #[sqlx(try_from = "String")]
+    pub kind: ConnectionKind,
+    /// Digits, without `act_`.
+    pub account_id: String,
+    pub page_id: String,
+    pub name: String,
+    /// ISO 4217; every amount of the account is in its minor units.
+    pub currency: String,
+    /// IANA time zone: the account's days.
+    pub timezone: String,
+    /// Meta's `account_status` (1 active, 2 disabled…).
+    pub account_status: i64,
+    /// The access token sealed with the keyring (context: the organisation).
+    pub token: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConnectionStatus,
+    pub status_detail: Option<String>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub connected_at: OffsetDateTime,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub updated_at: OffsetDateTime,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub sync: SyncState,
+}
+
+/// Where a sync is: its stage, the cursor to resume from, progress, and the last finished one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct SyncState {
+    /// `idle`, `running`, `waiting` (throttled, resumes by itself) or `failed`.
+    pub sync_state: String,
+    /// `campaigns`, `adsets`, `ads`, `insights-campaign`, `insights-adset`.
+    pub sync_stage: String,
+    /// Meta's `after` cursor within the stage: where a resumed sync starts.
+    pub sync_cursor: Option<String>,
+    pub sync_done: i64,
+    pub sync_total: i64,
+    /// What the last sync reported (rows skipped and why, the throttling met).
+    pub sync_detail: Option<String>,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
+    pub last_sync_at: Option<OffsetDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct CampaignRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub id: String,
+    pub name: String,
+    pub objective: String,
+    /// `ACTIVE`, `PAUSED`, `DELETED`, `ARCHIVED`.
+    pub status: String,
+    /// Minor units of the account's currency.
+    pub daily_budget: Option<i64>,
+    pub lifetime_budget: Option<i64>,
+    pub bid_strategy: Option<String>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub synced_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct AdSetRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub status: String,
+    pub daily_budget: Option<i64>,
+    pub lifetime_budget: Option<i64>,
+    pub bid_strategy: Option<String>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub synced_at: OffsetDateTime,
+}
+
+/// An ad and its creative.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct AdRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub id: String,
+    pub adset_id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub status: String,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub image_url: Option<String>,
+    pub call_to_action: Option<String>,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub synced_at: OffsetDateTime,
+}
+
+/// One object's results on one of the account's days. Amounts in minor units.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct InsightRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    /// The campaign's or ad set's id.
+    pub object_id: String,
+    pub campaign_id: String,
+    /// `YYYY-MM-DD` in the account's time zone.
+    pub day: String,
+    pub impressions: i64,
+    pub clicks: i64,
+    pub spend: i64,
+    pub purchases: i64,
+    pub revenue: i64,
+}
+
+/// A sum of insights (see [`AdsStore::insight_sums`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct InsightSum {
+    pub key: String,
+    pub impressions: i64,
+    pub clicks: i64,
+    pub spend: i64,
+    pub purchases: i64,
+    pub revenue: i64,
+}
