@@ -2,6 +2,7 @@
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
 
 pub mod accounts;
+pub mod campaigns;
 pub mod contacts;
 pub mod enquiries;
 pub mod error;
@@ -60,7 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts/import") view=contacts::views::ImportStart/>
                     <Route path=path!("contacts/import/:id") view=contacts::views::ImportWizard/>
                     <Route path=path!("contacts/:id") view=contacts::views::ContactDetail/>
-                    <Route path=path!("campaigns") view=pages::Campaigns/>
+                    <Route path=path!("campaigns") view=campaigns::views::CampaignsPage/>
+                    <Route path=path!("campaigns/:id") view=campaigns::views::CampaignPage/>
                     <Route path=path!("settings") view=accounts::views::Settings/>
                 </ParentRoute>
                 // The same public pages under a language prefix: /es, /es/privacy, /ar/terms…

@@ -50,6 +50,12 @@ pub fn civil_date(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// "2026-11-26 21:15 UTC" from Unix seconds (proleptic Gregorian; no time zone data needed).
+pub fn utc_timestamp(secs: i64) -> String {
+    let rem = secs.rem_euclid(86_400);
+    format!("{} {:02}:{:02} UTC", civil_date(secs), rem / 3600, rem % 3600 / 60)
+}
+
 /// `text` for a URL's query: every byte but ASCII letters and digits percent-encoded.
 pub fn url_encode(text: &str) -> String {
     text.bytes()

@@ -65,6 +65,9 @@ pub struct Config {
     /// `ADRONX_WHATSAPP_MPS`: messages a second this instance sends per WhatsApp number (default
     /// 80, Meta's default throughput; divide by the instance count when running several).
     pub whatsapp_mps: u32,
+    /// `ADRONX_ADS_THROTTLE_WAIT_SECS`: how long an ads sync Meta throttles waits before it
+    /// resumes, when Meta does not say (default 60).
+    pub ads_throttle_wait: std::time::Duration,
     /// Secrets as given in the environment; missing ones are resolved by [`crate::secrets`].
     pub raw_secrets: RawSecrets,
 }
@@ -160,6 +163,11 @@ impl Config {
                 None => 80,
                 Some(Ok(n)) if (1..=1000).contains(&n) => n,
                 Some(_) => bail!("ADRONX_WHATSAPP_MPS must be a whole number from 1 to 1000"),
+            },
+            ads_throttle_wait: match get("ADRONX_ADS_THROTTLE_WAIT_SECS").map(|p| p.parse::<u64>()) {
+                None => std::time::Duration::from_secs(60),
+                Some(Ok(n)) if (1..=3600).contains(&n) => std::time::Duration::from_secs(n),
+                Some(_) => bail!("ADRONX_ADS_THROTTLE_WAIT_SECS must be a whole number from 1 to 3600"),
             },
             raw_secrets: RawSecrets {
                 signing_key: get("ADRONX_SIGNING_KEY").map(SecretString::from),

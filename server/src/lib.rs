@@ -1,6 +1,7 @@
 //! Everything only the server does: configuration, storage adapters, domain services, HTTP.
 
 pub mod accounts;
+pub mod ads;
 pub mod config;
 pub mod contacts;
 pub mod crypto;

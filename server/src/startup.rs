@@ -86,6 +86,18 @@ impl Application {
             keyring: secrets.keyring.clone(),
             clients: clients.clone(),
         };
+        let ad_clients = crate::ads::Clients::new(
+            integrations.marketing.clone(),
+            &config.public_url,
+            &config.graph_api_version,
+            config.environment != crate::config::Environment::Production,
+        );
+        let ads_sync = crate::ads::SyncAds {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: ad_clients.clone(),
+            throttle_wait: config.ads_throttle_wait,
+        };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
@@ -98,6 +110,7 @@ impl Application {
             .handle(crate::whatsapp::SEND_JOB, Arc::new(send))
             .handle(crate::whatsapp::MEDIA_JOB, Arc::new(media))
             .handle(crate::whatsapp::TEMPLATE_SYNC_JOB, Arc::new(template_sync))
+            .handle(crate::ads::ADS_SYNC_JOB, Arc::new(ads_sync))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),
@@ -116,6 +129,7 @@ impl Application {
             imports: imports.clone(),
             whatsapp,
             inbox: Arc::new(crate::whatsapp::InboxService::new(store.clone())),
+            ads: Arc::new(crate::ads::AdsService::new(store.clone(), secrets.keyring.clone(), ad_clients)),
         };
         let state = AppState {
             config: Arc::new(config),

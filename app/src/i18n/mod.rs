@@ -13,8 +13,9 @@ pub const STORAGE_KEY: &str = "adronx_lang";
 
 /// Serialised as its code (`"en"`), as stored records and job payloads keep it; the variant
 /// names that older job payloads carry are still read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
+    #[default]
     #[serde(rename = "en", alias = "En")]
     En,
     #[serde(rename = "es", alias = "Es")]

@@ -109,23 +109,6 @@ fn SignedIn(viewer: Viewer, summary: crate::inbox::model::InboxSummary) -> impl 
     }
 }
 
-/// One not-yet-filled section: its title and a plain statement of what will appear here.
-#[component]
-pub fn EmptySection(title: &'static str, body: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="empty-state">
-            <h1>{move || i18n.t(title)}</h1>
-            <p>{move || i18n.t(body)}</p>
-        </section>
-    }
-}
-
-#[component]
-pub fn Campaigns() -> impl IntoView {
-    view! { <EmptySection title="app-nav-campaigns" body="app-empty-campaigns"/> }
-}
-
 /// Agencies belong to several organisations: choose the active one (a new session in it).
 #[component]
 fn OrgSwitcher(viewer: Viewer) -> impl IntoView {

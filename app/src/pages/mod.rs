@@ -9,7 +9,7 @@ mod legal;
 mod misc;
 mod password;
 
-pub use app_shell::{AppShell, Campaigns};
+pub use app_shell::AppShell;
 pub use auth::{ConfirmPage, LoginPage, RegisterPage, SignInLinkPage};
 pub use invite::InvitePage;
 pub use landing::Landing;

@@ -14,6 +14,7 @@ pub struct Services {
     pub imports: Arc<dyn crate::contacts::port::Imports>,
     pub whatsapp: Arc<dyn crate::inbox::port::WhatsApp>,
     pub inbox: Arc<dyn crate::inbox::port::Inbox>,
+    pub ads: Arc<dyn crate::campaigns::port::Ads>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

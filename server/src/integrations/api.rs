@@ -93,6 +93,16 @@ impl ApiClient {
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
         retry: RetryRule,
     ) -> Result<T, ApiError> {
+        self.send_with_headers(build, retry).await.map(|(answer, _)| answer)
+    }
+
+    /// As [`send`](Self::send), with the answer's headers (Meta reports its rate-limit usage in
+    /// them).
+    pub async fn send_with_headers<T: serde::de::DeserializeOwned>(
+        &self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        retry: RetryRule,
+    ) -> Result<(T, reqwest::header::HeaderMap), ApiError> {
         let mut attempt = 1;
         loop {
             let outcome = self.attempt(&build).await;
@@ -109,13 +119,19 @@ impl ApiClient {
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
-                (Ok(bytes), _) => return serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode(e.to_string())),
+                (Ok((bytes, headers)), _) => {
+                    let answer = serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode(e.to_string()))?;
+                    return Ok((answer, headers));
+                }
                 (Err(e), _) => return Err(e),
             }
         }
     }
 
-    async fn attempt(&self, build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder) -> Result<Vec<u8>, ApiError> {
+    async fn attempt(
+        &self,
+        build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<(Vec<u8>, reqwest::header::HeaderMap), ApiError> {
         let res = build(&self.http).send().await.map_err(network)?;
         let status = res.status().as_u16();
         let retry_after = res
@@ -125,9 +141,10 @@ impl ApiClient {
             .and_then(|v| v.trim().parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(|s| Duration::from_secs_f64(s.min(3600.0)));
+        let headers = res.headers().clone();
         let bytes = res.bytes().await.map_err(network)?.to_vec();
         if (200..300).contains(&status) {
-            return Ok(bytes);
+            return Ok((bytes, headers));
         }
         let body = String::from_utf8_lossy(&bytes[..bytes.len().min(2000)]).into_owned();
         Err(ApiError::Status { status, body, retry_after })

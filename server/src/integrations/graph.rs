@@ -33,6 +33,12 @@ impl GraphError {
     pub fn needs_reauthorisation(&self) -> bool {
         self.code() == Some(190)
     }
+
+    /// Meta's rate limits (4, 17, 32, 613, and the ads management limits 80000–80014): wait and
+    /// resume, the answer will come.
+    pub fn throttled(&self) -> bool {
+        self.code().is_some_and(|c| matches!(c, 4 | 17 | 32 | 613 | 80000..=80014))
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,6 +85,18 @@ impl GraphClient {
         let url = self.url(path);
         let sent = self.api.send(|http| http.get(&url).query(query).bearer_auth(token.expose_secret()), retryable);
         sent.await.map_err(graph_error)
+    }
+
+    /// A GET that also answers the headers (rate-limit usage).
+    pub async fn get_with_headers<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        token: &SecretString,
+    ) -> Result<(T, reqwest::header::HeaderMap), GraphError> {
+        let url = self.url(path);
+        let build = |http: &reqwest::Client| http.get(&url).query(query).bearer_auth(token.expose_secret());
+        self.api.send_with_headers(build, retryable).await.map_err(graph_error)
     }
 
     pub async fn post<T: serde::de::DeserializeOwned>(

@@ -48,6 +48,16 @@ pub fn backoff(attempts: u32) -> Duration {
     Duration::from_secs_f64(base.min(3600.0) * jitter)
 }
 
+/// When a recurring per-organisation job runs next: the start of the next `every`-long slot plus a
+/// spread of up to an hour per organisation (so all accounts do not call Meta at once). Returns
+/// the slot too — a job keyed by it is queued once per slot, however often it is scheduled.
+pub fn next_slot(org: &app::ids::OrgId, now: OffsetDateTime, every: time::Duration) -> (i64, OffsetDateTime) {
+    let slot = now.unix_timestamp().div_euclid(every.whole_seconds()) + 1;
+    let spread = org.as_str().bytes().fold(0i64, |h, b| (h * 31 + b as i64) % 3600);
+    let run_at = OffsetDateTime::from_unix_timestamp(slot * every.whole_seconds() + spread).unwrap_or(now + every);
+    (slot, run_at)
+}
+
 /// Adds a job due now.
 pub async fn enqueue(
     store: &dyn JobStore,

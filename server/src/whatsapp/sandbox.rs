@@ -151,13 +151,13 @@ fn same_number(a: &str, b: &str) -> bool {
     a == b || e164(a).is_some_and(|x| Some(x) == e164(b))
 }
 
-fn graph_error(status: StatusCode, code: i64, message: &str) -> Response {
+pub(crate) fn graph_error(status: StatusCode, code: i64, message: &str) -> Response {
     let body = json!({ "error": { "message": message, "type": "OAuthException", "code": code, "fbtrace_id": "SandboxTrace" } });
     (status, Json(body)).into_response()
 }
 
 /// Meta's answer to a token it does not accept, when the bearer token is not a sandbox one.
-fn refuse_token(headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn refuse_token(headers: &HeaderMap) -> Option<Response> {
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match token {
@@ -209,6 +209,8 @@ impl Sandbox {
             .route("/{version}/{id}/message_templates", get(list_templates))
             .route("/{version}/{id}/messages", post(send))
             .with_state(self)
+            // The simulated ad account answers under the same Graph API address.
+            .merge(crate::ads::sandbox::router())
     }
 
     fn later(&self, seconds: f64) -> Duration {
@@ -305,6 +307,9 @@ async fn phone_number(
 ) -> Response {
     if let Some(refused) = refuse_token(&headers) {
         return refused;
+    }
+    if let Some(account) = id.strip_prefix("act_") {
+        return crate::ads::sandbox::account(account);
     }
     if id == PHOTO_ID {
         return Json(json!({

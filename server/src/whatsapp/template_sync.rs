@@ -18,8 +18,7 @@ use time::{Duration, OffsetDateTime};
 pub const TEMPLATE_SYNC_JOB: &str = "whatsapp.templates";
 pub const EVERY: Duration = Duration::hours(6);
 
-/// Queues the organisation's next sync, at the start of the next six-hour slot plus a spread of
-/// up to an hour per organisation (so all accounts do not ask Meta at once).
+/// Queues the organisation's next sync (see [`crate::jobs::next_slot`]).
 pub async fn schedule_next(jobs: &dyn JobStore, org: &OrgId, now: OffsetDateTime) -> StoreResult<()> {
     let (slot, run_at) = next_run(org, now);
     let job = NewJob {
@@ -32,12 +31,8 @@ pub async fn schedule_next(jobs: &dyn JobStore, org: &OrgId, now: OffsetDateTime
     jobs.enqueue_job(&job).await.map(|_| ())
 }
 
-/// The next slot and when in it the organisation's sync runs.
 fn next_run(org: &OrgId, now: OffsetDateTime) -> (i64, OffsetDateTime) {
-    let slot = now.unix_timestamp().div_euclid(EVERY.whole_seconds()) + 1;
-    let spread = org.as_str().bytes().fold(0i64, |h, b| (h * 31 + b as i64) % 3600);
-    let run_at = OffsetDateTime::from_unix_timestamp(slot * EVERY.whole_seconds() + spread).unwrap_or(now + EVERY);
-    (slot, run_at)
+    crate::jobs::next_slot(org, now, EVERY)
 }
 
 pub struct SyncTemplates {

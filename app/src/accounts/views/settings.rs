@@ -14,11 +14,7 @@ use crate::i18n::{I18n, Lang, use_i18n};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-/// "2026-11-26 21:15 UTC" from Unix seconds (proleptic Gregorian; no time zone data needed).
-pub fn utc_timestamp(secs: i64) -> String {
-    let rem = secs.rem_euclid(86_400);
-    format!("{} {:02}:{:02} UTC", crate::text::civil_date(secs), rem / 3600, rem % 3600 / 60)
-}
+use crate::text::utc_timestamp;
 
 fn role_options(roles: &'static [Role], selected: Role, i18n: I18n) -> impl IntoView {
     roles

@@ -1,0 +1,287 @@
+//! The dashboard's figures: the period (days in the account's time zone), its totals against the
+//! period before, the campaigns' table, and the daily series behind the charts.
+
+use super::charts::{self, DayPoint};
+use crate::storage::ads::{AdAccountRecord, AdsStore, CampaignRecord, Group, InsightSum, Level, SumQuery};
+use app::campaigns::model::{AdSetView, AdView, CampaignDetail, CampaignRow, Dashboard, Period, Totals};
+use app::campaigns::port::{AdsError, DashboardQuery};
+use app::ids::OrgId;
+use std::collections::HashMap;
+use time::{Date, Duration};
+
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+pub fn day_text(d: Date) -> String {
+    d.format(DAY).unwrap_or_default()
+}
+
+fn parse_day(text: &str) -> Option<Date> {
+    Date::parse(text, DAY).ok()
+}
+
+/// Today in the IANA time zone `tz` (UTC when the name is unknown).
+pub fn today_in(tz: &str) -> Date {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::now().to_zoned(zone).date();
+    let month = time::Month::try_from(today.month() as u8).unwrap_or(time::Month::January);
+    Date::from_calendar_date(i32::from(today.year()), month, today.day() as u8).unwrap_or(Date::MIN)
+}
+
+/// The longest custom period (the store keeps what Meta gives; a year compares with the last).
+const MAX_DAYS: i64 = 366;
+
+/// The period asked for, ending yesterday for the presets (today is still collecting), and the
+/// period of the same length before it.
+pub fn period(query: &DashboardQuery, today: Date) -> Result<Period, AdsError> {
+    let (preset, from, to) = match query.range.as_str() {
+        "custom" => {
+            let bad = || AdsError::Invalid("error-ads-range");
+            let from = query.from.as_deref().and_then(parse_day).ok_or_else(bad)?;
+            let to = query.to.as_deref().and_then(parse_day).ok_or_else(bad)?;
+            if from > to || (to - from).whole_days() + 1 > MAX_DAYS || to > today {
+                return Err(bad());
+            }
+            ("custom", from, to)
+        }
+        preset => {
+            let (preset, days) = match preset {
+                "7" => ("7", 7),
+                "14" => ("14", 14),
+                "90" => ("90", 90),
+                _ => ("28", 28),
+            };
+            let to = today - Duration::days(1);
+            (preset, to - Duration::days(days - 1), to)
+        }
+    };
+    let length = (to - from).whole_days() + 1;
+    let previous_to = from - Duration::days(1);
+    let previous_from = previous_to - Duration::days(length - 1);
+    Ok(Period {
+        preset: preset.into(),
+        from: day_text(from),
+        to: day_text(to),
+        previous_from: day_text(previous_from),
+        previous_to: day_text(previous_to),
+    })
+}
+
+fn totals(sum: &InsightSum) -> Totals {
+    Totals {
+        spend: sum.spend,
+        impressions: sum.impressions,
+        clicks: sum.clicks,
+        purchases: sum.purchases,
+        revenue: sum.revenue,
+    }
+}
+
+fn add(a: &mut Totals, b: &Totals) {
+    a.spend += b.spend;
+    a.impressions += b.impressions;
+    a.clicks += b.clicks;
+    a.purchases += b.purchases;
+    a.revenue += b.revenue;
+}
+
+/// Every day of the period, with zeros where nothing was recorded (a gap is a day, not a skip).
+fn daily(period: &Period, sums: &[InsightSum]) -> Vec<DayPoint> {
+    let by_day: HashMap<&str, &InsightSum> = sums.iter().map(|s| (s.key.as_str(), s)).collect();
+    let (Some(mut day), Some(to)) = (parse_day(&period.from), parse_day(&period.to)) else { return Vec::new() };
+    let mut out = Vec::new();
+    while day <= to {
+        let key = day_text(day);
+        let sum = by_day.get(key.as_str());
+        out.push(DayPoint {
+            spend: sum.map_or(0, |s| s.spend),
+            revenue: sum.map_or(0, |s| s.revenue),
+            impressions: sum.map_or(0, |s| s.impressions),
+            clicks: sum.map_or(0, |s| s.clicks),
+            day: key,
+        });
+        day = day.next_day().unwrap_or(to + Duration::days(1));
+    }
+    out
+}
+
+fn row(c: &CampaignRecord, totals: Totals) -> CampaignRow {
+    CampaignRow {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        status: c.status.clone(),
+        objective: c.objective.clone(),
+        daily_budget: c.daily_budget,
+        lifetime_budget: c.lifetime_budget,
+        totals,
+    }
+}
+
+/// The table's order; spend (largest first) unless asked otherwise.
+fn sort(rows: &mut [CampaignRow], by: &str) {
+    let roas = |r: &CampaignRow| r.totals.roas().unwrap_or(-1.0);
+    match by {
+        "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        "status" => rows.sort_by(|a, b| a.status.cmp(&b.status).then(b.totals.spend.cmp(&a.totals.spend))),
+        "roas" => rows.sort_by(|a, b| roas(b).total_cmp(&roas(a))),
+        "revenue" => rows.sort_by(|a, b| b.totals.revenue.cmp(&a.totals.revenue)),
+        _ => rows.sort_by(|a, b| b.totals.spend.cmp(&a.totals.spend).then(a.name.cmp(&b.name))),
+    }
+}
+
+fn sums<'a>(level: Level, from: &'a str, to: &'a str, group: Group, campaign: Option<&'a str>) -> SumQuery<'a> {
+    SumQuery { level, from, to, group, campaign }
+}
+
+pub async fn dashboard(
+    store: &dyn AdsStore,
+    org: &OrgId,
+    account: &AdAccountRecord,
+    query: &DashboardQuery,
+) -> Result<Dashboard, AdsError> {
+    let period = period(query, today_in(&account.timezone))?;
+    let e = AdsError::internal;
+    let c = Level::Campaign;
+    let (campaigns, now, before, days) = futures_util::future::join4(
+        store.campaigns(org),
+        store.insight_sums(org, &sums(c, &period.from, &period.to, Group::Object, None)),
+        store.insight_sums(org, &sums(c, &period.previous_from, &period.previous_to, Group::Day, None)),
+        store.insight_sums(org, &sums(c, &period.from, &period.to, Group::Day, None)),
+    )
+    .await;
+    let (campaigns, now, before, days) = (campaigns.map_err(e)?, now.map_err(e)?, before.map_err(e)?, days.map_err(e)?);
+    let by_campaign: HashMap<&str, Totals> = now.iter().map(|s| (s.key.as_str(), totals(s))).collect();
+    let mut rows: Vec<CampaignRow> =
+        campaigns.iter().map(|c| row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())).collect();
+    sort(&mut rows, &query.sort);
+    let (mut current, mut previous) = (Totals::default(), Totals::default());
+    now.iter().for_each(|s| add(&mut current, &totals(s)));
+    before.iter().for_each(|s| add(&mut previous, &totals(s)));
+    let charts = charts::dashboard("", &daily(&period, &days), &account.currency, query.lang);
+    Ok(Dashboard {
+        account: Some(super::connect::view(account)),
+        currency: account.currency.clone(),
+        period,
+        current,
+        previous,
+        campaigns: rows,
+        charts,
+    })
+}
+
+pub async fn campaign(
+    store: &dyn AdsStore,
+    org: &OrgId,
+    account: &AdAccountRecord,
+    id: &str,
+    query: &DashboardQuery,
+) -> Result<CampaignDetail, AdsError> {
+    let e = AdsError::internal;
+    let campaign = store.campaign(org, id).await.map_err(e)?.ok_or(AdsError::NotFound)?;
+    let period = period(query, today_in(&account.timezone))?;
+    let (c, a) = (Level::Campaign, Level::Adset);
+    let (days, before, sets, ads, set_sums) = futures_util::future::join5(
+        store.insight_sums(org, &sums(c, &period.from, &period.to, Group::Day, Some(id))),
+        store.insight_sums(org, &sums(c, &period.previous_from, &period.previous_to, Group::Object, Some(id))),
+        store.ad_sets(org, id),
+        store.ads(org, id),
+        store.insight_sums(org, &sums(a, &period.from, &period.to, Group::Object, Some(id))),
+    )
+    .await;
+    let (days, before, sets, ads, set_sums) =
+        (days.map_err(e)?, before.map_err(e)?, sets.map_err(e)?, ads.map_err(e)?, set_sums.map_err(e)?);
+    let mut current = Totals::default();
+    days.iter().for_each(|s| add(&mut current, &totals(s)));
+    let mut previous = Totals::default();
+    before.iter().for_each(|s| add(&mut previous, &totals(s)));
+    let by_set: HashMap<&str, Totals> = set_sums.iter().map(|s| (s.key.as_str(), totals(s))).collect();
+    let ad_sets = sets
+        .iter()
+        .map(|s| AdSetView {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            status: s.status.clone(),
+            daily_budget: s.daily_budget,
+            totals: by_set.get(s.id.as_str()).cloned().unwrap_or_default(),
+            ads: ads
+                .iter()
+                .filter(|ad| ad.adset_id == s.id)
+                .map(|ad| AdView {
+                    id: ad.id.clone(),
+                    name: ad.name.clone(),
+                    status: ad.status.clone(),
+                    title: ad.title.clone(),
+                    body: ad.body.clone(),
+                    image_url: ad.image_url.clone(),
+                    call_to_action: ad.call_to_action.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let charts = charts::dashboard("campaign-", &daily(&period, &days), &account.currency, query.lang);
+    Ok(CampaignDetail {
+        currency: account.currency.clone(),
+        period,
+        campaign: row(&campaign, current),
+        previous,
+        charts,
+        ad_sets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn query(range: &str, from: Option<&str>, to: Option<&str>) -> DashboardQuery {
+        DashboardQuery { range: range.into(), from: from.map(Into::into), to: to.map(Into::into), ..Default::default() }
+    }
+
+    #[test]
+    fn a_preset_ends_yesterday_and_is_compared_with_the_days_just_before() {
+        let p = period(&query("7", None, None), date!(2026 - 11 - 28)).unwrap();
+        assert_eq!((p.from.as_str(), p.to.as_str()), ("2026-11-21", "2026-11-27"));
+        assert_eq!((p.previous_from.as_str(), p.previous_to.as_str()), ("2026-11-14", "2026-11-20"));
+        // Across a year's end and a leap day.
+        let p = period(&query("28", None, None), date!(2028 - 03 - 10)).unwrap();
+        assert_eq!((p.from.as_str(), p.to.as_str()), ("2028-02-11", "2028-03-09"));
+        let p = period(&query("", None, None), date!(2027 - 01 - 05)).unwrap();
+        assert_eq!((p.preset.as_str(), p.previous_to.as_str()), ("28", "2026-12-07"));
+    }
+
+    #[test]
+    fn a_custom_period_is_checked_and_compared_with_one_as_long() {
+        let today = date!(2026 - 11 - 28);
+        let p = period(&query("custom", Some("2026-11-01"), Some("2026-11-10")), today).unwrap();
+        assert_eq!((p.previous_from.as_str(), p.previous_to.as_str()), ("2026-10-22", "2026-10-31"));
+        for (from, to) in [("2026-11-10", "2026-11-01"), ("2024-01-01", "2026-11-01"), ("2026-11-01", "2026-12-01"), ("nov", "2026-11-02")] {
+            assert!(matches!(period(&query("custom", Some(from), Some(to)), today), Err(AdsError::Invalid("error-ads-range"))), "{from} {to}");
+        }
+    }
+
+    #[test]
+    fn the_daily_series_has_every_day_and_totals_compare_periods() {
+        let p = period(&query("custom", Some("2026-03-28"), Some("2026-03-31")), date!(2026 - 11 - 28)).unwrap();
+        let sums = [InsightSum { key: "2026-03-29".into(), spend: 500, revenue: 1500, ..Default::default() }];
+        let d = daily(&p, &sums);
+        assert_eq!(d.iter().map(|d| (d.day.as_str(), d.spend)).collect::<Vec<_>>(), [("2026-03-28", 0), ("2026-03-29", 500), ("2026-03-30", 0), ("2026-03-31", 0)]);
+        let now = Totals { spend: 1_000, revenue: 3_000, clicks: 50, impressions: 10_000, purchases: 3 };
+        let before = Totals { spend: 800, revenue: 2_000, ..now.clone() };
+        assert_eq!(now.roas(), Some(3.0));
+        assert_eq!(app::campaigns::model::change(now.roas().unwrap(), before.roas().unwrap()), Some(0.2));
+        assert_eq!(app::campaigns::model::change(5.0, 0.0), None);
+        assert_eq!(now.ctr(), Some(0.5));
+        assert_eq!(now.cpc(), Some(20.0));
+    }
+
+    #[test]
+    fn today_is_the_accounts_day_not_the_servers() {
+        let utc = today_in("UTC");
+        let (kiritimati, pago) = (today_in("Pacific/Kiritimati"), today_in("Pacific/Pago_Pago"));
+        // UTC+14 and UTC−11 are 25 hours apart: never on the same day; UTC's is one of them or between.
+        assert!((1..=2).contains(&(kiritimati - pago).whole_days()));
+        assert!(pago <= utc && utc <= kiritimati);
+        assert_eq!(today_in("Not/AZone"), utc);
+    }
+}

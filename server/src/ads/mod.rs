@@ -1,0 +1,14 @@
+//! Meta ads: connecting an ad account, the background sync of its campaigns and daily insights,
+//! the dashboard's figures and charts, and the sandbox's simulated ad account.
+
+pub mod charts;
+pub mod connect;
+pub mod dashboard;
+pub mod parse;
+pub mod sandbox;
+pub mod service;
+pub mod sync;
+
+pub use connect::Clients;
+pub use service::AdsService;
+pub use sync::{ADS_SYNC_JOB, SyncAds};

@@ -1,0 +1,253 @@
+//! The sandbox's ad account: the Marketing API calls a sync makes, answered with Meta's
+//! documented payloads, so a new organisation sees a full dashboard without a Meta account.
+//! Six campaigns spend about their daily budget every day; what they earn follows diminishing
+//! returns (revenue = a·spend^b), drifts over the weeks and varies day to day — in the spirit of
+//! the optimiser benchmark — and is the same on every read (seeded by account, campaign and day),
+//! so syncs agree with each other. Served only outside production, behind sandbox tokens.
+
+use crate::whatsapp::sandbox::{graph_error, refuse_token};
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+struct Campaign {
+    name: &'static str,
+    objective: &'static str,
+    /// Daily budget in Meta's offset (cents of MXN).
+    budget: i64,
+    /// revenue = scale · spend^curve (spend in pesos), before drift and noise.
+    scale: f64,
+    curve: f64,
+    /// Relative change of the return per 30 days.
+    drift: f64,
+    ad: (&'static str, &'static str, &'static str),
+}
+
+const CAMPAIGNS: [Campaign; 6] = [
+    Campaign { name: "Chaquetas de temporada", objective: "OUTCOME_SALES", budget: 150_000, scale: 14.0, curve: 0.82, drift: 0.05, ad: ("La chaqueta azul ya llegó", "Tallas S a XL. Pregunta por WhatsApp y te la apartamos.", "WHATSAPP_MESSAGE") },
+    Campaign { name: "Carrito abandonado", objective: "OUTCOME_SALES", budget: 60_000, scale: 22.0, curve: 0.78, drift: -0.02, ad: ("¿Se te olvidó algo?", "Tu carrito te espera con envío gratis hoy.", "SHOP_NOW") },
+    Campaign { name: "Click-to-WhatsApp Ofertas", objective: "OUTCOME_ENGAGEMENT", budget: 90_000, scale: 11.0, curve: 0.85, drift: 0.08, ad: ("Ofertas de la semana", "Escríbenos y recibe el catálogo al instante.", "WHATSAPP_MESSAGE") },
+    Campaign { name: "Marca — alcance", objective: "OUTCOME_AWARENESS", budget: 80_000, scale: 3.0, curve: 0.80, drift: 0.0, ad: ("Hecho en Guadalajara", "Conoce nuestra historia.", "LEARN_MORE") },
+    Campaign { name: "Público similar compradores", objective: "OUTCOME_SALES", budget: 120_000, scale: 9.0, curve: 0.84, drift: -0.06, ad: ("Lo que todos están comprando", "Nuevos estilos cada viernes.", "SHOP_NOW") },
+    Campaign { name: "Black Friday", objective: "OUTCOME_SALES", budget: 200_000, scale: 12.0, curve: 0.80, drift: 0.10, ad: ("Black Friday: hasta 40 %", "Solo este fin de semana.", "WHATSAPP_MESSAGE") },
+];
+
+const CURRENCY: &str = "MXN";
+const TIMEZONE: &str = "America/Mexico_City";
+/// Meta's default page size when `limit` is not given.
+const DEFAULT_LIMIT: usize = 25;
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/{version}/{id}/campaigns", get(campaigns))
+        .route("/{version}/{id}/adsets", get(ad_sets))
+        .route("/{version}/{id}/ads", get(ads))
+        .route("/{version}/{id}/insights", get(insights))
+}
+
+fn sandbox_account(id: &str) -> bool {
+    id.len() == 15 && id.starts_with('7') && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `GET /{version}/act_{id}`.
+pub fn account(id: &str) -> Response {
+    if !sandbox_account(id) {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist");
+    }
+    Json(json!({
+        "id": format!("act_{id}"),
+        "name": "Sandbox — Tienda Demo",
+        "currency": CURRENCY,
+        "timezone_name": TIMEZONE,
+        "account_status": 1,
+    }))
+    .into_response()
+}
+
+/// The account's digits from `act_…`, after the token check; or Meta's refusal.
+fn checked(id: &str, headers: &HeaderMap) -> Result<String, Response> {
+    if let Some(refused) = refuse_token(headers) {
+        return Err(refused);
+    }
+    match id.strip_prefix("act_") {
+        Some(digits) if sandbox_account(digits) => Ok(digits.to_owned()),
+        _ => Err(graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist")),
+    }
+}
+
+fn ids(account: &str, index: usize) -> (String, String, String) {
+    let base = &account[1..];
+    (format!("238{base}{index}"), format!("239{base}{index}"), format!("240{base}{index}"))
+}
+
+/// One page of `rows` as Meta pages an edge: base64 cursors, and `next` while rows remain.
+fn paged(rows: Vec<Value>, query: &HashMap<String, String>, path: &str) -> Response {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let limit = query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(DEFAULT_LIMIT).clamp(1, 5000);
+    let start = query
+        .get("after")
+        .and_then(|a| engine.decode(a).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("offset:").and_then(|n| n.parse::<usize>().ok()))
+        .unwrap_or(0)
+        .min(rows.len());
+    let end = (start + limit).min(rows.len());
+    let cursor = |n: usize| engine.encode(format!("offset:{n}"));
+    let mut paging = json!({ "cursors": { "before": cursor(start), "after": cursor(end) } });
+    if end < rows.len() {
+        paging["next"] = json!(format!("{path}?limit={limit}&after={}", cursor(end)));
+    }
+    let body = json!({ "data": &rows[start..end], "paging": paging });
+    let mut response = Json(body).into_response();
+    // Meta reports the share of its rate limits used; the sandbox's is always low.
+    let usage = format!(
+        r#"{{"{}":[{{"type":"ads_insights","call_count":2,"total_cputime":1,"total_time":1,"estimated_time_to_regain_access":0}}]}}"#,
+        query.get("account").map_or("0", String::as_str)
+    );
+    if let Ok(v) = HeaderValue::from_str(&usage) {
+        response.headers_mut().insert("x-business-use-case-usage", v);
+    }
+    response
+}
+
+async fn campaigns(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let account = match checked(&id, &headers) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let rows = CAMPAIGNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            json!({ "id": ids(&account, i).0, "name": c.name, "objective": c.objective,
+                "status": if i == 3 { "PAUSED" } else { "ACTIVE" }, "daily_budget": c.budget.to_string(),
+                "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+        })
+        .collect();
+    paged(rows, &q, &format!("/{id}/campaigns"))
+}
+
+async fn ad_sets(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let account = match checked(&id, &headers) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let rows = CAMPAIGNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (campaign, set, _) = ids(&account, i);
+            json!({ "id": set, "campaign_id": campaign, "name": format!("{} — México 25-44", c.name),
+                "status": if i == 3 { "PAUSED" } else { "ACTIVE" }, "daily_budget": "0", "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+        })
+        .collect();
+    paged(rows, &q, &format!("/{id}/adsets"))
+}
+
+async fn ads(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let account = match checked(&id, &headers) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let rows = CAMPAIGNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (campaign, set, ad) = ids(&account, i);
+            let (title, body, cta) = c.ad;
+            json!({ "id": ad, "adset_id": set, "campaign_id": campaign, "name": title,
+                "status": if i == 3 { "PAUSED" } else { "ACTIVE" },
+                "creative": { "id": format!("9{ad}"), "title": title, "body": body, "call_to_action_type": cta,
+                    "image_url": "/favicon.svg" } })
+        })
+        .collect();
+    paged(rows, &q, &format!("/{id}/ads"))
+}
+
+/// A number in [0, 1) from a seed (splitmix64): the same day always reads the same.
+fn unit(seed: u64) -> f64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D1_049B_B133_111B);
+    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Money in pesos as Meta writes it: two decimals in a string.
+fn pesos(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// One campaign's day (`day_index` days ago): spend, impressions, clicks, purchases, revenue.
+fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -> Value {
+    let c = &CAMPAIGNS[index];
+    let seed = account.bytes().fold(index as u64 * 1_000_003, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+    let noise = |salt: u64| unit(seed ^ (days_ago as u64).wrapping_mul(0x1000_0001) ^ salt);
+    // Paused campaigns (the awareness one) spent only until three weeks ago.
+    if index == 3 && days_ago < 21 {
+        return Value::Null;
+    }
+    let spend = (c.budget as f64 * (0.85 + 0.2 * noise(1))).round() as i64;
+    let drift = 1.0 + c.drift * (-(days_ago as f64) / 30.0);
+    let revenue = (c.scale * (spend as f64 / 100.0).powf(c.curve) * drift * (0.7 + 0.6 * noise(2)) * 100.0).round() as i64;
+    let purchases = (revenue as f64 / 100.0 / 650.0).round().max(0.0) as i64;
+    let impressions = (spend as f64 / 100.0 * (18.0 + 8.0 * noise(3))).round() as i64;
+    let clicks = (impressions as f64 * (0.008 + 0.01 * noise(4))).round() as i64;
+    let (campaign, set, _) = ids(account, index);
+    // Meta lists a purchase under several action types; the sync must count it once.
+    let actions = json!([
+        { "action_type": "link_click", "value": clicks.to_string() },
+        { "action_type": "offsite_conversion.fb_pixel_purchase", "value": purchases.to_string() },
+        { "action_type": "purchase", "value": purchases.to_string() },
+        { "action_type": "omni_purchase", "value": purchases.to_string() }
+    ]);
+    let values = json!([
+        { "action_type": "offsite_conversion.fb_pixel_purchase", "value": pesos(revenue) },
+        { "action_type": "purchase", "value": pesos(revenue) },
+        { "action_type": "omni_purchase", "value": pesos(revenue) }
+    ]);
+    let mut row = json!({ "campaign_id": campaign, "date_start": day, "date_stop": day,
+        "impressions": impressions.to_string(), "clicks": clicks.to_string(), "spend": pesos(spend),
+        "actions": actions, "action_values": values });
+    if level == "adset" {
+        row["adset_id"] = json!(set);
+    }
+    row
+}
+
+async fn insights(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let account = match checked(&id, &headers) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let days: i64 = match q.get("date_preset").map(String::as_str) {
+        Some("last_7d") => 7,
+        Some("last_14d") => 14,
+        Some("last_28d") => 28,
+        Some("last_30d") => 30,
+        Some("last_90d") => 90,
+        _ => return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) date_preset must be one of last_7d, last_14d, last_28d, last_30d, last_90d"),
+    };
+    let level = q.get("level").map_or("campaign", String::as_str).to_owned();
+    if level != "campaign" && level != "adset" {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) level must be campaign or adset");
+    }
+    // The presets end yesterday in the account's time zone.
+    let today = super::dashboard::today_in(TIMEZONE);
+    let mut rows = Vec::new();
+    for days_ago in (1..=days).rev() {
+        let day = today - time::Duration::days(days_ago);
+        let day = super::dashboard::day_text(day);
+        for index in 0..CAMPAIGNS.len() {
+            let row = day_row(&account, index, days_ago, &day, &level);
+            if !row.is_null() {
+                rows.push(row);
+            }
+        }
+    }
+    paged(rows, &q, &format!("/{id}/insights"))
+}

@@ -1,0 +1,117 @@
+//! The ads service behind the campaigns server functions: the connection (admins and owners),
+//! syncs on demand, and the dashboard, each within the caller's organisation.
+
+use super::connect::{Clients, id_field, verify_and_save, view};
+use crate::crypto::Keyring;
+use crate::storage::Stores;
+use crate::storage::ads::AdAccountRecord;
+use crate::storage::whatsapp::ConnectionKind;
+use app::accounts::model::Caller;
+use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard};
+use app::campaigns::port::{AdConnectForm, Ads, AdsError, DashboardQuery};
+use rand::Rng;
+use secrecy::SecretString;
+use std::sync::Arc;
+
+pub struct AdsService {
+    stores: Stores,
+    keyring: Arc<Keyring>,
+    clients: Clients,
+}
+
+fn admin(caller: &Caller) -> Result<(), AdsError> {
+    if caller.role.can_manage_members() { Ok(()) } else { Err(AdsError::Forbidden) }
+}
+
+impl AdsService {
+    pub fn new(stores: Stores, keyring: Arc<Keyring>, clients: Clients) -> Self {
+        Self { stores, keyring, clients }
+    }
+
+    async fn connected(&self, caller: &Caller) -> Result<AdAccountRecord, AdsError> {
+        let account = self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)?;
+        account.ok_or(AdsError::NotConnected)
+    }
+
+    async fn save(
+        &self,
+        caller: &Caller,
+        kind: ConnectionKind,
+        ids: (String, String),
+        token: SecretString,
+    ) -> Result<AdAccountView, AdsError> {
+        let client = self.clients.of(kind).ok_or(AdsError::Forbidden)?;
+        let (store, jobs) = (self.stores.ads.as_ref(), self.stores.jobs.as_ref());
+        verify_and_save(store, jobs, &self.keyring, client, &caller.org_id, kind, ids, token).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Ads for AdsService {
+    async fn account(&self, caller: &Caller) -> Result<Option<AdAccountView>, AdsError> {
+        let account = self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)?;
+        Ok(account.as_ref().map(view))
+    }
+
+    async fn connect(&self, caller: &Caller, form: AdConnectForm) -> Result<AdAccountView, AdsError> {
+        admin(caller)?;
+        let account_id = id_field(&form.account_id, "error-ads-account-id")?;
+        let page_id = id_field(&form.page_id, "error-ads-page-id")?;
+        let token = form.access_token.trim();
+        if token.is_empty() || token.len() > 1024 || token.chars().any(char::is_whitespace) {
+            return Err(AdsError::Invalid("error-ads-token"));
+        }
+        self.save(caller, ConnectionKind::Meta, (account_id, page_id), SecretString::from(token.to_owned())).await
+    }
+
+    async fn connect_sandbox(&self, caller: &Caller) -> Result<AdAccountView, AdsError> {
+        admin(caller)?;
+        if self.clients.sandbox.is_none() {
+            return Err(AdsError::Forbidden);
+        }
+        let (account_id, page_id, token) = {
+            let mut rng = rand::rng();
+            let digits = format!("{:014}", rng.random_range(0..100_000_000_000_000u64));
+            let token: String = (0..32).map(|_| char::from(rng.sample(rand::distr::Alphanumeric))).collect();
+            (
+                format!("7{digits}"),
+                format!("6{digits}"),
+                SecretString::from(format!("{}{token}", crate::whatsapp::sandbox::TOKEN_PREFIX)),
+            )
+        };
+        self.save(caller, ConnectionKind::Sandbox, (account_id, page_id), token).await
+    }
+
+    async fn disconnect(&self, caller: &Caller) -> Result<(), AdsError> {
+        admin(caller)?;
+        if self.stores.ads.remove_ad_account(&caller.org_id).await.map_err(AdsError::internal)? {
+            tracing::info!(org = %caller.org_id, "ad account disconnected");
+        }
+        Ok(())
+    }
+
+    async fn sync(&self, caller: &Caller) -> Result<(), AdsError> {
+        admin(caller)?;
+        let account = self.connected(caller).await?;
+        if account.sync.sync_state == "running" {
+            return Ok(()); // one at a time: the running one is what the caller asked for
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let mut state = account.sync.clone();
+        (state.sync_state, state.sync_stage, state.sync_cursor, state.sync_done) = ("running".into(), "campaigns".into(), None, 0);
+        self.stores.ads.set_sync(&caller.org_id, &state).await.map_err(AdsError::internal)?;
+        super::sync::schedule(self.stores.jobs.as_ref(), &caller.org_id, now, true).await.map_err(AdsError::internal)
+    }
+
+    async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError> {
+        match self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)? {
+            Some(account) => super::dashboard::dashboard(self.stores.ads.as_ref(), &caller.org_id, &account, &query).await,
+            None => Ok(Dashboard::default()),
+        }
+    }
+
+    async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError> {
+        let account = self.connected(caller).await?;
+        super::dashboard::campaign(self.stores.ads.as_ref(), &caller.org_id, &account, id, &query).await
+    }
+}
