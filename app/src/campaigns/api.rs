@@ -47,7 +47,13 @@ pub async fn sync_ads() -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn query(range: Option<String>, from: Option<String>, to: Option<String>, sort: Option<String>, lang: Option<String>) -> DashboardQuery {
+fn query(
+    range: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+    lang: Option<String>,
+) -> DashboardQuery {
     DashboardQuery {
         range: range.unwrap_or_default(),
         from: from.filter(|f| !f.is_empty()),

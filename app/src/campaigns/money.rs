@@ -49,7 +49,8 @@ pub fn decimal(units: i64, places: u32, lang: Lang) -> String {
     let negative = units < 0;
     let digits = units.unsigned_abs().to_string();
     let places = places as usize;
-    let digits = if digits.len() <= places { format!("{}{digits}", "0".repeat(places + 1 - digits.len())) } else { digits };
+    let digits =
+        if digits.len() <= places { format!("{}{digits}", "0".repeat(places + 1 - digits.len())) } else { digits };
     let (int, frac) = digits.split_at(digits.len() - places);
     let mut out = String::with_capacity(digits.len() + 8);
     if negative {

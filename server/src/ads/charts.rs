@@ -46,16 +46,40 @@ pub fn dashboard(prefix: &str, days: &[DayPoint], currency: &str, lang: Lang) ->
         (
             "spend-revenue",
             vec![
-                Series { key: "ads-spend", color: SPEND, values: days.iter().map(|d| d.spend as f64).collect(), secondary: false, label: &money },
-                Series { key: "ads-revenue", color: REVENUE, values: days.iter().map(|d| d.revenue as f64).collect(), secondary: false, label: &money },
+                Series {
+                    key: "ads-spend",
+                    color: SPEND,
+                    values: days.iter().map(|d| d.spend as f64).collect(),
+                    secondary: false,
+                    label: &money,
+                },
+                Series {
+                    key: "ads-revenue",
+                    color: REVENUE,
+                    values: days.iter().map(|d| d.revenue as f64).collect(),
+                    secondary: false,
+                    label: &money,
+                },
             ],
         ),
         ("roas", vec![Series { key: "ads-roas", color: ROAS, values: roas, secondary: false, label: &ratio }]),
         (
             "reach",
             vec![
-                Series { key: "ads-impressions", color: SPEND, values: days.iter().map(|d| d.impressions as f64).collect(), secondary: false, label: &count },
-                Series { key: "ads-clicks", color: CLICKS, values: days.iter().map(|d| d.clicks as f64).collect(), secondary: true, label: &count },
+                Series {
+                    key: "ads-impressions",
+                    color: SPEND,
+                    values: days.iter().map(|d| d.impressions as f64).collect(),
+                    secondary: false,
+                    label: &count,
+                },
+                Series {
+                    key: "ads-clicks",
+                    color: CLICKS,
+                    values: days.iter().map(|d| d.clicks as f64).collect(),
+                    secondary: true,
+                    label: &count,
+                },
             ],
         ),
     ];
@@ -139,7 +163,9 @@ fn draw(
                 chart.draw_series(LineSeries::new(points, style))?
             };
             let color = s.color;
-            drawn.label(legend).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2)));
+            drawn
+                .label(legend)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2)));
         }
         chart
             .configure_series_labels()
@@ -168,13 +194,16 @@ fn accessible(svg: String, id: &str, name: &str, series: &[Series], labels: &[St
             let last = finite.last().map(|v| (s.label)(*v)).unwrap_or_else(|| "—".into());
             let high = finite.iter().copied().fold(f64::NAN, f64::max);
             let high = if high.is_finite() { (s.label)(high) } else { "—".into() };
-            format!("{}: {} {last}, {} {high}", translate(lang, s.key, None), translate(lang, "ads-chart-last", None), translate(lang, "ads-chart-high", None))
+            format!(
+                "{}: {} {last}, {} {high}",
+                translate(lang, s.key, None),
+                translate(lang, "ads-chart-last", None),
+                translate(lang, "ads-chart-high", None)
+            )
         })
         .collect();
     let desc = format!("{range}. {}", parts.join("; "));
-    let head = format!(
-        r#"<svg role="img" aria-labelledby="{id}-t {id}-d" class="chart" "#,
-    );
+    let head = format!(r#"<svg role="img" aria-labelledby="{id}-t {id}-d" class="chart" "#,);
     let escaped = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let body = svg.replacen("<svg ", &head, 1);
     match body.find('>') {
@@ -231,7 +260,11 @@ mod tests {
         assert_eq!(ids, ["spend-revenue-s", "spend-revenue-l", "roas-s", "roas-l", "reach-s", "reach-l"]);
         for chart in &charts {
             let svg = &chart.svg;
-            assert!(svg.starts_with(&format!(r#"<svg role="img" aria-labelledby="{0}-t {0}-d""#, chart.id)), "{}", &svg[..120]);
+            assert!(
+                svg.starts_with(&format!(r#"<svg role="img" aria-labelledby="{0}-t {0}-d""#, chart.id)),
+                "{}",
+                &svg[..120]
+            );
             assert!(svg.contains(&format!(r#"<title id="{}-t">"#, chart.id)));
             assert!(svg.contains(&format!(r#"<desc id="{}-d">Oct 1 – Oct 28. "#, chart.id)));
             assert!(svg.len() <= 30 * 1024, "{} is {} bytes", chart.id, svg.len());
@@ -240,14 +273,17 @@ mod tests {
         // Two lines of 28 points each, then their two legend marks.
         let drawn: Vec<usize> = lines(spend).iter().map(Vec::len).collect();
         assert_eq!(drawn, [28, 28, 2, 2]);
-        assert!(spend.contains(r##"stroke="#2563EB" stroke-width="2""##) && spend.contains(r##"stroke="#059669" stroke-width="2""##));
+        assert!(
+            spend.contains(r##"stroke="#2563EB" stroke-width="2""##)
+                && spend.contains(r##"stroke="#059669" stroke-width="2""##)
+        );
         // Revenue (three times the spend) is drawn above it: a smaller y on screen.
         let plotted = lines(spend);
         assert!(plotted[1].iter().zip(&plotted[0]).all(|(revenue, spend)| revenue.1 < spend.1));
-        assert!(spend.contains(">Spend<") && spend.contains(">Revenue<"));
+        assert!(spend.contains("\nSpend\n</text>") && spend.contains("\nRevenue\n</text>"), "legend");
         // The description states the last and highest figures.
         assert!(spend.contains("Spend: last 127 USD, highest 127 USD"), "{}", &spend[..400]);
-        assert!(charts[4].svg.contains(">Clicks<"));
+        assert!(charts[4].svg.contains("\nClicks\n</text>"));
     }
 
     #[test]

@@ -255,8 +255,19 @@ mod tests {
         let today = date!(2026 - 11 - 28);
         let p = period(&query("custom", Some("2026-11-01"), Some("2026-11-10")), today).unwrap();
         assert_eq!((p.previous_from.as_str(), p.previous_to.as_str()), ("2026-10-22", "2026-10-31"));
-        for (from, to) in [("2026-11-10", "2026-11-01"), ("2024-01-01", "2026-11-01"), ("2026-11-01", "2026-12-01"), ("nov", "2026-11-02")] {
-            assert!(matches!(period(&query("custom", Some(from), Some(to)), today), Err(AdsError::Invalid("error-ads-range"))), "{from} {to}");
+        for (from, to) in [
+            ("2026-11-10", "2026-11-01"),
+            ("2024-01-01", "2026-11-01"),
+            ("2026-11-01", "2026-12-01"),
+            ("nov", "2026-11-02"),
+        ] {
+            assert!(
+                matches!(
+                    period(&query("custom", Some(from), Some(to)), today),
+                    Err(AdsError::Invalid("error-ads-range"))
+                ),
+                "{from} {to}"
+            );
         }
     }
 
@@ -265,7 +276,10 @@ mod tests {
         let p = period(&query("custom", Some("2026-03-28"), Some("2026-03-31")), date!(2026 - 11 - 28)).unwrap();
         let sums = [InsightSum { key: "2026-03-29".into(), spend: 500, revenue: 1500, ..Default::default() }];
         let d = daily(&p, &sums);
-        assert_eq!(d.iter().map(|d| (d.day.as_str(), d.spend)).collect::<Vec<_>>(), [("2026-03-28", 0), ("2026-03-29", 500), ("2026-03-30", 0), ("2026-03-31", 0)]);
+        assert_eq!(
+            d.iter().map(|d| (d.day.as_str(), d.spend)).collect::<Vec<_>>(),
+            [("2026-03-28", 0), ("2026-03-29", 500), ("2026-03-30", 0), ("2026-03-31", 0)]
+        );
         let now = Totals { spend: 1_000, revenue: 3_000, clicks: 50, impressions: 10_000, purchases: 3 };
         let before = Totals { spend: 800, revenue: 2_000, ..now.clone() };
         assert_eq!(now.roas(), Some(3.0));

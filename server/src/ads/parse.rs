@@ -261,7 +261,10 @@ mod tests {
             ]
         });
         let got = insight(&org, Level::Campaign, &row, "USD").unwrap();
-        assert_eq!((got.impressions, got.clicks, got.spend, got.purchases, got.revenue), (12_000, 340, 15_025, 7, 61_240));
+        assert_eq!(
+            (got.impressions, got.clicks, got.spend, got.purchases, got.revenue),
+            (12_000, 340, 15_025, 7, 61_240)
+        );
         assert_eq!((got.object_id.as_str(), got.day.as_str()), ("c1", "2026-11-02"));
 
         // Only a pixel purchase reported: that one counts.

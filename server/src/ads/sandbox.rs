@@ -28,12 +28,64 @@ struct Campaign {
 }
 
 const CAMPAIGNS: [Campaign; 6] = [
-    Campaign { name: "Chaquetas de temporada", objective: "OUTCOME_SALES", budget: 150_000, scale: 14.0, curve: 0.82, drift: 0.05, ad: ("La chaqueta azul ya llegó", "Tallas S a XL. Pregunta por WhatsApp y te la apartamos.", "WHATSAPP_MESSAGE") },
-    Campaign { name: "Carrito abandonado", objective: "OUTCOME_SALES", budget: 60_000, scale: 22.0, curve: 0.78, drift: -0.02, ad: ("¿Se te olvidó algo?", "Tu carrito te espera con envío gratis hoy.", "SHOP_NOW") },
-    Campaign { name: "Click-to-WhatsApp Ofertas", objective: "OUTCOME_ENGAGEMENT", budget: 90_000, scale: 11.0, curve: 0.85, drift: 0.08, ad: ("Ofertas de la semana", "Escríbenos y recibe el catálogo al instante.", "WHATSAPP_MESSAGE") },
-    Campaign { name: "Marca — alcance", objective: "OUTCOME_AWARENESS", budget: 80_000, scale: 3.0, curve: 0.80, drift: 0.0, ad: ("Hecho en Guadalajara", "Conoce nuestra historia.", "LEARN_MORE") },
-    Campaign { name: "Público similar compradores", objective: "OUTCOME_SALES", budget: 120_000, scale: 9.0, curve: 0.84, drift: -0.06, ad: ("Lo que todos están comprando", "Nuevos estilos cada viernes.", "SHOP_NOW") },
-    Campaign { name: "Black Friday", objective: "OUTCOME_SALES", budget: 200_000, scale: 12.0, curve: 0.80, drift: 0.10, ad: ("Black Friday: hasta 40 %", "Solo este fin de semana.", "WHATSAPP_MESSAGE") },
+    Campaign {
+        name: "Chaquetas de temporada",
+        objective: "OUTCOME_SALES",
+        budget: 150_000,
+        scale: 14.0,
+        curve: 0.82,
+        drift: 0.05,
+        ad: (
+            "La chaqueta azul ya llegó",
+            "Tallas S a XL. Pregunta por WhatsApp y te la apartamos.",
+            "WHATSAPP_MESSAGE",
+        ),
+    },
+    Campaign {
+        name: "Carrito abandonado",
+        objective: "OUTCOME_SALES",
+        budget: 60_000,
+        scale: 22.0,
+        curve: 0.78,
+        drift: -0.02,
+        ad: ("¿Se te olvidó algo?", "Tu carrito te espera con envío gratis hoy.", "SHOP_NOW"),
+    },
+    Campaign {
+        name: "Click-to-WhatsApp Ofertas",
+        objective: "OUTCOME_ENGAGEMENT",
+        budget: 90_000,
+        scale: 11.0,
+        curve: 0.85,
+        drift: 0.08,
+        ad: ("Ofertas de la semana", "Escríbenos y recibe el catálogo al instante.", "WHATSAPP_MESSAGE"),
+    },
+    Campaign {
+        name: "Marca — alcance",
+        objective: "OUTCOME_AWARENESS",
+        budget: 80_000,
+        scale: 3.0,
+        curve: 0.80,
+        drift: 0.0,
+        ad: ("Hecho en Guadalajara", "Conoce nuestra historia.", "LEARN_MORE"),
+    },
+    Campaign {
+        name: "Público similar compradores",
+        objective: "OUTCOME_SALES",
+        budget: 120_000,
+        scale: 9.0,
+        curve: 0.84,
+        drift: -0.06,
+        ad: ("Lo que todos están comprando", "Nuevos estilos cada viernes.", "SHOP_NOW"),
+    },
+    Campaign {
+        name: "Black Friday",
+        objective: "OUTCOME_SALES",
+        budget: 200_000,
+        scale: 12.0,
+        curve: 0.80,
+        drift: 0.10,
+        ad: ("Black Friday: hasta 40 %", "Solo este fin de semana.", "WHATSAPP_MESSAGE"),
+    },
 ];
 
 const CURRENCY: &str = "MXN";
@@ -115,7 +167,11 @@ fn paged(rows: Vec<Value>, query: &HashMap<String, String>, path: &str) -> Respo
     response
 }
 
-async fn campaigns(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn campaigns(
+    Path((_, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return r,
@@ -132,7 +188,11 @@ async fn campaigns(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMa
     paged(rows, &q, &format!("/{id}/campaigns"))
 }
 
-async fn ad_sets(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn ad_sets(
+    Path((_, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return r,
@@ -149,7 +209,11 @@ async fn ad_sets(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<
     paged(rows, &q, &format!("/{id}/adsets"))
 }
 
-async fn ads(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn ads(
+    Path((_, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return r,
@@ -193,7 +257,8 @@ fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -
     }
     let spend = (c.budget as f64 * (0.85 + 0.2 * noise(1))).round() as i64;
     let drift = 1.0 + c.drift * (-(days_ago as f64) / 30.0);
-    let revenue = (c.scale * (spend as f64 / 100.0).powf(c.curve) * drift * (0.7 + 0.6 * noise(2)) * 100.0).round() as i64;
+    let revenue =
+        (c.scale * (spend as f64 / 100.0).powf(c.curve) * drift * (0.7 + 0.6 * noise(2)) * 100.0).round() as i64;
     let purchases = (revenue as f64 / 100.0 / 650.0).round().max(0.0) as i64;
     let impressions = (spend as f64 / 100.0 * (18.0 + 8.0 * noise(3))).round() as i64;
     let clicks = (impressions as f64 * (0.008 + 0.01 * noise(4))).round() as i64;
@@ -219,7 +284,11 @@ fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -
     row
 }
 
-async fn insights(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn insights(
+    Path((_, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return r,
@@ -230,7 +299,13 @@ async fn insights(Path((_, id)): Path<(String, String)>, Query(q): Query<HashMap
         Some("last_28d") => 28,
         Some("last_30d") => 30,
         Some("last_90d") => 90,
-        _ => return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) date_preset must be one of last_7d, last_14d, last_28d, last_30d, last_90d"),
+        _ => {
+            return graph_error(
+                StatusCode::BAD_REQUEST,
+                100,
+                "(#100) date_preset must be one of last_7d, last_14d, last_28d, last_30d, last_90d",
+            );
+        }
     };
     let level = q.get("level").map_or("campaign", String::as_str).to_owned();
     if level != "campaign" && level != "adset" {

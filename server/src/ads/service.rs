@@ -98,14 +98,17 @@ impl Ads for AdsService {
         }
         let now = time::OffsetDateTime::now_utc();
         let mut state = account.sync.clone();
-        (state.sync_state, state.sync_stage, state.sync_cursor, state.sync_done) = ("running".into(), "campaigns".into(), None, 0);
+        (state.sync_state, state.sync_stage, state.sync_cursor, state.sync_done) =
+            ("running".into(), "campaigns".into(), None, 0);
         self.stores.ads.set_sync(&caller.org_id, &state).await.map_err(AdsError::internal)?;
         super::sync::schedule(self.stores.jobs.as_ref(), &caller.org_id, now, true).await.map_err(AdsError::internal)
     }
 
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError> {
         match self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)? {
-            Some(account) => super::dashboard::dashboard(self.stores.ads.as_ref(), &caller.org_id, &account, &query).await,
+            Some(account) => {
+                super::dashboard::dashboard(self.stores.ads.as_ref(), &caller.org_id, &account, &query).await
+            }
             None => Ok(Dashboard::default()),
         }
     }

@@ -72,8 +72,9 @@ enum Ended {
     Gone,
 }
 
-/// What one run read and skipped.
-#[derive(Default)]
+/// What a sync read and skipped; carried from a throttled run to the one that resumes it (in the
+/// resuming job's payload), so the final report covers the whole sync.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Report {
     rows: i64,
     skipped: BTreeMap<String, u32>,
@@ -106,7 +107,8 @@ impl JobHandler for SyncAds {
         }
         let client = self.clients.of(account.kind).ok_or_else(|| JobError::permanent("no client for this kind"))?;
         let token = self.keyring.decrypt(&org, &account.token).map_err(JobError::permanent)?;
-        let mut report = Report::default();
+        let carried = job.payload.get("report").cloned().and_then(|r| serde_json::from_value(r).ok());
+        let mut report: Report = carried.unwrap_or_default();
         let ended = self.sync(&org, &account, client, &token, &mut report).await;
         let now = OffsetDateTime::now_utc();
         let mut state = store.ad_account(&org).await.map_err(JobError::retry)?.map(|a| a.sync).unwrap_or_default();
@@ -131,7 +133,7 @@ impl JobHandler for SyncAds {
                 store.set_sync(&org, &state).await.map_err(JobError::retry)?;
                 let resume = NewJob {
                     kind: ADS_SYNC_JOB.to_owned(),
-                    payload: serde_json::json!({ "org": org.as_str() }),
+                    payload: serde_json::json!({ "org": org.as_str(), "report": report }),
                     run_at: now + wait,
                     idempotency_key: Some(format!("ads-sync:{org}:resume:{}", crate::storage::to_millis(now))),
                     max_attempts: 5,
@@ -191,9 +193,11 @@ impl SyncAds {
         let window = if account.sync.last_sync_at.is_none() { Window::Last90 } else { Window::Last28 };
         // Resume where a stopped run left off; else from the start.
         let resuming = matches!(account.sync.sync_state.as_str(), "running" | "waiting");
-        let first = if resuming { STAGES.iter().position(|(s, _)| *s == account.sync.sync_stage).unwrap_or(0) } else { 0 };
+        let first =
+            if resuming { STAGES.iter().position(|(s, _)| *s == account.sync.sync_stage).unwrap_or(0) } else { 0 };
         let mut cursor = if resuming { account.sync.sync_cursor.clone() } else { None };
-        let mut state = SyncState { sync_state: "running".into(), last_sync_at: account.sync.last_sync_at, ..Default::default() };
+        let mut state =
+            SyncState { sync_state: "running".into(), last_sync_at: account.sync.last_sync_at, ..Default::default() };
         for &(stage, edge) in &STAGES[first..] {
             let mut seen = HashSet::new();
             state.sync_stage = stage.into();

@@ -110,7 +110,9 @@ impl Usage {
     pub fn parse(header: Option<&str>) -> Usage {
         let Some(doc) = header.and_then(|h| serde_json::from_str::<Value>(h).ok()) else { return Usage::default() };
         let mut usage = Usage::default();
-        for entry in doc.as_object().into_iter().flat_map(|o| o.values()).flat_map(|v| v.as_array().into_iter().flatten()) {
+        for entry in
+            doc.as_object().into_iter().flat_map(|o| o.values()).flat_map(|v| v.as_array().into_iter().flatten())
+        {
             for key in ["call_count", "total_cputime", "total_time"] {
                 if let Some(p) = entry.get(key).and_then(Value::as_f64) {
                     usage.percent = usage.percent.max(p);
@@ -193,7 +195,9 @@ mod tests {
 
     #[test]
     fn the_last_page_has_no_next_cursor() {
-        let more: Page = serde_json::from_str(r#"{"data": [], "paging": {"cursors": {"after": "QVFI"}, "next": "https://x"}}"#).unwrap();
+        let more: Page =
+            serde_json::from_str(r#"{"data": [], "paging": {"cursors": {"after": "QVFI"}, "next": "https://x"}}"#)
+                .unwrap();
         assert_eq!(more.after().as_deref(), Some("QVFI"));
         let last: Page = serde_json::from_str(r#"{"data": [{}], "paging": {"cursors": {"after": "QVFI"}}}"#).unwrap();
         assert_eq!(last.after(), None);

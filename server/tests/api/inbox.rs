@@ -3,7 +3,7 @@
 //! an undeliverable number, roles, tenant isolation, idempotent sends, the 24-hour window, and a
 //! token Meta rejects.
 
-use crate::helpers::{Session, TestApp, call, json, member_of, owner, page, spawn_app_with};
+use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, page, spawn_app_with};
 use axum::Json;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -12,21 +12,6 @@ use std::time::Duration;
 /// The sandbox at twenty times a person's pace: customers write within a fraction of a second.
 async fn app() -> TestApp {
     spawn_app_with(&[("ADRONX_SANDBOX_PACE", "0.05")]).await
-}
-
-/// Polls `check` (every 50 ms, up to 10 s) until it gives a value.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    for _ in 0..200 {
-        if let Some(found) = check().await {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("gave up waiting for {what}");
 }
 
 async fn list(app: &TestApp, who: &Session) -> Value {

@@ -1,5 +1,6 @@
 //! API tests: the real application on port 0 with a real embedded store in a temporary directory.
 
+mod ads;
 mod auth;
 mod contact;
 mod contacts;

@@ -8,14 +8,21 @@ use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
 #[component]
-pub fn ConnectAccount(connect: ServerAction<ConnectAds>, sandbox: ServerAction<ConnectAdsSandbox>, admin: bool) -> impl IntoView {
+pub fn ConnectAccount(
+    connect: ServerAction<ConnectAds>,
+    sandbox: ServerAction<ConnectAdsSandbox>,
+    admin: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     if !admin {
         return view! { <p class="empty-state">{t("ads-none-ask-admin")}</p> }.into_any();
     }
     let last = move || {
-        [outcome(connect.value().get(), "ads"), outcome(sandbox.value().get(), "ads")].into_iter().flatten().find(|o| o.is_err())
+        [outcome(connect.value().get(), "ads"), outcome(sandbox.value().get(), "ads")]
+            .into_iter()
+            .flatten()
+            .find(|o| o.is_err())
     };
     view! {
         <p>{t("ads-none")}</p>

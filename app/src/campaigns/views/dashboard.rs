@@ -30,7 +30,8 @@ pub fn CampaignsPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let dashboard = Resource::new(
         move || {
-            let versions = (connect.version().get(), sandbox.version().get(), sync.version().get(), disconnect.version().get());
+            let versions =
+                (connect.version().get(), sandbox.version().get(), sync.version().get(), disconnect.version().get());
             (range(), from(), to(), sort(), i18n.lang.get().code(), versions, tick.get())
         },
         |(range, from, to, sort, lang, ..)| in_request(campaign_dashboard(range, from, to, sort, Some(lang.into()))),
@@ -61,7 +62,12 @@ pub fn CampaignsPage() -> impl IntoView {
 }
 
 #[component]
-fn Figures(dashboard: Dashboard, admin: bool, sync: ServerAction<SyncAds>, disconnect: ServerAction<DisconnectAds>) -> impl IntoView {
+fn Figures(
+    dashboard: Dashboard,
+    admin: bool,
+    sync: ServerAction<SyncAds>,
+    disconnect: ServerAction<DisconnectAds>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let Dashboard { account, currency, period, current, previous, campaigns, charts } = dashboard;

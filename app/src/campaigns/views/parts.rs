@@ -57,14 +57,42 @@ pub fn Kpis(current: Totals, previous: Totals, currency: String) -> impl IntoVie
     let f = |v: Option<f64>, places| v.map_or("—".to_owned(), |v| money::ratio(v, places, lang));
     let cpc = |t: &Totals| t.cpc().map(|c| c / 10f64.powi(money::exponent(&currency) as i32));
     let cards = vec![
-        ("ads-spend", m(current.spend), delta(i18n, Some(current.spend as f64), Some(previous.spend as f64), true).into_any()),
-        ("ads-revenue", m(current.revenue), delta(i18n, Some(current.revenue as f64), Some(previous.revenue as f64), true).into_any()),
+        (
+            "ads-spend",
+            m(current.spend),
+            delta(i18n, Some(current.spend as f64), Some(previous.spend as f64), true).into_any(),
+        ),
+        (
+            "ads-revenue",
+            m(current.revenue),
+            delta(i18n, Some(current.revenue as f64), Some(previous.revenue as f64), true).into_any(),
+        ),
         ("ads-roas", f(current.roas(), 2), delta(i18n, current.roas(), previous.roas(), true).into_any()),
-        ("ads-purchases", money::count(current.purchases, lang), delta(i18n, Some(current.purchases as f64), Some(previous.purchases as f64), true).into_any()),
-        ("ads-impressions", money::count(current.impressions, lang), delta(i18n, Some(current.impressions as f64), Some(previous.impressions as f64), true).into_any()),
-        ("ads-clicks", money::count(current.clicks, lang), delta(i18n, Some(current.clicks as f64), Some(previous.clicks as f64), true).into_any()),
-        ("ads-ctr", current.ctr().map_or("—".into(), |c| format!("{} %", money::ratio(c, 2, lang))), delta(i18n, current.ctr(), previous.ctr(), true).into_any()),
-        ("ads-cpc", cpc(&current).map_or("—".into(), |c| format!("{} {currency}", money::ratio(c, 2, lang))), delta(i18n, cpc(&current), cpc(&previous), false).into_any()),
+        (
+            "ads-purchases",
+            money::count(current.purchases, lang),
+            delta(i18n, Some(current.purchases as f64), Some(previous.purchases as f64), true).into_any(),
+        ),
+        (
+            "ads-impressions",
+            money::count(current.impressions, lang),
+            delta(i18n, Some(current.impressions as f64), Some(previous.impressions as f64), true).into_any(),
+        ),
+        (
+            "ads-clicks",
+            money::count(current.clicks, lang),
+            delta(i18n, Some(current.clicks as f64), Some(previous.clicks as f64), true).into_any(),
+        ),
+        (
+            "ads-ctr",
+            current.ctr().map_or("—".into(), |c| format!("{} %", money::ratio(c, 2, lang))),
+            delta(i18n, current.ctr(), previous.ctr(), true).into_any(),
+        ),
+        (
+            "ads-cpc",
+            cpc(&current).map_or("—".into(), |c| format!("{} {currency}", money::ratio(c, 2, lang))),
+            delta(i18n, cpc(&current), cpc(&previous), false).into_any(),
+        ),
     ];
     view! {
         <ul class="kpis" data-testid="kpis">

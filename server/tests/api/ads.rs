@@ -1,0 +1,291 @@
+//! Ads over HTTP: the sandbox's ad account connected, synced and shown; a Meta stand-in that
+//! pages, throttles (613) and restates, to prove the sync resumes where it stopped and counts
+//! exactly; a token Meta rejects; roles and tenant isolation.
+
+use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, page, spawn_app_with};
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+async fn account(app: &TestApp, who: &Session) -> Value {
+    let (status, body) = json(call(app, who, "ads/account", &[]).await).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Waits for the running sync to end; the account then.
+async fn synced(app: &TestApp, who: &Session) -> Value {
+    eventually("the sync to end", || async {
+        let a = account(app, who).await;
+        (a["sync"]["state"] != "running" && a["sync"]["state"] != "waiting").then_some(a)
+    })
+    .await
+}
+
+async fn dashboard(app: &TestApp, who: &Session, form: &[(&str, &str)]) -> (u16, Value) {
+    json(call(app, who, "ads/dashboard", form).await).await
+}
+
+#[tokio::test]
+async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
+    let app = spawn_app_with(&[]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let (_, empty) = dashboard(&app, &ana, &[]).await;
+    assert_eq!(empty["account"], Value::Null, "nothing connected yet");
+    assert_eq!(call(&app, &ana, "ads/connect-sandbox", &[]).await.status(), 200);
+    let a = synced(&app, &ana).await;
+    assert_eq!(
+        (a["kind"].as_str(), a["status"].as_str(), a["currency"].as_str()),
+        (Some("sandbox"), Some("connected"), Some("MXN"))
+    );
+    assert_eq!(a["sync"]["state"], "idle", "{a}");
+    assert!(a["sync"]["last_sync_at"].is_i64() && a["sync"]["detail"].is_null(), "{a}");
+    assert!(a.get("token").is_none(), "the token never leaves the server: {a}");
+
+    let (status, d) = dashboard(&app, &ana, &[("range", "28"), ("lang", "es")]).await;
+    assert_eq!(status, 200, "{d}");
+    let campaigns = d["campaigns"].as_array().unwrap();
+    assert_eq!(campaigns.len(), 6);
+    let spend: i64 = campaigns.iter().map(|c| c["totals"]["spend"].as_i64().unwrap()).sum();
+    assert_eq!(d["current"]["spend"].as_i64(), Some(spend), "the total is the campaigns' sum");
+    assert!(spend > 0 && d["previous"]["spend"].as_i64().unwrap() > 0);
+    // The purchase the sandbox reports under three action types is counted once: revenue per
+    // purchase stays near the sandbox's average order (650 MXN), not three times it.
+    let (revenue, purchases) = (d["current"]["revenue"].as_i64().unwrap(), d["current"]["purchases"].as_i64().unwrap());
+    let order = revenue as f64 / 100.0 / purchases as f64;
+    assert!((400.0..900.0).contains(&order), "revenue per purchase {order}");
+    let spends: Vec<i64> = campaigns.iter().map(|c| c["totals"]["spend"].as_i64().unwrap()).collect();
+    assert!(spends.windows(2).all(|w| w[0] >= w[1]), "sorted by spend: {spends:?}");
+    let charts = d["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), 6);
+    assert!(charts.iter().all(|c| c["svg"].as_str().unwrap().contains("<title")));
+    assert!(charts[0]["svg"].as_str().unwrap().contains("Gasto"), "labelled in Spanish");
+
+    // Sorted by name; a period of 7 days; a custom one; a bad one.
+    let (_, by_name) = dashboard(&app, &ana, &[("sort", "name")]).await;
+    let names: Vec<&str> =
+        by_name["campaigns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+    let (_, week) = dashboard(&app, &ana, &[("range", "7")]).await;
+    assert!(week["current"]["spend"].as_i64().unwrap() < spend);
+    let (from, to) = (week["period"]["from"].as_str().unwrap(), week["period"]["to"].as_str().unwrap());
+    let (_, custom) = dashboard(&app, &ana, &[("range", "custom"), ("from", from), ("to", to)]).await;
+    assert_eq!(custom["current"], week["current"]);
+    let (status, bad) = dashboard(&app, &ana, &[("range", "custom"), ("from", to), ("to", from)]).await;
+    assert_eq!((status, bad["code"].as_str()), (422, Some("error-ads-range")));
+
+    // A campaign's page: its ad set, its ad and creative.
+    let id = campaigns[0]["id"].as_str().unwrap();
+    let (status, detail) = json(call(&app, &ana, "ads/campaign", &[("id", id)]).await).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["campaign"]["totals"], campaigns[0]["totals"]);
+    let ad = &detail["ad_sets"][0]["ads"][0];
+    assert!(ad["title"].is_string() && ad["body"].is_string() && ad["call_to_action"].is_string(), "{ad}");
+
+    // Rendered on the server, in the visitor's language, with its charts.
+    let html = page(&app, &ana, "/app/campaigns?range=7", "ar").await;
+    assert!(
+        html.contains("data-testid=\"kpis\"") && html.contains("campaigns-table"),
+        "{}",
+        &html[..html.len().min(400)]
+    );
+    assert!(html.contains("role=\"img\"") && html.contains("الإنفاق"), "Arabic charts and labels");
+    assert!(html.contains("بيئة اختبار"), "the sandbox is labelled as such");
+    let html = page(&app, &ana, &format!("/app/campaigns/{id}"), "en").await;
+    assert!(html.contains("Ad sets and ads"), "{}", &html[..html.len().min(400)]);
+}
+
+#[tokio::test]
+async fn members_see_the_dashboard_but_only_admins_connect_and_organisations_stay_apart() {
+    let app = spawn_app_with(&[]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let eve = owner(&app, "eve@otra.mx").await;
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    assert_eq!(call(&app, &luis, "ads/connect-sandbox", &[]).await.status(), 403);
+    assert_eq!(call(&app, &ana, "ads/connect-sandbox", &[]).await.status(), 200);
+    synced(&app, &ana).await;
+    assert_eq!(call(&app, &luis, "ads/sync", &[]).await.status(), 403);
+    assert_eq!(call(&app, &luis, "ads/disconnect", &[]).await.status(), 403);
+    let (status, seen) = dashboard(&app, &luis, &[]).await;
+    assert_eq!((status, seen["campaigns"].as_array().map(Vec::len)), (200, Some(6)));
+    let id = seen["campaigns"][0]["id"].as_str().unwrap().to_owned();
+
+    // Another organisation sees none of it, even by id.
+    let (_, theirs) = dashboard(&app, &eve, &[]).await;
+    assert_eq!(theirs["account"], Value::Null);
+    let (status, body) = json(call(&app, &eve, "ads/campaign", &[("id", &id)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-ads-not-connected")));
+    assert_eq!(call(&app, &eve, "ads/connect-sandbox", &[]).await.status(), 200);
+    synced(&app, &eve).await;
+    let (status, body) = json(call(&app, &eve, "ads/campaign", &[("id", &id)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("error-not-found")));
+
+    // Disconnecting forgets the account and what was synced from it.
+    assert_eq!(call(&app, &ana, "ads/disconnect", &[]).await.status(), 200);
+    let (_, gone) = dashboard(&app, &ana, &[]).await;
+    assert_eq!(gone["account"], Value::Null);
+    let (_, still) = dashboard(&app, &eve, &[]).await;
+    assert_eq!(still["campaigns"].as_array().map(Vec::len), Some(6));
+}
+
+/// What the stand-in for Meta saw and how it behaves.
+#[derive(Default)]
+struct Meta {
+    /// `after` cursors asked for, per edge.
+    asked: Mutex<Vec<(String, Option<String>)>>,
+    /// 613 answers still to give on the second insights page.
+    throttles: AtomicUsize,
+    /// Answer 190 to everything but the account.
+    reject: bool,
+}
+
+fn graph_error(code: i64) -> Response {
+    let body = json!({ "error": { "message": "(#613) Calls to this api have exceeded the rate limit.", "type": "OAuthException", "code": code, "fbtrace_id": "T" } });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+fn page_of(data: Value, after: Option<&str>) -> Value {
+    match after {
+        Some(a) => {
+            json!({ "data": data, "paging": { "cursors": { "after": a }, "next": format!("https://graph.example/next?after={a}") } })
+        }
+        None => json!({ "data": data, "paging": { "cursors": { "after": "END" } } }),
+    }
+}
+
+/// A Marketing API stand-in: a JPY account; two pages of campaigns; campaign insights on two
+/// pages, the second throttled (613) `throttles` times; a row with an unreadable spend.
+async fn meta(state: Arc<Meta>) -> String {
+    let account = get(|Path((_, id)): Path<(String, String)>| async move {
+        assert_eq!(id, "act_1234567890");
+        Json(
+            json!({ "id": "act_1234567890", "name": "Tienda JP", "currency": "JPY", "timezone_name": "Asia/Tokyo", "account_status": 1 }),
+        )
+    });
+    let edge = |state: Arc<Meta>| {
+        get(move |Path((_, _, edge)): Path<(String, String, String)>, Query(q): Query<HashMap<String, String>>| {
+            let state = state.clone();
+            async move {
+                let after = q.get("after").cloned();
+                state
+                    .asked
+                    .lock()
+                    .unwrap()
+                    .push((format!("{edge}:{}", q.get("level").cloned().unwrap_or_default()), after.clone()));
+                if state.reject {
+                    return graph_error(190);
+                }
+                let day = |n: i64| (time::OffsetDateTime::now_utc().date() - time::Duration::days(n)).to_string();
+                let body = match (edge.as_str(), q.get("level").map(String::as_str), after.as_deref()) {
+                    ("campaigns", _, None) => page_of(
+                        json!([{ "id": "c1", "name": "Uno", "objective": "OUTCOME_SALES", "status": "ACTIVE", "daily_budget": "5000" }]),
+                        Some("C2"),
+                    ),
+                    ("campaigns", _, Some("C2")) => page_of(
+                        json!([{ "id": "c2", "name": "Dos", "objective": "OUTCOME_SALES", "status": "PAUSED", "lifetime_budget": "90000" }]),
+                        None,
+                    ),
+                    ("insights", Some("campaign"), None) => page_of(
+                        json!([
+                            { "campaign_id": "c1", "date_start": day(2), "impressions": "1000", "clicks": "10", "spend": "1500",
+                              "actions": [{ "action_type": "purchase", "value": "2" }, { "action_type": "omni_purchase", "value": "2" }],
+                              "action_values": [{ "action_type": "purchase", "value": "9000" }, { "action_type": "omni_purchase", "value": "9000" }] },
+                            { "campaign_id": "c1", "date_start": day(3), "spend": "n/a" }
+                        ]),
+                        Some("I2"),
+                    ),
+                    ("insights", Some("campaign"), Some("I2")) => {
+                        if state.throttles.load(Ordering::SeqCst) > 0 {
+                            state.throttles.fetch_sub(1, Ordering::SeqCst);
+                            return graph_error(613);
+                        }
+                        page_of(
+                            json!([{ "campaign_id": "c2", "date_start": day(2), "impressions": "500", "clicks": "5", "spend": "700" }]),
+                            None,
+                        )
+                    }
+                    _ => page_of(json!([]), None),
+                };
+                Json(body).into_response()
+            }
+        })
+    };
+    let router = axum::Router::new().route("/{version}/{id}", account).route("/{version}/{id}/{edge}", edge(state));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    address
+}
+
+#[tokio::test]
+async fn a_throttled_sync_waits_and_resumes_where_it_stopped_and_counts_exactly() {
+    // More 613s than one call's retries: the sync stops, waits (1 s here) and resumes.
+    let state = Arc::new(Meta { throttles: AtomicUsize::new(5), ..Default::default() });
+    let base = meta(state.clone()).await;
+    let app = spawn_app_with(&[("ADRONX_GRAPH_API_BASE", &base), ("ADRONX_ADS_THROTTLE_WAIT_SECS", "1")]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let bad = [("account_id", "act_12x"), ("page_id", "1"), ("access_token", "EAAG")];
+    let (status, body) = json(call(&app, &ana, "ads/connect", &bad).await).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("error-ads-account-id")));
+    let form = [("account_id", "act_1234567890"), ("page_id", "555"), ("access_token", "EAAGsecret")];
+    assert_eq!(call(&app, &ana, "ads/connect", &form).await.status(), 200);
+    let stored = app.store.ads.ad_account(&app::ids::OrgId::new(ana.org_id.clone())).await.unwrap().unwrap();
+    assert!(!stored.token.contains("EAAGsecret"), "kept sealed");
+
+    let waiting = eventually("the throttled sync", || async {
+        let a = account(&app, &ana).await;
+        (a["sync"]["state"] == "waiting").then_some(a)
+    })
+    .await;
+    assert_eq!(waiting["sync"]["stage"], "insights-campaign", "{waiting}");
+    let done = eventually("the resumed sync", || async {
+        let a = account(&app, &ana).await;
+        (a["sync"]["state"] == "idle").then_some(a)
+    })
+    .await;
+    // The unreadable row is reported, not stored.
+    assert!(done["sync"]["detail"].as_str().unwrap().contains("\"n/a\" is not a number"), "{done}");
+    let asked = state.asked.lock().unwrap().clone();
+    let first_pages = asked.iter().filter(|(e, after)| e == "insights:campaign" && after.is_none()).count();
+    assert_eq!(first_pages, 1, "resumed from the stored cursor, not from the start: {asked:?}");
+    assert_eq!(asked.iter().filter(|(e, _)| e == "campaigns:").count(), 2, "both pages of campaigns");
+
+    let (_, d) = dashboard(&app, &ana, &[("range", "7")]).await;
+    assert_eq!(d["currency"], "JPY");
+    assert_eq!(d["current"]["spend"], 2_200, "JPY has no minor unit: 1500 + 700");
+    assert_eq!(
+        (d["current"]["purchases"].as_i64(), d["current"]["revenue"].as_i64()),
+        (Some(2), Some(9_000)),
+        "counted once"
+    );
+    let c2 = d["campaigns"].as_array().unwrap().iter().find(|c| c["id"] == "c2").unwrap().clone();
+    assert_eq!((c2["status"].as_str(), c2["lifetime_budget"].as_i64()), (Some("PAUSED"), Some(90_000)));
+    let html = page(&app, &ana, "/app/campaigns?range=7", "es").await;
+    assert!(html.contains("2.200 JPY"), "written with Spanish grouping and no decimals");
+}
+
+#[tokio::test]
+async fn a_token_meta_rejects_during_a_sync_asks_for_reauthorisation() {
+    let state = Arc::new(Meta { reject: true, ..Default::default() });
+    let base = meta(state).await;
+    let app = spawn_app_with(&[("ADRONX_GRAPH_API_BASE", &base)]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let form = [("account_id", "1234567890"), ("page_id", "555"), ("access_token", "EAAGsecret")];
+    assert_eq!(call(&app, &ana, "ads/connect", &form).await.status(), 200);
+    let a = eventually("re-authorisation", || async {
+        let a = account(&app, &ana).await;
+        (a["status"] == "reauthorise").then_some(a)
+    })
+    .await;
+    assert_eq!(a["sync"]["state"], "failed");
+    let html = page(&app, &ana, "/app/campaigns", "en").await;
+    assert!(html.contains("Meta no longer accepts this ad account"), "a banner says so");
+}
