@@ -76,6 +76,7 @@ areas! {
     whatsapp: WhatsAppStore,
     inbox: InboxStore,
     ads: AdsStore,
+    analytics: AnalyticsStore,
 }
 
 /// Opens the store the configuration names.

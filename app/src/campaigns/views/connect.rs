@@ -78,7 +78,7 @@ pub fn AccountBar(
     });
     view! {
         {account.needs_reauthorisation().then(|| view! {
-            <p class="banner banner-warn" role="alert">{t("ads-reauthorise")}</p>
+            <p class="reauth-banner" role="alert">{t("ads-reauthorise")}</p>
         })}
         <div class="account-bar" data-testid="ad-account">
             <div>

@@ -31,7 +31,7 @@ pub(crate) fn inbound(c: &ConversationRecord, wamid: &str, text: &str, at: Offse
     }
 }
 
-fn outbound(c: &ConversationRecord, id: &str, at: OffsetDateTime) -> MessageRecord {
+pub(crate) fn outbound(c: &ConversationRecord, id: &str, at: OffsetDateTime) -> MessageRecord {
     MessageRecord {
         id: id.into(),
         wamid: None,

@@ -1,0 +1,64 @@
+// Browser tests of the campaigns dashboard with the sandbox's ad account: connecting it, the sync's
+// progress, the period, the charts and a campaign's page — in English and Arabic, at a phone's
+// width and a laptop's.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
+
+const browsers = [];
+after(async () => Promise.all(browsers.map((b) => b.close())));
+
+async function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+const CASES = [
+  { label: 'en-laptop', locale: 'en-US', width: 1280, height: 800, connect: 'Connect the sandbox ad account', week: 'Last 7 days', sets: 'Ad sets and ads', dir: 'ltr' },
+  { label: 'ar-phone', locale: 'ar', width: 375, height: 740, connect: 'ربط حساب الاختبار', week: 'آخر 7 أيام', sets: 'المجموعات الإعلانية والإعلانات', dir: 'rtl' },
+];
+
+for (const c of CASES) {
+  test(`campaigns at ${c.width} px in ${c.locale}: connect the sandbox, watch it sync, change the period, open a campaign`, async () => {
+    const { browser, context } = await newBrowser({ locale: c.locale });
+    browsers.push(browser);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: c.width, height: c.height });
+    const errors = watchErrors(page);
+    await signUp(page, `campaigns.${c.label}@example.com`);
+
+    await page.goto('/app/campaigns');
+    await waitForHydration(page);
+    assert.equal(await page.getAttribute('html', 'dir'), c.dir);
+    await page.click(`button:has-text("${c.connect}")`);
+    // The sync runs in the background; the page follows it and shows the figures when it ends.
+    await page.waitForSelector('.campaigns-table tbody tr', { timeout: 30_000 });
+    await page.waitForSelector('.sync[data-state=idle]');
+    assert.equal(await page.locator('.campaigns-table tbody tr').count(), 6);
+    assert.equal(await page.locator('.kpi').count(), 8);
+    // One size of each chart is shown: the one for this screen, with its accessible title.
+    const shown = await page.locator('.chart-box:visible svg[role=img]').count();
+    assert.equal(shown, 3);
+    const size = c.width < 700 ? 's' : 'l';
+    assert.ok(await page.locator(`[data-chart="spend-revenue-${size}"] svg title`).count());
+    const spend28 = await page.locator('.kpi').first().locator('.kpi-value').textContent();
+    if (c.locale === 'ar') assert.match(spend28, /[٠-٩]/, 'Arabic-Indic digits');
+
+    // A shorter period: the URL carries it and the figures change.
+    await page.selectOption('#ads-range', '7');
+    await page.click('.period button[type=submit]');
+    await page.waitForURL(/range=7/);
+    await page.waitForFunction((before) => document.querySelector('.kpi .kpi-value')?.textContent !== before, spend28);
+    assert.equal(await page.locator('#ads-range option:checked').textContent(), c.week);
+
+    // A campaign's page: its ad set, ad and creative.
+    await page.locator('.campaigns-table tbody tr a').first().click();
+    await page.waitForSelector(`h2:has-text("${c.sets}")`);
+    await page.waitForSelector('.ad strong');
+    assert.equal(await overflows(page), false, 'the campaign page fits the window');
+    await page.goto('/app/campaigns');
+    await page.waitForSelector('.campaigns-table');
+    assert.equal(await overflows(page), false, 'the dashboard fits the window');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The campaigns dashboard at scale over HTTP against a local release build (`make build` first;
+# loopback only; needs wrk; uses the pysqlite3-binary virtual environment of inbox.sh).
+# Usage: scripts/load/campaigns.sh [seconds]
+# 1. Signs up, connects the sandbox ad account, waits for its sync, then writes 200 campaigns ×
+#    365 days of insights (campaign and ad set level) straight into the server's SQLite file.
+# 2. Prints the size of each chart SVG, then load-tests the server-rendered dashboard with its
+#    charts (/app/campaigns, 28 and 90 days) against a static file of the same server, in the same
+#    run (goal: ≥ 300 requests/s; charts ≤ 30 KB each).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs="${1:-10}"
+source scripts/load/common.sh
+
+venv="$HOME/.cache/adronx/load-venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import pysqlite3' 2>/dev/null || "$venv/bin/pip" install -q pysqlite3-binary
+
+read -r cookie access < <(account "campaigns%40example.com")
+api=(-H "Authorization: Bearer $access" -H "Sec-Fetch-Site: same-origin")
+curl -fsS -o /dev/null -X POST "${api[@]}" "$base/api/ads/connect-sandbox"
+for _ in $(seq 1 100); do
+  state=$(curl -fsS -X POST "${api[@]}" "$base/api/ads/account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sync"]["state"])')
+  [ "$state" = idle ] && break; sleep 0.2
+done
+"$venv/bin/python" - "$data/adronx.db" <<'PY'
+import pysqlite3 as sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+(org,) = db.execute("SELECT org_id FROM ad_accounts").fetchone()
+now = int(time.time() * 1000)
+campaigns, days = 200, 365
+started = time.time()
+with db:
+    db.execute("DELETE FROM ad_campaigns WHERE org_id = ?", (org,))
+    db.execute("DELETE FROM ad_insights WHERE org_id = ?", (org,))
+    db.execute(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {campaigns}) "
+               "INSERT INTO ad_campaigns (org_id, id, name, objective, status, daily_budget, synced_at) "
+               f"SELECT ?, 'c' || i, 'Campaña ' || i, 'OUTCOME_SALES', 'ACTIVE', 100000 + i * 100, {now} FROM n", (org,))
+    for level in ("campaign", "adset"):
+        db.execute(f"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {campaigns}), "
+                   f"d(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM d WHERE j < {days}) "
+                   "INSERT INTO ad_insights (org_id, level, day, object_id, campaign_id, impressions, clicks, spend, purchases, revenue) "
+                   f"SELECT ?, ?, date('now', '-' || j || ' days'), CASE ? WHEN 'campaign' THEN 'c' ELSE 's' END || i, 'c' || i, "
+                   "20000 + (i * j) % 5000, 200 + (i + j) % 90, 95000 + (i * 37 + j * 11) % 10000, 3 + (i + j) % 4, "
+                   "250000 + (i * 53 + j * 17) % 90000 FROM c, d", (org, level, level))
+print(f"   seeded {campaigns} campaigns x {days} days (x2 levels) in {time.time() - started:.1f} s", file=sys.stderr)
+PY
+
+echo "== chart sizes (28 days)"
+curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=28&lang=ar" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), "campaigns;", ", ".join(f"{c[\"id\"]} {len(c[\"svg\"].encode())} B" for c in d["charts"]))'
+curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=90&lang=en" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print("90 days:", ", ".join(f"{c[\"id\"]} {len(c[\"svg\"].encode())} B" for c in d["charts"]))'
+headers=(-H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin")
+echo "== /app/campaigns (server-rendered, 200 campaigns, 28 days, 6 charts), 16 connections, ${secs}s"
+load "/app/campaigns" 16 "${headers[@]}"
+echo "== /app/campaigns?range=90, 16 connections, ${secs}s"
+load "/app/campaigns?range=90" 16 "${headers[@]}"
+static=$(ls "$LEPTOS_SITE_ROOT"/pkg/*.css | head -1 | xargs basename)
+echo "== a static file of the same server (/pkg/$static), 16 connections, ${secs}s"
+load "/pkg/$static" 16

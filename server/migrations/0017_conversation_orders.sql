@@ -1,0 +1,13 @@
+-- The order an agent records on a conversation (what the customer bought), for the ads
+-- dashboard's revenue per click-to-WhatsApp campaign; and the conversations ads started, by time.
+CREATE TABLE conversation_orders (
+    org_id          TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    value           INTEGER NOT NULL,   -- minor units of `currency`
+    currency        TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL,
+    recorded_at     INTEGER NOT NULL,
+    PRIMARY KEY (org_id, conversation_id)
+) WITHOUT ROWID;
+CREATE INDEX conversations_from_ads ON conversations (org_id, created_at) WHERE referral IS NOT NULL;
+CREATE INDEX messages_replied ON messages (conversation_id, direction);
