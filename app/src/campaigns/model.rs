@@ -108,6 +108,21 @@ pub struct CampaignRow {
     pub daily_budget: Option<i64>,
     pub lifetime_budget: Option<i64>,
     pub totals: Totals,
+    /// The WhatsApp conversations its click-to-WhatsApp ads started in the period.
+    #[serde(default)]
+    pub conversations: Conversations,
+}
+
+/// What the conversations a campaign's ads started became.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversations {
+    pub started: i64,
+    /// An agent answered.
+    pub replied: i64,
+    pub resolved: i64,
+    /// Orders recorded on them, in the account's currency, and their total.
+    pub orders: i64,
+    pub revenue: i64,
 }
 
 /// A chart drawn on the server: an accessible SVG document.

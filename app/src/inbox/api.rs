@@ -138,6 +138,14 @@ pub async fn set_conversation_status(id: String, status: String) -> Result<Conve
     Ok(services()?.inbox.change(&caller, &id, InboxChange::Status(status)).await?)
 }
 
+/// Records the order on a conversation (`amount` empty clears it); a plain form is redirected back.
+#[server(name = RecordOrder, prefix = "/api", endpoint = "inbox/order")]
+pub async fn record_order(conversation_id: String, amount: String, currency: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let recorded = services()?.inbox.record_order(&caller, &conversation_id, &amount, &currency).await;
+    finish_form(recorded.map(|_| ()), "order")
+}
+
 #[server(name = SyncTemplates, prefix = "/api", endpoint = "whatsapp/templates/sync")]
 pub async fn sync_templates() -> Result<usize, AppError> {
     let caller = caller().await?;

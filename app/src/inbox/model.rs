@@ -344,6 +344,16 @@ pub struct ConversationPage {
     /// Who it can be assigned to: the organisation's members (user id, name), by name.
     #[serde(default)]
     pub members: Vec<(String, String)>,
+    /// What the customer bought, as an agent recorded it.
+    #[serde(default)]
+    pub order: Option<OrderView>,
+}
+
+/// An order recorded on a conversation: `value` in minor units of `currency` (ISO 4217).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub value: i64,
+    pub currency: String,
 }
 
 /// A saved answer: typed as `/shortcut` in the reply box (or picked from its suggestions).

@@ -4,7 +4,7 @@
 
 use super::model::{
     ConnectionView, ConversationPage, ConversationStatus, ConversationView, InboxPage, InboxSummary, MessageView,
-    QuickReply,
+    OrderView, QuickReply,
 };
 use super::templates::TemplateView;
 use crate::accounts::model::Caller;
@@ -79,6 +79,16 @@ pub trait Inbox: Send + Sync {
         key: &str,
     ) -> Result<MessageView, InboxError>;
     async fn change(&self, caller: &Caller, id: &str, change: InboxChange) -> Result<ConversationView, InboxError>;
+    /// Records what the customer bought (`amount` a decimal in `currency`); an empty amount
+    /// clears it. The campaigns dashboard counts it as the revenue of the ad that started the
+    /// conversation.
+    async fn record_order(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        amount: &str,
+        currency: &str,
+    ) -> Result<Option<OrderView>, InboxError>;
     /// The organisation's quick replies, by shortcut (every member).
     async fn quick_replies(&self, caller: &Caller) -> Result<Vec<QuickReply>, InboxError>;
     /// Admins and owners: a new quick reply (`id` empty) or a change to one.

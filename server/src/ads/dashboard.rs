@@ -3,7 +3,8 @@
 
 use super::charts::{self, DayPoint};
 use crate::storage::ads::{AdAccountRecord, AdsStore, CampaignRecord, Group, InsightSum, Level, SumQuery};
-use app::campaigns::model::{AdSetView, AdView, CampaignDetail, CampaignRow, Dashboard, Period, Totals};
+use crate::storage::analytics::AnalyticsStore;
+use app::campaigns::model::{AdSetView, AdView, CampaignDetail, CampaignRow, Conversations, Dashboard, Period, Totals};
 use app::campaigns::port::{AdsError, DashboardQuery};
 use app::ids::OrgId;
 use std::collections::HashMap;
@@ -26,6 +27,48 @@ pub fn today_in(tz: &str) -> Date {
     let today = jiff::Timestamp::now().to_zoned(zone).date();
     let month = time::Month::try_from(today.month() as u8).unwrap_or(time::Month::January);
     Date::from_calendar_date(i32::from(today.year()), month, today.day() as u8).unwrap_or(Date::MIN)
+}
+
+/// The instants the period's days span in the account's time zone: from the first day's start to
+/// the start of the day after the last (a day of 23 or 25 hours is still one day).
+pub fn instants(period: &Period, tz: &str) -> Option<(time::OffsetDateTime, time::OffsetDateTime)> {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start = |day: Date| -> Option<time::OffsetDateTime> {
+        let civil = jiff::civil::Date::new(day.year() as i16, day.month() as i8, day.day() as i8).ok()?;
+        let at = civil.to_zoned(zone.clone()).ok()?.timestamp();
+        time::OffsetDateTime::from_unix_timestamp(at.as_second()).ok()
+    };
+    let (from, to) = (parse_day(&period.from)?, parse_day(&period.to)?);
+    Some((start(from)?, start(to.next_day()?)?))
+}
+
+/// Per campaign, what the conversations its ads started in the period became.
+async fn conversations(
+    ads: &dyn AdsStore,
+    analytics: &dyn AnalyticsStore,
+    org: &OrgId,
+    account: &AdAccountRecord,
+    period: &Period,
+) -> Result<HashMap<String, Conversations>, AdsError> {
+    let Some((from, to)) = instants(period, &account.timezone) else { return Ok(HashMap::new()) };
+    let (owners, outcomes) = futures_util::future::join(
+        ads.ad_campaigns(org),
+        analytics.referral_outcomes(org, from, to, &account.currency),
+    )
+    .await;
+    let owners: HashMap<String, String> = owners.map_err(AdsError::internal)?.into_iter().collect();
+    let mut by_campaign: HashMap<String, Conversations> = HashMap::new();
+    for o in outcomes.map_err(AdsError::internal)? {
+        // An ad that is not (or no longer) in the synced account is left out.
+        let Some(campaign) = owners.get(&o.ad_id) else { continue };
+        let c = by_campaign.entry(campaign.clone()).or_default();
+        c.started += o.started;
+        c.replied += o.replied;
+        c.resolved += o.resolved;
+        c.orders += o.orders;
+        c.revenue += o.revenue;
+    }
+    Ok(by_campaign)
 }
 
 /// The longest custom period (the store keeps what Meta gives; a year compares with the last).
@@ -107,6 +150,7 @@ fn daily(period: &Period, sums: &[InsightSum]) -> Vec<DayPoint> {
 
 fn row(c: &CampaignRecord, totals: Totals) -> CampaignRow {
     CampaignRow {
+        conversations: Conversations::default(),
         id: c.id.clone(),
         name: c.name.clone(),
         status: c.status.clone(),
@@ -125,6 +169,7 @@ fn sort(rows: &mut [CampaignRow], by: &str) {
         "status" => rows.sort_by(|a, b| a.status.cmp(&b.status).then(b.totals.spend.cmp(&a.totals.spend))),
         "roas" => rows.sort_by(|a, b| roas(b).total_cmp(&roas(a))),
         "revenue" => rows.sort_by(|a, b| b.totals.revenue.cmp(&a.totals.revenue)),
+        "conversations" => rows.sort_by(|a, b| b.conversations.started.cmp(&a.conversations.started)),
         _ => rows.sort_by(|a, b| b.totals.spend.cmp(&a.totals.spend).then(a.name.cmp(&b.name))),
     }
 }
@@ -135,6 +180,7 @@ fn sums<'a>(level: Level, from: &'a str, to: &'a str, group: Group, campaign: Op
 
 pub async fn dashboard(
     store: &dyn AdsStore,
+    analytics: &dyn AnalyticsStore,
     org: &OrgId,
     account: &AdAccountRecord,
     query: &DashboardQuery,
@@ -150,9 +196,15 @@ pub async fn dashboard(
     )
     .await;
     let (campaigns, now, before, days) = (campaigns.map_err(e)?, now.map_err(e)?, before.map_err(e)?, days.map_err(e)?);
+    let mut started = conversations(store, analytics, org, account, &period).await?;
     let by_campaign: HashMap<&str, Totals> = now.iter().map(|s| (s.key.as_str(), totals(s))).collect();
-    let mut rows: Vec<CampaignRow> =
-        campaigns.iter().map(|c| row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())).collect();
+    let mut rows: Vec<CampaignRow> = campaigns
+        .iter()
+        .map(|c| CampaignRow {
+            conversations: started.remove(&c.id).unwrap_or_default(),
+            ..row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())
+        })
+        .collect();
     sort(&mut rows, &query.sort);
     let (mut current, mut previous) = (Totals::default(), Totals::default());
     now.iter().for_each(|s| add(&mut current, &totals(s)));
@@ -171,6 +223,7 @@ pub async fn dashboard(
 
 pub async fn campaign(
     store: &dyn AdsStore,
+    analytics: &dyn AnalyticsStore,
     org: &OrgId,
     account: &AdAccountRecord,
     id: &str,
@@ -219,10 +272,11 @@ pub async fn campaign(
         })
         .collect();
     let charts = charts::dashboard("campaign-", &daily(&period, &days), &account.currency, query.lang);
+    let started = conversations(store, analytics, org, account, &period).await?.remove(id).unwrap_or_default();
     Ok(CampaignDetail {
         currency: account.currency.clone(),
+        campaign: CampaignRow { conversations: started, ..row(&campaign, current) },
         period,
-        campaign: row(&campaign, current),
         previous,
         charts,
         ad_sets,
@@ -287,6 +341,20 @@ mod tests {
         assert_eq!(app::campaigns::model::change(5.0, 0.0), None);
         assert_eq!(now.ctr(), Some(0.5));
         assert_eq!(now.cpc(), Some(20.0));
+    }
+
+    #[test]
+    fn a_periods_days_span_the_account_zones_hours_across_daylight_saving() {
+        let p = |from: &str, to: &str| Period { from: from.into(), to: to.into(), ..Default::default() };
+        // New York sprang forward on 8 March 2026 (a 23-hour day) and fell back on 1 November
+        // (25 hours).
+        let (from, to) = instants(&p("2026-03-08", "2026-03-08"), "America/New_York").unwrap();
+        assert_eq!((to - from).whole_hours(), 23);
+        assert_eq!(from.unix_timestamp(), 1_772_946_000, "midnight in New York, 05:00 UTC");
+        let (from, to) = instants(&p("2026-11-01", "2026-11-01"), "America/New_York").unwrap();
+        assert_eq!((to - from).whole_hours(), 25);
+        let (from, to) = instants(&p("2026-11-01", "2026-11-07"), "UTC").unwrap();
+        assert_eq!((to - from).whole_days(), 7);
     }
 
     #[test]

@@ -131,9 +131,15 @@ fn checked(id: &str, headers: &HeaderMap) -> Result<String, Response> {
     }
 }
 
+/// Campaign index of the click-to-WhatsApp campaign: its ad is the one the WhatsApp sandbox's
+/// customer clicked, so the dashboard shows the conversation it started.
+const CTWA: usize = 2;
+
 fn ids(account: &str, index: usize) -> (String, String, String) {
     let base = &account[1..];
-    (format!("238{base}{index}"), format!("239{base}{index}"), format!("240{base}{index}"))
+    let ad =
+        if index == CTWA { crate::whatsapp::sandbox::REFERRAL_AD_ID.to_owned() } else { format!("240{base}{index}") };
+    (format!("238{base}{index}"), format!("239{base}{index}"), ad)
 }
 
 /// One page of `rows` as Meta pages an edge: base64 cursors, and `next` while rows remain.

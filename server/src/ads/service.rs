@@ -107,7 +107,8 @@ impl Ads for AdsService {
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError> {
         match self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)? {
             Some(account) => {
-                super::dashboard::dashboard(self.stores.ads.as_ref(), &caller.org_id, &account, &query).await
+                let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
+                super::dashboard::dashboard(ads, analytics, &caller.org_id, &account, &query).await
             }
             None => Ok(Dashboard::default()),
         }
@@ -115,6 +116,7 @@ impl Ads for AdsService {
 
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError> {
         let account = self.connected(caller).await?;
-        super::dashboard::campaign(self.stores.ads.as_ref(), &caller.org_id, &account, id, &query).await
+        let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
+        super::dashboard::campaign(ads, analytics, &caller.org_id, &account, id, &query).await
     }
 }

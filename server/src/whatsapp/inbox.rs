@@ -15,7 +15,7 @@ use app::contacts::model::ContactSort;
 use app::ids::OrgId;
 use app::inbox::model::{
     ConversationPage, ConversationView, Direction, InboxPage, InboxSummary, MessageContent, MessageStatus, MessageView,
-    QuickReply,
+    OrderView, QuickReply,
 };
 use app::inbox::port::{Inbox, InboxChange, InboxError, InboxQuery, TemplateSend};
 use app::inbox::templates::TemplateView;
@@ -330,6 +330,7 @@ impl Inbox for InboxService {
         }
         let views = self.message_views(&caller.org_id, messages).await?;
         let names = self.names(&caller.org_id).await?;
+        let order = self.stores.analytics.order(&caller.org_id, id).await.map_err(internal)?;
         let mut members: Vec<(String, String)> = names.iter().map(|(id, n)| (id.clone(), n.clone())).collect();
         members.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(ConversationPage {
@@ -337,6 +338,7 @@ impl Inbox for InboxService {
             messages: views,
             older: older.flatten(),
             members,
+            order: order.map(|o| OrderView { value: o.value, currency: o.currency }),
         })
     }
 
@@ -412,6 +414,16 @@ impl Inbox for InboxService {
         self.stores.inbox.touch_inbox(&caller.org_id).await.map_err(internal)?;
         let record = self.conversation_record(caller, id).await?;
         self.view(record, &names).await
+    }
+
+    async fn record_order(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        amount: &str,
+        currency: &str,
+    ) -> Result<Option<OrderView>, InboxError> {
+        super::orders::record(&self.stores, caller, conversation_id, amount, currency).await
     }
 
     async fn quick_replies(&self, caller: &Caller) -> Result<Vec<QuickReply>, InboxError> {

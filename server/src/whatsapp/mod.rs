@@ -7,6 +7,7 @@ pub mod connect;
 pub mod inbox;
 pub mod intake;
 pub mod media;
+pub mod orders;
 pub mod pace;
 pub mod payload;
 pub mod quick_replies;

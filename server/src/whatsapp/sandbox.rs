@@ -19,6 +19,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The ad the sandbox's customer clicked to write (the sandbox ad account's click-to-WhatsApp ad).
+pub const REFERRAL_AD_ID: &str = "120200000000001";
+
 /// Sandbox access tokens start with this; any other token is refused like an expired one (190).
 pub const TOKEN_PREFIX: &str = "sbx-";
 
@@ -264,7 +267,7 @@ impl Sandbox {
         message[kind] = body;
         if first && customer.referral {
             message["referral"] = json!({
-                "source_url": "https://fb.me/sandbox-ad", "source_id": "120200000000001", "source_type": "ad",
+                "source_url": "https://fb.me/sandbox-ad", "source_id": REFERRAL_AD_ID, "source_type": "ad",
                 "headline": "Rebajas de invierno", "body": "Chaquetas al 30 %", "media_type": "image",
                 "ctwa_clid": "sbx-clid-1"
             });

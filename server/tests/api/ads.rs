@@ -289,3 +289,72 @@ async fn a_token_meta_rejects_during_a_sync_asks_for_reauthorisation() {
     let html = page(&app, &ana, "/app/campaigns", "en").await;
     assert!(html.contains("Meta no longer accepts this ad account"), "a banner says so");
 }
+
+#[tokio::test]
+async fn a_conversation_an_ad_started_counts_for_its_campaign_with_the_order_recorded_on_it() {
+    let app = spawn_app_with(&[("ADRONX_SANDBOX_PACE", "0.05")]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let eve = owner(&app, "eve@otra.mx").await;
+    assert_eq!(call(&app, &ana, "ads/connect-sandbox", &[]).await.status(), 200);
+    synced(&app, &ana).await;
+    // The WhatsApp sandbox's customer who writes through the sandbox account's click-to-WhatsApp ad.
+    assert_eq!(call(&app, &ana, "whatsapp/connect-sandbox", &[]).await.status(), 200);
+    let lucia = eventually("Lucía's conversation", || async {
+        let (_, list) = json(call(&app, &ana, "inbox/list", &[]).await).await;
+        list["conversations"]
+            .as_array()?
+            .iter()
+            .find(|c| c["contact_name"] == "Lucía Gómez" && c["referral"].is_object())
+            .cloned()
+    })
+    .await;
+    let id = lucia["id"].as_str().unwrap().to_owned();
+
+    for (amount, currency, code) in [
+        ("12.345", "MXN", "error-order-amount"),
+        ("-3", "MXN", "error-order-amount"),
+        ("100", "pesos", "error-order-currency"),
+    ] {
+        let form = [("conversation_id", id.as_str()), ("amount", amount), ("currency", currency)];
+        let (status, body) = json(call(&app, &ana, "inbox/order", &form).await).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some(code)), "{amount} {currency}");
+    }
+    let form = [("conversation_id", id.as_str()), ("amount", "1249,90"), ("currency", "mxn")];
+    assert_eq!(call(&app, &ana, "inbox/order", &form).await.status(), 200);
+    let (status, _) = json(call(&app, &eve, "inbox/order", &form).await).await;
+    assert_eq!(status, 404, "another organisation's conversation");
+    let (_, page) = json(call(&app, &ana, "inbox/conversation", &[("id", &id)]).await).await;
+    assert_eq!(page["order"], json!({ "value": 124_990, "currency": "MXN" }));
+
+    // The presets end yesterday; the conversation started today, in the account's time zone.
+    let (_, week) = dashboard(&app, &ana, &[("range", "7")]).await;
+    let yesterday = time::Date::parse(
+        week["period"]["to"].as_str().unwrap(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    let today = yesterday.next_day().unwrap().to_string();
+    let today_only = [("range", "custom"), ("from", today.as_str()), ("to", today.as_str()), ("sort", "conversations")];
+    let (_, d) = dashboard(&app, &ana, &today_only).await;
+    let top = &d["campaigns"][0];
+    assert_eq!(top["name"], "Click-to-WhatsApp Ofertas", "{}", d["campaigns"]);
+    assert_eq!(top["conversations"]["started"], 1);
+    assert_eq!(
+        (top["conversations"]["orders"].as_i64(), top["conversations"]["revenue"].as_i64()),
+        (Some(1), Some(124_990))
+    );
+    let others: i64 =
+        d["campaigns"].as_array().unwrap()[1..].iter().map(|c| c["conversations"]["started"].as_i64().unwrap()).sum();
+    assert_eq!(others, 0);
+    let campaign =
+        [("id", top["id"].as_str().unwrap()), ("range", "custom"), ("from", today.as_str()), ("to", today.as_str())];
+    let (_, detail) = json(call(&app, &ana, "ads/campaign", &campaign).await).await;
+    assert_eq!(detail["campaign"]["conversations"], top["conversations"]);
+
+    // Cleared with an empty amount.
+    let clear = [("conversation_id", id.as_str()), ("amount", ""), ("currency", "")];
+    assert_eq!(call(&app, &ana, "inbox/order", &clear).await.status(), 200);
+    let (_, d) = dashboard(&app, &ana, &today_only).await;
+    assert_eq!(d["campaigns"][0]["conversations"]["orders"], 0);
+    assert_eq!(d["campaigns"][0]["conversations"]["started"], 1);
+}

@@ -53,6 +53,10 @@ fn Detail(detail: CampaignDetail, path: String) -> impl IntoView {
             " · "
             <span dir="ltr">{campaign.objective.clone()}</span>
         </p>
+        <p class="facts-line" data-testid="conversations">
+            <strong>{t("ads-conversations")}": "</strong>
+            {super::dashboard::conversations_detail(i18n, &campaign.conversations, &currency)}
+        </p>
         <PeriodPicker action=path period=period/>
         <Kpis current=campaign.totals.clone() previous=previous currency=currency.clone()/>
         <Charts charts=charts/>

@@ -87,6 +87,26 @@ fn Figures(
     }
 }
 
+/// "3 started · 2 answered · 1 resolved · 1 order · 1,250.00 MXN".
+pub fn conversations_detail(
+    i18n: crate::i18n::I18n,
+    c: &crate::campaigns::model::Conversations,
+    currency: &str,
+) -> String {
+    let lang = i18n.lang.get_untracked();
+    let n = |v: i64| money::count(v, lang);
+    i18n.t_args(
+        "ads-conversations-detail",
+        &[
+            ("started", n(c.started)),
+            ("replied", n(c.replied)),
+            ("resolved", n(c.resolved)),
+            ("orders", n(c.orders)),
+            ("revenue", money::money(c.revenue, currency, lang)),
+        ],
+    )
+}
+
 /// A sortable column header: a link to the same view in another order.
 fn sort_link(key: &'static str, label: &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -119,11 +139,14 @@ fn CampaignTable(rows: Vec<CampaignRow>, currency: String) -> impl IntoView {
                         {sort_link("spend", "ads-spend")}
                         {sort_link("revenue", "ads-revenue")}
                         {sort_link("roas", "ads-roas")}
+                        {sort_link("conversations", "ads-conversations")}
                     </tr>
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let roas = r.totals.roas().map_or("—".into(), |v| money::ratio(v, 2, lang));
+                        let detail = conversations_detail(i18n, &r.conversations, &currency);
+                        let started = money::count(r.conversations.started, lang);
                         view! {
                             <tr>
                                 <td><a href=format!("/app/campaigns/{}", r.id)>{r.name.clone()}</a></td>
@@ -132,6 +155,7 @@ fn CampaignTable(rows: Vec<CampaignRow>, currency: String) -> impl IntoView {
                                 <td class="num">{money::money(r.totals.spend, &currency, lang)}</td>
                                 <td class="num">{money::money(r.totals.revenue, &currency, lang)}</td>
                                 <td class="num">{roas}</td>
+                                <td class="num" title=detail>{started}</td>
                             </tr>
                         }
                     }).collect_view()}

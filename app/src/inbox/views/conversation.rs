@@ -6,7 +6,9 @@ use super::template::TemplatePicker;
 use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
-use crate::inbox::api::{AssignConversation, Reply, SendTemplate, SetConversationStatus, get_conversation};
+use crate::inbox::api::{
+    AssignConversation, RecordOrder, Reply, SendTemplate, SetConversationStatus, get_conversation,
+};
 use crate::inbox::model::{
     ConversationPage, Direction, MediaKind, MediaState, MessageContent, MessageStatus, MessageView,
 };
@@ -19,6 +21,7 @@ pub fn ConversationPane(id: String, pages: Memo<u32>, tick: RwSignal<u32>) -> im
     let assign = ServerAction::<AssignConversation>::new();
     let set_status = ServerAction::<SetConversationStatus>::new();
     let send_template = ServerAction::<SendTemplate>::new();
+    let order = ServerAction::<RecordOrder>::new();
     let conversation_id = id.clone();
     let page = Resource::new(
         move || {
@@ -27,6 +30,7 @@ pub fn ConversationPane(id: String, pages: Memo<u32>, tick: RwSignal<u32>) -> im
                 assign.version().get(),
                 set_status.version().get(),
                 send_template.version().get(),
+                order.version().get(),
             );
             (conversation_id.clone(), pages.get(), tick.get(), versions)
         },
@@ -43,7 +47,7 @@ pub fn ConversationPane(id: String, pages: Memo<u32>, tick: RwSignal<u32>) -> im
                     match page.await {
                         (pages, Ok(page)) => {
                             window_open.set(page.conversation.window_open);
-                            view! { <Conversation page=page pages=pages assign=assign set_status=set_status/> }.into_any()
+                            view! { <Conversation page=page pages=pages assign=assign set_status=set_status order=order/> }.into_any()
                         }
                         (_, Err(e)) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
@@ -62,6 +66,7 @@ fn Conversation(
     pages: u32,
     assign: ServerAction<AssignConversation>,
     set_status: ServerAction<SetConversationStatus>,
+    order: ServerAction<RecordOrder>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
@@ -72,7 +77,17 @@ fn Conversation(
         if c.contact_name.is_empty() { c.contact_phone.clone().unwrap_or_default() } else { c.contact_name.clone() };
     let resolved = c.status.key() == "resolved";
     let (next_status, status_button) = if resolved { ("open", "inbox-reopen") } else { ("resolved", "inbox-resolve") };
-    let (assign_id, assign_other_id, status_id) = (c.id.clone(), c.id.clone(), c.id.clone());
+    let (assign_id, assign_other_id, status_id, order_id) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
+    let recorded = page.order.clone();
+    let has_order = recorded.is_some();
+    let (amount, currency) = match &recorded {
+        Some(o) => {
+            let places = crate::campaigns::money::exponent(&o.currency);
+            let amount = crate::campaigns::money::decimal(o.value, places, crate::i18n::Lang::En).replace(',', "");
+            (amount, o.currency.clone())
+        }
+        None => (String::new(), String::new()),
+    };
     let assigned = c.assignee.is_some();
     let older = page.older.as_ref().map(|_| format!("/app/inbox?c={}&pages={}", c.id, pages + 1));
     let navigate = leptos_router::hooks::use_navigate();
@@ -131,6 +146,21 @@ fn Conversation(
                         <button type="submit" class="btn">{t(status_button)}</button>
                     </ActionForm>
                 </div>
+                <details class="order" open=has_order>
+                    <summary>{move || match &recorded {
+                        Some(o) => i18n.t_args("inbox-order-recorded", &[("amount", crate::campaigns::money::money(o.value, &o.currency, i18n.lang.get()))]),
+                        None => i18n.t("inbox-order"),
+                    }}</summary>
+                    <ActionForm action=order attr:class="order-form">
+                        <input type="hidden" name="conversation_id" value=order_id/>
+                        <label for="order-amount">{t("inbox-order-amount")}</label>
+                        <input id="order-amount" name="amount" inputmode="decimal" autocomplete="off" value=amount/>
+                        <label for="order-currency">{t("inbox-order-currency")}</label>
+                        <input id="order-currency" name="currency" maxlength="3" size="4" autocomplete="off" placeholder="MXN" value=currency/>
+                        <button type="submit" class="btn btn-ghost">{t("inbox-order-save")}</button>
+                    </ActionForm>
+                    <p class="hint">{t("inbox-order-hint")}</p>
+                </details>
             </header>
             {older.clone().map(|href| view! { <a class="older" data-testid="older" href=href>{t("inbox-older")}</a> })}
             <ol class="messages" aria-label=t("inbox-messages") on:scroll=move |ev| {
@@ -141,6 +171,7 @@ fn Conversation(
             }>{messages}</ol>
             {move || status_line(i18n, outcome(assign.value().get(), "assign"), None)}
             {move || status_line(i18n, outcome(set_status.value().get(), "status"), None)}
+            {move || status_line(i18n, outcome(order.value().get(), "order"), None)}
         </div>
     }
 }

@@ -123,6 +123,8 @@ pub async fn campaigns_ad_sets_and_ads_are_upserted_per_organisation(s: Stores) 
     assert_eq!(s.ads.ads(&org, "c1").await.unwrap(), vec![ad]);
     assert!(s.ads.ads(&OrgId::new("org-b"), "c1").await.unwrap().is_empty());
     assert!(s.ads.ad_sets(&org, "c2").await.unwrap().is_empty());
+    assert_eq!(s.ads.ad_campaigns(&org).await.unwrap(), vec![("a1".to_owned(), "c1".to_owned())]);
+    assert!(s.ads.ad_campaigns(&OrgId::new("org-b")).await.unwrap().is_empty());
 }
 
 pub async fn insights_are_unique_per_object_and_day_and_summed_by_day_or_object(s: Stores) {

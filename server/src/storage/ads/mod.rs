@@ -45,6 +45,8 @@ pub trait AdsStore: Send + Sync {
     /// A campaign's ad sets and ads, by name.
     async fn ad_sets(&self, org: &OrgId, campaign_id: &str) -> StoreResult<Vec<AdSetRecord>>;
     async fn ads(&self, org: &OrgId, campaign_id: &str) -> StoreResult<Vec<AdRecord>>;
+    /// Every ad's campaign: (ad id, campaign id).
+    async fn ad_campaigns(&self, org: &OrgId) -> StoreResult<Vec<(String, String)>>;
     /// Sums of the insights at `level` for days `from..=to` (`YYYY-MM-DD`), grouped as asked, in
     /// key order; only the campaign's objects when `campaign` is given.
     async fn insight_sums(&self, org: &OrgId, query: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>>;

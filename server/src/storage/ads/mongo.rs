@@ -132,6 +132,11 @@ impl AdsStore for MongoStore {
         self.find_all(ADS, doc! { "org_id": org.as_str(), "campaign_id": campaign_id }).await
     }
 
+    async fn ad_campaigns(&self, org: &OrgId) -> StoreResult<Vec<(String, String)>> {
+        let ads: Vec<AdRecord> = self.find_all(ADS, doc! { "org_id": org.as_str() }).await?;
+        Ok(ads.into_iter().map(|a| (a.id, a.campaign_id)).collect())
+    }
+
     async fn insight_sums(&self, org: &OrgId, q: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>> {
         let mut filter = doc! { "org_id": org.as_str(), "level": q.level.key(), "day": { "$gte": q.from, "$lte": q.to } };
         if let Some(campaign) = q.campaign {

@@ -245,6 +245,14 @@ impl AdsStore for SqliteStore {
             .map_err(backend)
     }
 
+    async fn ad_campaigns(&self, org: &OrgId) -> StoreResult<Vec<(String, String)>> {
+        sqlx::query_as("SELECT id, campaign_id FROM ads WHERE org_id = ?")
+            .bind(org.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
     async fn insight_sums(&self, org: &OrgId, q: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>> {
         let key = match q.group {
             Group::Day => "day",
