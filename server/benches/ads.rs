@@ -139,6 +139,25 @@ async fn main() {
         synced.sync.sync_done
     );
 
+    // The rest of a year of insights, so the dashboard reads 200 campaigns × 365 days.
+    let older: Vec<adronx::storage::ads::InsightRecord> = (DAYS + 1..=365)
+        .flat_map(|ago| {
+            let day = (time::OffsetDateTime::now_utc().date() - time::Duration::days(ago as i64)).to_string();
+            (0..CAMPAIGNS).map(move |c| adronx::storage::ads::InsightRecord {
+                org_id: OrgId::new("org"),
+                level: adronx::storage::ads::Level::Campaign,
+                object_id: format!("c{c}"),
+                campaign_id: format!("c{c}"),
+                day: day.clone(),
+                impressions: 21_000,
+                clicks: 230,
+                spend: 152_347,
+                purchases: 4,
+                revenue: 421_090,
+            })
+        })
+        .collect();
+    stores.ads.upsert_insights(&older).await.unwrap();
     let ads = Arc::new(AdsService::new(stores.clone(), keyring, clients));
     let caller = Caller { user_id: UserId::new("u"), org_id: org, role: Role::Owner };
     for range in ["28", "90"] {
@@ -146,8 +165,22 @@ async fn main() {
         let d = ads.dashboard(&caller, query.clone()).await.unwrap();
         assert_eq!(d.campaigns.len(), CAMPAIGNS);
         let largest = d.charts.iter().map(|c| c.svg.len()).max().unwrap();
+        // The figures of a period are kept until the next sync: the first view builds them.
+        let fresh = AdsService::new(
+            stores.clone(),
+            Arc::new(Keyring::parse(&Keyring::generate_spec("k2")).unwrap()),
+            Clients::new(
+                MarketingClient(GraphClient::new(ApiConfig::new("http://127.0.0.1:1"), "v27.0")),
+                "http://127.0.0.1:1",
+                "v27.0",
+                false,
+            ),
+        );
+        let started = Instant::now();
+        fresh.dashboard(&caller, query.clone()).await.unwrap();
+        let first = started.elapsed().as_secs_f64() * 1e3;
         let (ads, caller) = (ads.clone(), caller.clone());
-        let (rate, latencies) = load(4, 1000, move |_| {
+        let (rate, latencies) = load(4, 5000, move |_| {
             let (ads, caller, query) = (ads.clone(), caller.clone(), query.clone());
             async move {
                 ads.dashboard(&caller, query).await.unwrap();
@@ -155,7 +188,7 @@ async fn main() {
         })
         .await;
         println!(
-            "dashboard, {range} days, 4 at once: {rate:.0}/s, p50 {:.2} ms, p95 {:.2} ms; largest chart {largest} B (goal ≤ 30 KB)",
+            "dashboard of 200 campaigns × 365 days, {range}-day period: first view {first:.1} ms; then 4 at once {rate:.0}/s, p50 {:.2} ms, p95 {:.2} ms; largest chart {largest} B (goal ≤ 30 KB)",
             percentile(&latencies, 0.5),
             percentile(&latencies, 0.95)
         );

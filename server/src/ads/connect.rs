@@ -1,19 +1,14 @@
-//! Connecting an organisation's Meta ad account: Meta's Marketing API (the account and token
-//! checked with Meta, the token sealed) or, outside production, the sandbox's simulated account —
-//! through the same client and the same calls, at the sandbox's address.
+//! What connecting an ad account needs: the client of each connection kind (Meta's Marketing API,
+//! or outside production the sandbox's simulated account at the sandbox's address — the same
+//! client and calls), the checks of what an admin types, and the account as the pages see it.
 
-use crate::crypto::Keyring;
 use crate::integrations::api::ApiConfig;
 use crate::integrations::graph::{GraphClient, GraphError};
 use crate::integrations::meta_ads::MarketingClient;
-use crate::storage::ads::{AdAccountRecord, AdsStore, SyncState};
-use crate::storage::jobs::JobStore;
-use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
+use crate::storage::ads::AdAccountRecord;
+use crate::storage::whatsapp::ConnectionKind;
 use app::campaigns::model::{AdAccountView, SyncView};
 use app::campaigns::port::AdsError;
-use app::ids::OrgId;
-use secrecy::SecretString;
-use time::OffsetDateTime;
 
 #[derive(Clone)]
 pub struct Clients {
@@ -75,49 +70,10 @@ pub fn id_field(value: &str, code: &'static str) -> Result<String, AdsError> {
     Ok(value.to_owned())
 }
 
-fn refused(e: GraphError) -> AdsError {
+pub fn refused(e: GraphError) -> AdsError {
     match e {
         e if e.needs_reauthorisation() => AdsError::Invalid("error-ads-token-rejected"),
         GraphError::Api { code, message, .. } => AdsError::Meta(format!("{code}: {message}")),
         GraphError::Transport(e) => AdsError::Meta(format!("unreachable: {e}")),
     }
-}
-
-/// Checks the account with the API behind `kind`, keeps it with the token sealed, and queues its
-/// first sync.
-pub async fn verify_and_save(
-    store: &dyn AdsStore,
-    jobs: &dyn JobStore,
-    keyring: &Keyring,
-    client: &MarketingClient,
-    org: &OrgId,
-    kind: ConnectionKind,
-    (account_id, page_id): (String, String),
-    token: SecretString,
-) -> Result<AdAccountView, AdsError> {
-    let account = client.ad_account(&account_id, &token).await.map_err(refused)?;
-    if disabled(account.account_status) {
-        return Err(AdsError::Invalid("error-ads-account-disabled"));
-    }
-    let now = OffsetDateTime::now_utc();
-    let record = AdAccountRecord {
-        org_id: org.clone(),
-        kind,
-        account_id,
-        page_id,
-        name: account.name,
-        currency: account.currency,
-        timezone: account.timezone_name,
-        account_status: account.account_status,
-        token: keyring.encrypt(org, &token),
-        status: ConnectionStatus::Connected,
-        status_detail: None,
-        connected_at: now,
-        updated_at: now,
-        sync: SyncState { sync_state: "running".into(), sync_stage: "campaigns".into(), ..Default::default() },
-    };
-    store.save_ad_account(&record).await.map_err(AdsError::internal)?;
-    tracing::info!(org = %org, kind = kind.key(), "ad account connected");
-    super::sync::schedule(jobs, org, now, true).await.map_err(AdsError::internal)?;
-    Ok(view(&record))
 }

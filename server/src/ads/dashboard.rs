@@ -42,23 +42,19 @@ pub fn instants(period: &Period, tz: &str) -> Option<(time::OffsetDateTime, time
     Some((start(from)?, start(to.next_day()?)?))
 }
 
-/// Per campaign, what the conversations its ads started in the period became.
+/// Per campaign, what the conversations its ads started in the period became (`owners`: each
+/// ad's campaign).
 async fn conversations(
-    ads: &dyn AdsStore,
     analytics: &dyn AnalyticsStore,
+    owners: &HashMap<String, String>,
     org: &OrgId,
     account: &AdAccountRecord,
     period: &Period,
 ) -> Result<HashMap<String, Conversations>, AdsError> {
     let Some((from, to)) = instants(period, &account.timezone) else { return Ok(HashMap::new()) };
-    let (owners, outcomes) = futures_util::future::join(
-        ads.ad_campaigns(org),
-        analytics.referral_outcomes(org, from, to, &account.currency),
-    )
-    .await;
-    let owners: HashMap<String, String> = owners.map_err(AdsError::internal)?.into_iter().collect();
+    let outcomes = analytics.referral_outcomes(org, from, to, &account.currency).await.map_err(AdsError::internal)?;
     let mut by_campaign: HashMap<String, Conversations> = HashMap::new();
-    for o in outcomes.map_err(AdsError::internal)? {
+    for o in outcomes {
         // An ad that is not (or no longer) in the synced account is left out.
         let Some(campaign) = owners.get(&o.ad_id) else { continue };
         let c = by_campaign.entry(campaign.clone()).or_default();
@@ -69,6 +65,10 @@ async fn conversations(
         c.revenue += o.revenue;
     }
     Ok(by_campaign)
+}
+
+async fn owners(ads: &dyn AdsStore, org: &OrgId) -> Result<HashMap<String, String>, AdsError> {
+    Ok(ads.ad_campaigns(org).await.map_err(AdsError::internal)?.into_iter().collect())
 }
 
 /// The longest custom period (the store keeps what Meta gives; a year compares with the last).
@@ -165,11 +165,11 @@ fn row(c: &CampaignRecord, totals: Totals) -> CampaignRow {
 fn sort(rows: &mut [CampaignRow], by: &str) {
     let roas = |r: &CampaignRow| r.totals.roas().unwrap_or(-1.0);
     match by {
-        "name" => rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        "name" => rows.sort_by_key(|r| r.name.to_lowercase()),
         "status" => rows.sort_by(|a, b| a.status.cmp(&b.status).then(b.totals.spend.cmp(&a.totals.spend))),
         "roas" => rows.sort_by(|a, b| roas(b).total_cmp(&roas(a))),
-        "revenue" => rows.sort_by(|a, b| b.totals.revenue.cmp(&a.totals.revenue)),
-        "conversations" => rows.sort_by(|a, b| b.conversations.started.cmp(&a.conversations.started)),
+        "revenue" => rows.sort_by_key(|r| std::cmp::Reverse(r.totals.revenue)),
+        "conversations" => rows.sort_by_key(|r| std::cmp::Reverse(r.conversations.started)),
         _ => rows.sort_by(|a, b| b.totals.spend.cmp(&a.totals.spend).then(a.name.cmp(&b.name))),
     }
 }
@@ -178,14 +178,25 @@ fn sums<'a>(level: Level, from: &'a str, to: &'a str, group: Group, campaign: Op
     SumQuery { level, from, to, group, campaign }
 }
 
-pub async fn dashboard(
+/// What the synced insights say about a period: the same until the next sync ends, so kept in
+/// [`super::cache::FiguresCache`] under the sync's time.
+pub struct Figures {
+    /// Unsorted, without conversations (those change as customers write).
+    pub rows: Vec<CampaignRow>,
+    pub current: Totals,
+    pub previous: Totals,
+    pub charts: Vec<app::campaigns::model::Chart>,
+    /// Each ad's campaign, for attributing conversations.
+    pub owners: HashMap<String, String>,
+}
+
+async fn figures(
     store: &dyn AdsStore,
-    analytics: &dyn AnalyticsStore,
     org: &OrgId,
     account: &AdAccountRecord,
-    query: &DashboardQuery,
-) -> Result<Dashboard, AdsError> {
-    let period = period(query, today_in(&account.timezone))?;
+    period: &Period,
+    lang: app::i18n::Lang,
+) -> Result<Figures, AdsError> {
     let e = AdsError::internal;
     let c = Level::Campaign;
     let (campaigns, now, before, days) = futures_util::future::join4(
@@ -196,28 +207,44 @@ pub async fn dashboard(
     )
     .await;
     let (campaigns, now, before, days) = (campaigns.map_err(e)?, now.map_err(e)?, before.map_err(e)?, days.map_err(e)?);
-    let mut started = conversations(store, analytics, org, account, &period).await?;
     let by_campaign: HashMap<&str, Totals> = now.iter().map(|s| (s.key.as_str(), totals(s))).collect();
-    let mut rows: Vec<CampaignRow> = campaigns
-        .iter()
-        .map(|c| CampaignRow {
-            conversations: started.remove(&c.id).unwrap_or_default(),
-            ..row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())
-        })
-        .collect();
-    sort(&mut rows, &query.sort);
+    let rows = campaigns.iter().map(|c| row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())).collect();
     let (mut current, mut previous) = (Totals::default(), Totals::default());
     now.iter().for_each(|s| add(&mut current, &totals(s)));
     before.iter().for_each(|s| add(&mut previous, &totals(s)));
-    let charts = charts::dashboard("", &daily(&period, &days), &account.currency, query.lang);
+    let charts = charts::dashboard("", &daily(period, &days), &account.currency, lang);
+    Ok(Figures { rows, current, previous, charts, owners: owners(store, org).await? })
+}
+
+pub async fn dashboard(
+    store: &dyn AdsStore,
+    analytics: &dyn AnalyticsStore,
+    cache: &super::cache::FiguresCache,
+    org: &OrgId,
+    account: &AdAccountRecord,
+    query: &DashboardQuery,
+) -> Result<Dashboard, AdsError> {
+    let period = period(query, today_in(&account.timezone))?;
+    let key = super::cache::Key::new(org, account, &period, query.lang);
+    let figures = match cache.get(&key) {
+        Some(f) => f,
+        None => cache.put(key, figures(store, org, account, &period, query.lang).await?),
+    };
+    let mut started = conversations(analytics, &figures.owners, org, account, &period).await?;
+    let mut rows: Vec<CampaignRow> = figures
+        .rows
+        .iter()
+        .map(|r| CampaignRow { conversations: started.remove(&r.id).unwrap_or_default(), ..r.clone() })
+        .collect();
+    sort(&mut rows, &query.sort);
     Ok(Dashboard {
         account: Some(super::connect::view(account)),
         currency: account.currency.clone(),
         period,
-        current,
-        previous,
+        current: figures.current.clone(),
+        previous: figures.previous.clone(),
         campaigns: rows,
-        charts,
+        charts: figures.charts.clone(),
     })
 }
 
@@ -272,7 +299,8 @@ pub async fn campaign(
         })
         .collect();
     let charts = charts::dashboard("campaign-", &daily(&period, &days), &account.currency, query.lang);
-    let started = conversations(store, analytics, org, account, &period).await?.remove(id).unwrap_or_default();
+    let owners = owners(store, org).await?;
+    let started = conversations(analytics, &owners, org, account, &period).await?.remove(id).unwrap_or_default();
     Ok(CampaignDetail {
         currency: account.currency.clone(),
         campaign: CampaignRow { conversations: started, ..row(&campaign, current) },

@@ -1,6 +1,7 @@
 //! Meta ads: connecting an ad account, the background sync of its campaigns and daily insights,
 //! the dashboard's figures and charts, and the sandbox's simulated ad account.
 
+pub mod cache;
 pub mod charts;
 pub mod connect;
 pub mod dashboard;

@@ -121,13 +121,13 @@ pub fn account(id: &str) -> Response {
 }
 
 /// The account's digits from `act_…`, after the token check; or Meta's refusal.
-fn checked(id: &str, headers: &HeaderMap) -> Result<String, Response> {
+fn checked(id: &str, headers: &HeaderMap) -> Result<String, Box<Response>> {
     if let Some(refused) = refuse_token(headers) {
-        return Err(refused);
+        return Err(Box::new(refused));
     }
     match id.strip_prefix("act_") {
         Some(digits) if sandbox_account(digits) => Ok(digits.to_owned()),
-        _ => Err(graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist")),
+        _ => Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 100, "Unsupported get request. Object does not exist"))),
     }
 }
 
@@ -180,7 +180,7 @@ async fn campaigns(
 ) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let rows = CAMPAIGNS
         .iter()
@@ -201,7 +201,7 @@ async fn ad_sets(
 ) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let rows = CAMPAIGNS
         .iter()
@@ -222,7 +222,7 @@ async fn ads(
 ) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let rows = CAMPAIGNS
         .iter()
@@ -297,7 +297,7 @@ async fn insights(
 ) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let days: i64 = match q.get("date_preset").map(String::as_str) {
         Some("last_7d") => 7,

@@ -1,22 +1,24 @@
 //! The ads service behind the campaigns server functions: the connection (admins and owners),
 //! syncs on demand, and the dashboard, each within the caller's organisation.
 
-use super::connect::{Clients, id_field, verify_and_save, view};
+use super::connect::{Clients, disabled, id_field, refused, view};
 use crate::crypto::Keyring;
 use crate::storage::Stores;
-use crate::storage::ads::AdAccountRecord;
-use crate::storage::whatsapp::ConnectionKind;
+use crate::storage::ads::{AdAccountRecord, SyncState};
+use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::accounts::model::Caller;
 use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard};
 use app::campaigns::port::{AdConnectForm, Ads, AdsError, DashboardQuery};
 use rand::Rng;
 use secrecy::SecretString;
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 pub struct AdsService {
     stores: Stores,
     keyring: Arc<Keyring>,
     clients: Clients,
+    figures: super::cache::FiguresCache,
 }
 
 fn admin(caller: &Caller) -> Result<(), AdsError> {
@@ -25,7 +27,7 @@ fn admin(caller: &Caller) -> Result<(), AdsError> {
 
 impl AdsService {
     pub fn new(stores: Stores, keyring: Arc<Keyring>, clients: Clients) -> Self {
-        Self { stores, keyring, clients }
+        Self { stores, keyring, clients, figures: Default::default() }
     }
 
     async fn connected(&self, caller: &Caller) -> Result<AdAccountRecord, AdsError> {
@@ -33,6 +35,8 @@ impl AdsService {
         account.ok_or(AdsError::NotConnected)
     }
 
+    /// Checks the account with the API behind `kind`, keeps it with the token sealed for the
+    /// organisation, and queues its first sync.
     async fn save(
         &self,
         caller: &Caller,
@@ -41,8 +45,32 @@ impl AdsService {
         token: SecretString,
     ) -> Result<AdAccountView, AdsError> {
         let client = self.clients.of(kind).ok_or(AdsError::Forbidden)?;
-        let (store, jobs) = (self.stores.ads.as_ref(), self.stores.jobs.as_ref());
-        verify_and_save(store, jobs, &self.keyring, client, &caller.org_id, kind, ids, token).await
+        let (org, (account_id, page_id)) = (&caller.org_id, ids);
+        let account = client.ad_account(&account_id, &token).await.map_err(refused)?;
+        if disabled(account.account_status) {
+            return Err(AdsError::Invalid("error-ads-account-disabled"));
+        }
+        let now = OffsetDateTime::now_utc();
+        let record = AdAccountRecord {
+            org_id: org.clone(),
+            kind,
+            account_id,
+            page_id,
+            name: account.name,
+            currency: account.currency,
+            timezone: account.timezone_name,
+            account_status: account.account_status,
+            token: self.keyring.encrypt(org, &token),
+            status: ConnectionStatus::Connected,
+            status_detail: None,
+            connected_at: now,
+            updated_at: now,
+            sync: SyncState { sync_state: "running".into(), sync_stage: "campaigns".into(), ..Default::default() },
+        };
+        self.stores.ads.save_ad_account(&record).await.map_err(AdsError::internal)?;
+        tracing::info!(org = %org, kind = kind.key(), "ad account connected");
+        super::sync::schedule(self.stores.jobs.as_ref(), org, now, true).await.map_err(AdsError::internal)?;
+        Ok(view(&record))
     }
 }
 
@@ -108,7 +136,7 @@ impl Ads for AdsService {
         match self.stores.ads.ad_account(&caller.org_id).await.map_err(AdsError::internal)? {
             Some(account) => {
                 let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
-                super::dashboard::dashboard(ads, analytics, &caller.org_id, &account, &query).await
+                super::dashboard::dashboard(ads, analytics, &self.figures, &caller.org_id, &account, &query).await
             }
             None => Ok(Dashboard::default()),
         }
