@@ -65,3 +65,36 @@ pub async fn each_ads_conversations_are_counted_with_their_answers_resolutions_a
     let none = s.analytics.referral_outcomes(&org, t + secs(3600), t + secs(7200), "MXN").await.unwrap();
     assert!(none.is_empty());
 }
+
+pub async fn the_inbox_of_a_period_is_summed_by_day_status_answer_time_and_agent(s: Stores) {
+    let org = OrgId::new("org-a");
+    let t = millis_precision(OffsetDateTime::now_utc()) - secs(3 * 3600);
+    let a = s.inbox.open_conversation(&conversation("org-a", "c1", "k1", t)).await.unwrap();
+    let b = s.inbox.open_conversation(&conversation("org-a", "c2", "k2", t + secs(60))).await.unwrap();
+    let other = s.inbox.open_conversation(&conversation("org-b", "c3", "k3", t)).await.unwrap();
+    for (c, wamid, at) in [(&a, "w1", t), (&a, "w2", t + secs(30)), (&b, "w3", t + secs(60)), (&other, "w4", t)] {
+        assert!(s.inbox.add_message(&inbound(c, wamid, "Hola", at), None).await.unwrap());
+    }
+    // Agent 1 answers the first conversation 2 minutes after its first message, then resolves it.
+    assert!(s.inbox.add_message(&outbound(&a, "o1", t + secs(120)), None).await.unwrap());
+    let mut failed = outbound(&b, "o2", t + secs(660));
+    (failed.status, failed.sent_by) = (app::inbox::model::MessageStatus::Failed, Some("agent-2".into()));
+    assert!(s.inbox.add_message(&failed, None).await.unwrap());
+    let assign = |who: &str| ConversationChange { assignee: Some(Some(who.into())), ..Default::default() };
+    assert!(s.inbox.change_conversation(&org, "c1", &assign("agent-1"), t + secs(130)).await.unwrap());
+    let resolve = ConversationChange { status: Some(ConversationStatus::Resolved), ..Default::default() };
+    assert!(s.inbox.change_conversation(&org, "c1", &resolve, t + secs(900)).await.unwrap());
+    assert!(s.inbox.change_conversation(&org, "c2", &assign("agent-2"), t + secs(700)).await.unwrap());
+
+    let m = s.analytics.messaging(&org, t - secs(1), t + secs(3600)).await.unwrap();
+    assert_eq!(m.opened, [("open".to_owned(), 1), ("resolved".to_owned(), 1)]);
+    let (ins, outs) = m.days.iter().fold((0, 0), |(i, o), d| (i + d.1, o + d.2));
+    assert_eq!((ins, outs), (3, 2), "{:?}", m.days);
+    assert_eq!(m.outbound, [("failed".to_owned(), 1), ("pending".to_owned(), 1)]);
+    assert_eq!(m.first_responses, [120_000, 600_000]);
+    assert_eq!(m.resolutions, [900_000]);
+    let agents: Vec<_> = m.agents.iter().map(|a| (a.user_id.as_str(), a.sent, a.assigned, a.resolved)).collect();
+    assert_eq!(agents, [("agent-1", 1, 1, 1), ("agent-2", 1, 1, 0)]);
+    let later = s.analytics.messaging(&org, t + secs(3600), t + secs(7200)).await.unwrap();
+    assert_eq!(later, Messaging::default());
+}

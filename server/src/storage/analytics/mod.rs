@@ -29,6 +29,36 @@ pub trait AnalyticsStore: Send + Sync {
         to: OffsetDateTime,
         currency: &str,
     ) -> StoreResult<Vec<ReferralOutcome>>;
+    /// The messaging side of `from`..`to` (exclusive): see [`Messaging`].
+    async fn messaging(&self, org: &OrgId, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Messaging>;
+}
+
+/// What the inbox did in a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Messaging {
+    /// Conversations opened in the period, by their status now (`open`, `pending`, `resolved`).
+    pub opened: Vec<(String, i64)>,
+    /// Per UTC day (`YYYY-MM-DD`) with messages: customers' messages and ours.
+    pub days: Vec<(String, i64, i64)>,
+    /// Our messages of the period by their status (`pending`, `sent`, `delivered`, `read`, `failed`).
+    pub outbound: Vec<(String, i64)>,
+    /// For each conversation whose first customer message of the period was answered: the wait
+    /// for the first answer, in milliseconds.
+    pub first_responses: Vec<i64>,
+    /// For conversations opened in the period and resolved since: from opening to the last change
+    /// (their resolution), in milliseconds.
+    pub resolutions: Vec<i64>,
+    /// Per member: our messages they sent, conversations assigned to them opened in the period,
+    /// and those resolved.
+    pub agents: Vec<AgentFigures>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct AgentFigures {
+    pub user_id: String,
+    pub sent: i64,
+    pub assigned: i64,
+    pub resolved: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-use crate::storage::analytics::{AnalyticsStore, OrderRecord, ReferralOutcome};
+use crate::storage::analytics::{AgentFigures, AnalyticsStore, Messaging, OrderRecord, ReferralOutcome};
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::{StoreError, StoreResult, to_millis};
 use app::ids::OrgId;
@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 /// This area's indexes (see `MongoStore::index`). Orders are keyed by `_id` = organisation and
 /// conversation.
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
-    m.index("conversations", doc! { "org_id": 1, "created_at": 1 }, None).await
+    m.index("conversations", doc! { "org_id": 1, "created_at": 1 }, None).await?;
+    m.index("messages", doc! { "org_id": 1, "created_at": 1 }, None).await?;
+    m.index("messages", doc! { "conversation_id": 1, "direction": 1, "created_at": 1 }, None).await
 }
 
 const ORDERS: &str = "conversation_orders";
@@ -84,5 +86,83 @@ impl AnalyticsStore for MongoStore {
             }
         }
         Ok(by_ad.into_values().collect())
+    }
+
+    async fn messaging(&self, org: &OrgId, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Messaging> {
+        // The period's conversations and messages (indexed by organisation and time), summed here.
+        let range = doc! { "$gte": to_millis(from), "$lt": to_millis(to) };
+        let conversations: Vec<Document> = self
+            .raw("conversations")
+            .find(doc! { "org_id": org.as_str(), "created_at": range.clone() })
+            .projection(doc! { "status": 1, "assignee": 1, "created_at": 1, "updated_at": 1 })
+            .await
+            .map_err(backend)?
+            .try_collect()
+            .await
+            .map_err(backend)?;
+        let messages: Vec<Document> = self
+            .raw("messages")
+            .find(doc! { "org_id": org.as_str(), "created_at": range })
+            .projection(doc! { "conversation_id": 1, "direction": 1, "status": 1, "sent_by": 1, "created_at": 1 })
+            .sort(doc! { "created_at": 1 })
+            .await
+            .map_err(backend)?
+            .try_collect()
+            .await
+            .map_err(backend)?;
+        let text = |d: &Document, f: &str| d.get_str(f).ok().map(str::to_owned);
+        let number = |d: &Document, f: &str| d.get_i64(f).unwrap_or_default();
+        let mut m = Messaging::default();
+        let mut opened: BTreeMap<String, i64> = BTreeMap::new();
+        let mut agents: BTreeMap<String, AgentFigures> = BTreeMap::new();
+        for c in &conversations {
+            let status = text(c, "status").unwrap_or_default();
+            *opened.entry(status.clone()).or_default() += 1;
+            if status == "resolved" {
+                m.resolutions.push(number(c, "updated_at") - number(c, "created_at"));
+            }
+            if let Some(agent) = text(c, "assignee") {
+                let a = agents.entry(agent.clone()).or_insert_with(|| AgentFigures { user_id: agent, ..Default::default() });
+                a.assigned += 1;
+                a.resolved += i64::from(status == "resolved");
+            }
+        }
+        let mut days: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut outbound: BTreeMap<String, i64> = BTreeMap::new();
+        let mut first_in: BTreeMap<String, i64> = BTreeMap::new();
+        for msg in &messages {
+            let at = number(msg, "created_at");
+            let day = crate::storage::from_millis(at).date().to_string();
+            let inbound = text(msg, "direction").as_deref() == Some("in");
+            let entry = days.entry(day).or_default();
+            if inbound {
+                entry.0 += 1;
+                first_in.entry(text(msg, "conversation_id").unwrap_or_default()).or_insert(at);
+            } else {
+                entry.1 += 1;
+                *outbound.entry(text(msg, "status").unwrap_or_default()).or_default() += 1;
+                if let Some(agent) = text(msg, "sent_by") {
+                    agents.entry(agent.clone()).or_insert_with(|| AgentFigures { user_id: agent, ..Default::default() }).sent += 1;
+                }
+            }
+        }
+        for (conversation, at) in first_in {
+            let answer = self
+                .raw("messages")
+                .find_one(doc! { "conversation_id": &conversation, "direction": "out", "created_at": { "$gte": at } })
+                .sort(doc! { "created_at": 1 })
+                .await
+                .map_err(backend)?;
+            if let Some(answer) = answer {
+                m.first_responses.push(number(&answer, "created_at") - at);
+            }
+        }
+        m.first_responses.sort_unstable();
+        m.resolutions.sort_unstable();
+        m.opened = opened.into_iter().collect();
+        m.days = days.into_iter().map(|(d, (i, o))| (d, i, o)).collect();
+        m.outbound = outbound.into_iter().collect();
+        m.agents = agents.into_values().collect();
+        Ok(m)
     }
 }
