@@ -1,7 +1,7 @@
 //! Server functions for the campaigns dashboard and the ad account connection. Each checks the
 //! caller, then calls the port; every one also accepts a bearer token (see `docs/API.md`).
 
-use super::model::{AdAccountView, CampaignDetail, Dashboard};
+use super::model::{AdAccountView, CampaignDetail, Dashboard, MessagingAnalytics};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -87,4 +87,16 @@ pub async fn get_campaign(
 ) -> Result<CampaignDetail, AppError> {
     let caller = caller().await?;
     Ok(services()?.ads.campaign(&caller, &id, query(range, from, to, None, lang)).await?)
+}
+
+/// The messaging analytics of a period (`range`, `from`, `to` as for the dashboard, in UTC days).
+#[server(name = GetMessagingAnalytics, prefix = "/api", endpoint = "analytics/messaging")]
+pub async fn messaging_analytics(
+    range: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    lang: Option<String>,
+) -> Result<MessagingAnalytics, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.ads.messaging(&caller, query(range, from, to, None, lang)).await?)
 }

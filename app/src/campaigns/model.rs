@@ -175,3 +175,39 @@ pub struct CampaignDetail {
     pub charts: Vec<Chart>,
     pub ad_sets: Vec<AdSetView>,
 }
+
+/// The messaging side of a period (`/app/analytics`): what the inbox did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagingAnalytics {
+    pub period: Period,
+    /// Conversations opened in the period, by status now: (`open` | `pending` | `resolved`, count).
+    pub opened: Vec<(String, i64)>,
+    pub messages_in: i64,
+    pub messages_out: i64,
+    /// Our messages by status: (`pending` | `sent` | `delivered` | `read` | `failed`, count).
+    pub outbound: Vec<(String, i64)>,
+    /// Medians in seconds; `None` when nothing was answered (resolved).
+    pub median_first_response: Option<i64>,
+    pub median_resolution: Option<i64>,
+    pub agents: Vec<AgentRow>,
+    /// Messages in and out per day, at both sizes.
+    pub charts: Vec<Chart>,
+}
+
+impl MessagingAnalytics {
+    /// Share (0–1) of our messages that reached `status` or beyond: delivered counts read ones.
+    pub fn rate(&self, statuses: &[&str]) -> Option<f64> {
+        let sent: i64 = self.outbound.iter().filter(|(s, _)| s != "pending").map(|(_, n)| n).sum();
+        let hit: i64 = self.outbound.iter().filter(|(s, _)| statuses.contains(&s.as_str())).map(|(_, n)| n).sum();
+        (sent > 0).then(|| hit as f64 / sent as f64)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentRow {
+    pub user_id: String,
+    pub name: String,
+    pub sent: i64,
+    pub assigned: i64,
+    pub resolved: i64,
+}

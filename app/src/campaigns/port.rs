@@ -1,7 +1,7 @@
 //! The ads service as the server functions see them (implemented in the `server` crate). Every
 //! method takes the caller first and stays in the caller's organisation.
 
-use super::model::{AdAccountView, CampaignDetail, Dashboard};
+use super::model::{AdAccountView, CampaignDetail, Dashboard, MessagingAnalytics};
 use crate::accounts::model::Caller;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -41,6 +41,8 @@ pub trait Ads: Send + Sync {
     async fn sync(&self, caller: &Caller) -> Result<(), AdsError>;
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError>;
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError>;
+    /// The inbox over the period (days in UTC; 7, 28 or 90 ending yesterday, or custom), every member.
+    async fn messaging(&self, caller: &Caller, query: DashboardQuery) -> Result<MessagingAnalytics, AdsError>;
 }
 
 #[derive(Debug, thiserror::Error)]

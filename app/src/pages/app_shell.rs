@@ -12,10 +12,11 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 
-const SECTIONS: [(&str, &str); 4] = [
+const SECTIONS: [(&str, &str); 5] = [
     ("/app/inbox", "app-nav-inbox"),
     ("/app/contacts", "app-nav-contacts"),
     ("/app/campaigns", "app-nav-campaigns"),
+    ("/app/analytics", "app-nav-analytics"),
     ("/app/settings", "app-nav-settings"),
 ];
 

@@ -98,6 +98,39 @@ pub fn dashboard(prefix: &str, days: &[DayPoint], currency: &str, lang: Lang) ->
     out
 }
 
+/// Messages in (customers') and out (ours) per day, oldest first: `(day, in, out)`.
+pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Chart> {
+    let count = |v: f64| money::count(v as i64, lang);
+    let series = [
+        Series {
+            key: "analytics-in",
+            color: SPEND,
+            values: days.iter().map(|d| d.1 as f64).collect(),
+            secondary: false,
+            label: &count,
+        },
+        Series {
+            key: "analytics-out",
+            color: REVENUE,
+            values: days.iter().map(|d| d.2 as f64).collect(),
+            secondary: false,
+            label: &count,
+        },
+    ];
+    let labels: Vec<String> = days.iter().map(|d| money::short_day(&d.0, lang)).collect();
+    SIZES
+        .iter()
+        .map(|&(size, width, height, x_labels)| {
+            let id = format!("messages-{size}");
+            let svg = draw(&id, "messages", &series, &labels, (width, height), x_labels, lang).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "chart not drawn");
+                String::new()
+            });
+            Chart { id, svg }
+        })
+        .collect()
+}
+
 fn draw(
     id: &str,
     name: &str,

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod charts;
 pub mod connect;
 pub mod dashboard;
+pub mod messaging;
 pub mod parse;
 pub mod sandbox;
 pub mod service;

@@ -7,7 +7,7 @@ use crate::storage::Stores;
 use crate::storage::ads::{AdAccountRecord, SyncState};
 use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::accounts::model::Caller;
-use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard};
+use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard, MessagingAnalytics};
 use app::campaigns::port::{AdConnectForm, Ads, AdsError, DashboardQuery};
 use rand::Rng;
 use secrecy::SecretString;
@@ -146,5 +146,9 @@ impl Ads for AdsService {
         let account = self.connected(caller).await?;
         let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
         super::dashboard::campaign(ads, analytics, &caller.org_id, &account, id, &query).await
+    }
+
+    async fn messaging(&self, caller: &Caller, query: DashboardQuery) -> Result<MessagingAnalytics, AdsError> {
+        super::messaging::messaging(&self.stores, caller, &query).await
     }
 }

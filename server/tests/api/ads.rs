@@ -358,3 +358,45 @@ async fn a_conversation_an_ad_started_counts_for_its_campaign_with_the_order_rec
     assert_eq!(d["campaigns"][0]["conversations"]["orders"], 0);
     assert_eq!(d["campaigns"][0]["conversations"]["started"], 1);
 }
+
+#[tokio::test]
+async fn the_messaging_analytics_count_what_the_inbox_did_for_every_member_of_the_organisation_only() {
+    let app = spawn_app_with(&[("ADRONX_SANDBOX_PACE", "0.05")]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let eve = owner(&app, "eve@otra.mx").await;
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    assert_eq!(call(&app, &ana, "whatsapp/connect-sandbox", &[]).await.status(), 200);
+    let lucia = eventually("Lucía's conversation", || async {
+        let (_, list) = json(call(&app, &ana, "inbox/list", &[]).await).await;
+        list["conversations"].as_array()?.iter().find(|c| c["contact_name"] == "Lucía Gómez").cloned()
+    })
+    .await;
+    let id = lucia["id"].as_str().unwrap();
+    let reply = [("conversation_id", id), ("text", "¡Hola Lucía! Sí, la tenemos."), ("key", "k1")];
+    assert_eq!(call(&app, &luis, "inbox/reply", &reply).await.status(), 200);
+    assert_eq!(call(&app, &ana, "inbox/status", &[("id", id), ("status", "resolved")]).await.status(), 200);
+
+    // Today is in a custom period ending today (UTC).
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let period = [("range", "custom"), ("from", today.as_str()), ("to", today.as_str()), ("lang", "es")];
+    let m = eventually("the reply to be counted as sent", || async {
+        let (status, m) = json(call(&app, &luis, "analytics/messaging", &period).await).await;
+        assert_eq!(status, 200, "{m}");
+        (m["outbound"].as_array()?.iter().any(|s| s[0] != "pending")).then_some(m)
+    })
+    .await;
+    assert!(m["messages_in"].as_i64().unwrap() >= 1 && m["messages_out"] == 1, "{}", m["messages_in"]);
+    assert!(m["median_first_response"].is_i64(), "answered");
+    assert!(m["opened"].as_array().unwrap().iter().any(|s| s[0] == "resolved" && s[1] == 1));
+    let agent = m["agents"].as_array().unwrap().iter().find(|a| a["sent"] == 1).unwrap();
+    assert_eq!(agent["name"], "Ana Owner", "Luis signed up with the helper's name");
+    assert_eq!(m["charts"].as_array().unwrap().len(), 2);
+    assert!(m["charts"][0]["svg"].as_str().unwrap().contains("Mensajes por día"));
+
+    // Another organisation's inbox did nothing.
+    let (_, theirs) = json(call(&app, &eve, "analytics/messaging", &period).await).await;
+    assert_eq!((theirs["messages_in"].as_i64(), theirs["messages_out"].as_i64()), (Some(0), Some(0)));
+    assert!(theirs["agents"].as_array().unwrap().is_empty());
+    let html = page(&app, &ana, "/app/analytics", "en").await;
+    assert!(html.contains("data-testid=\"analytics\"") && html.contains("Median first response"));
+}
