@@ -62,6 +62,13 @@ for (const c of CASES) {
     await page.goto('/app/campaigns');
     await page.waitForSelector('.campaigns-table');
     assert.equal(await overflows(page), false, 'the dashboard fits the window');
+
+    // The messaging side, from the navigation.
+    await page.click('.app-nav a[href="/app/analytics"]');
+    await page.waitForSelector('[data-testid=analytics] .kpi');
+    assert.equal(await page.locator('[data-testid=analytics] .kpi').count(), 10);
+    assert.equal(await page.locator('.chart-box:visible svg[role=img]').count(), 1);
+    assert.equal(await overflows(page), false, 'the analytics page fits the window');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -48,9 +48,9 @@ PY
 
 echo "== chart sizes (28 days)"
 curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=28&lang=ar" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), "campaigns;", ", ".join(f"{c[\"id\"]} {len(c[\"svg\"].encode())} B" for c in d["charts"]))'
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), "campaigns;", ", ".join("%s %d B" % (c["id"], len(c["svg"].encode())) for c in d["charts"]))'
 curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=90&lang=en" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print("90 days:", ", ".join(f"{c[\"id\"]} {len(c[\"svg\"].encode())} B" for c in d["charts"]))'
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print("90 days:", ", ".join("%s %d B" % (c["id"], len(c["svg"].encode())) for c in d["charts"]))'
 headers=(-H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin")
 echo "== /app/campaigns (server-rendered, 200 campaigns, 28 days, 6 charts), 16 connections, ${secs}s"
 load "/app/campaigns" 16 "${headers[@]}"

@@ -85,7 +85,7 @@ async fn rejected(
     Ok(attachment(&name, "text/csv; charset=utf-8", Body::from(bytes)))
 }
 
-fn attachment(name: &str, content_type: &str, body: Body) -> Response {
+pub(super) fn attachment(name: &str, content_type: &str, body: Body) -> Response {
     let safe = super::safe_filename(name);
     (
         StatusCode::OK,

@@ -1,6 +1,7 @@
 //! The HTTP surface: the Leptos site and server functions, health probes, static files, and the
 //! middleware every response passes through.
 
+mod ads;
 mod contacts;
 mod extract;
 mod health;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(me::router())
         .merge(inbox::router())
+        .merge(ads::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -82,6 +82,38 @@ async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
     let (status, bad) = dashboard(&app, &ana, &[("range", "custom"), ("from", to), ("to", from)]).await;
     assert_eq!((status, bad["code"].as_str()), (422, Some("error-ads-range")));
 
+    // The same figures as a download: CSV (one row a campaign) and JSON.
+    let download = |format: &'static str| {
+        let req = app.client.get(app.url(&format!("/api/ads/export?format={format}&range=7")));
+        req.header("cookie", &ana.cookie).header("sec-fetch-site", "same-origin").send()
+    };
+    let csv = download("csv").await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(crate::helpers::header(&csv, "content-disposition").contains(".csv"));
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "a header and six campaigns: {text}");
+    assert!(lines[0].starts_with("from,to,currency,campaign_id,campaign,"));
+    let week_spend: i64 = week["current"]["spend"].as_i64().unwrap();
+    let (_, rows) = json(download("json").await.unwrap()).await;
+    let spent: i64 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let v = r["spend"].as_str().unwrap().replace('.', "");
+            v.parse::<i64>().unwrap()
+        })
+        .sum();
+    assert_eq!(spent, week_spend, "the export adds up to the dashboard");
+    let (status, _) = json(call(&app, &ana, "ads/disconnect", &[]).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(download("csv").await.unwrap().status(), 409, "nothing to export without an account");
+    assert_eq!(call(&app, &ana, "ads/connect-sandbox", &[]).await.status(), 200);
+    synced(&app, &ana).await;
+    let (_, d) = dashboard(&app, &ana, &[("range", "28"), ("lang", "es")]).await;
+    let campaigns = d["campaigns"].as_array().unwrap();
+
     // A campaign's page: its ad set, its ad and creative.
     let id = campaigns[0]["id"].as_str().unwrap();
     let (status, detail) = json(call(&app, &ana, "ads/campaign", &[("id", id)]).await).await;

@@ -150,7 +150,7 @@ fn CampaignTable(rows: Vec<CampaignRow>, currency: String) -> impl IntoView {
                         view! {
                             <tr>
                                 <td><a href=format!("/app/campaigns/{}", r.id)>{r.name.clone()}</a></td>
-                                <td>{move || i18n.t(status_key(&r.status))}</td>
+                                <td>{i18n.t(status_key(&r.status))}</td>
                                 <td>{budget(i18n, r.daily_budget, r.lifetime_budget, &currency)}</td>
                                 <td class="num">{money::money(r.totals.spend, &currency, lang)}</td>
                                 <td class="num">{money::money(r.totals.revenue, &currency, lang)}</td>

@@ -1,0 +1,146 @@
+//! The dashboard's figures as a download: `GET /api/ads/export?format=csv|json&range=&from=&to=`,
+//! one row per campaign over the period — what the table shows, with the period and currency on
+//! every row, amounts in major units with the currency's decimals.
+
+use super::AppState;
+use super::contacts::attachment;
+use super::extract::Authenticated;
+use crate::contacts::export::neutralise;
+use app::campaigns::model::{CampaignRow, Dashboard};
+use app::campaigns::money::exponent;
+use app::campaigns::port::DashboardQuery;
+use app::error::AppError;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/ads/export", get(export))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+    range: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+const COLUMNS: [&str; 21] = [
+    "from",
+    "to",
+    "currency",
+    "campaign_id",
+    "campaign",
+    "status",
+    "objective",
+    "daily_budget",
+    "lifetime_budget",
+    "spend",
+    "impressions",
+    "clicks",
+    "ctr_percent",
+    "cpc",
+    "purchases",
+    "revenue",
+    "roas",
+    "conversations_started",
+    "conversations_answered",
+    "conversations_resolved",
+    "order_revenue",
+];
+
+/// `minor` units as a decimal string in major units (`123456` USD → `1234.56`).
+fn major(minor: i64, currency: &str) -> String {
+    let places = exponent(currency) as usize;
+    let digits = format!("{:0>width$}", minor.unsigned_abs(), width = places + 1);
+    let (int, frac) = digits.split_at(digits.len() - places);
+    let sign = if minor < 0 { "-" } else { "" };
+    if places == 0 { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
+}
+
+fn cells(d: &Dashboard, r: &CampaignRow) -> Vec<String> {
+    let c = d.currency.as_str();
+    let ratio = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
+    let t = &r.totals;
+    vec![
+        d.period.from.clone(),
+        d.period.to.clone(),
+        c.to_owned(),
+        r.id.clone(),
+        r.name.clone(),
+        r.status.clone(),
+        r.objective.clone(),
+        r.daily_budget.map(|b| major(b, c)).unwrap_or_default(),
+        r.lifetime_budget.map(|b| major(b, c)).unwrap_or_default(),
+        major(t.spend, c),
+        t.impressions.to_string(),
+        t.clicks.to_string(),
+        ratio(t.ctr()),
+        t.cpc().map(|v| major(v.round() as i64, c)).unwrap_or_default(),
+        t.purchases.to_string(),
+        major(t.revenue, c),
+        ratio(t.roas()),
+        r.conversations.started.to_string(),
+        r.conversations.replied.to_string(),
+        r.conversations.resolved.to_string(),
+        major(r.conversations.revenue, c),
+    ]
+}
+
+async fn export(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let json = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => false,
+        "json" => true,
+        _ => return Err(AppError::invalid("error-bad-request")),
+    };
+    let query = DashboardQuery {
+        range: q.range.unwrap_or_default(),
+        from: q.from.filter(|f| !f.is_empty()),
+        to: q.to.filter(|t| !t.is_empty()),
+        ..Default::default()
+    };
+    let d = state.services.ads.dashboard(&caller, query).await?;
+    if d.account.is_none() {
+        return Err(app::campaigns::port::AdsError::NotConnected.into());
+    }
+    let rows: Vec<Vec<String>> = d.campaigns.iter().map(|r| cells(&d, r)).collect();
+    let name = format!("campaigns-{}-{}", d.period.from, d.period.to);
+    if json {
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .into_iter()
+            .map(|row| {
+                COLUMNS.iter().map(|k| k.to_string()).zip(row.into_iter().map(serde_json::Value::String)).collect()
+            })
+            .collect();
+        let body = serde_json::to_vec(&objects).map_err(app::server::request::internal)?;
+        return Ok(attachment(&format!("{name}.json"), "application/json", Body::from(body)));
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut write = |record: Vec<String>| out.write_record(record.iter().map(|c| neutralise(c).into_owned()));
+    write(COLUMNS.iter().map(|c| c.to_string()).collect()).map_err(app::server::request::internal)?;
+    for row in rows {
+        write(row).map_err(app::server::request::internal)?;
+    }
+    let bytes = out.into_inner().map_err(app::server::request::internal)?;
+    Ok(attachment(&format!("{name}.csv"), "text/csv; charset=utf-8", Body::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_are_written_in_major_units_with_the_currencys_decimals() {
+        assert_eq!(super::major(123_456, "USD"), "1234.56");
+        assert_eq!(super::major(5, "USD"), "0.05");
+        assert_eq!(super::major(5_000, "JPY"), "5000");
+        assert_eq!(super::major(1_234, "KWD"), "1.234");
+        assert_eq!(super::major(-150, "EUR"), "-1.50");
+    }
+}
