@@ -161,6 +161,11 @@ fn row(c: &CampaignRecord, totals: Totals) -> CampaignRow {
     }
 }
 
+/// A campaign known only from its insights: named by its id, status `DELETED`.
+fn deleted(id: &str, totals: Totals) -> CampaignRow {
+    CampaignRow { id: id.to_owned(), name: id.to_owned(), status: "DELETED".into(), totals, ..Default::default() }
+}
+
 /// The table's order; spend (largest first) unless asked otherwise.
 fn sort(rows: &mut [CampaignRow], by: &str) {
     let roas = |r: &CampaignRow| r.totals.roas().unwrap_or(-1.0);
@@ -207,8 +212,14 @@ async fn figures(
     )
     .await;
     let (campaigns, now, before, days) = (campaigns.map_err(e)?, now.map_err(e)?, before.map_err(e)?, days.map_err(e)?);
-    let by_campaign: HashMap<&str, Totals> = now.iter().map(|s| (s.key.as_str(), totals(s))).collect();
-    let rows = campaigns.iter().map(|c| row(c, by_campaign.get(c.id.as_str()).cloned().unwrap_or_default())).collect();
+    let mut by_campaign: HashMap<&str, Totals> = now.iter().map(|s| (s.key.as_str(), totals(s))).collect();
+    let mut rows: Vec<CampaignRow> =
+        campaigns.iter().map(|c| row(c, by_campaign.remove(c.id.as_str()).unwrap_or_default())).collect();
+    // Insights of campaigns the account no longer lists (Meta leaves deleted ones out of the
+    // campaigns edge): kept as rows of their own, so the table adds up to the totals.
+    let mut gone: Vec<CampaignRow> = by_campaign.into_iter().map(|(id, totals)| deleted(id, totals)).collect();
+    gone.sort_by(|a, b| a.id.cmp(&b.id));
+    rows.extend(gone);
     let (mut current, mut previous) = (Totals::default(), Totals::default());
     now.iter().for_each(|s| add(&mut current, &totals(s)));
     before.iter().for_each(|s| add(&mut previous, &totals(s)));

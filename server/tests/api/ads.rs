@@ -230,7 +230,9 @@ async fn meta(state: Arc<Meta>) -> String {
                             { "campaign_id": "c1", "date_start": day(2), "impressions": "1000", "clicks": "10", "spend": "1500",
                               "actions": [{ "action_type": "purchase", "value": "2" }, { "action_type": "omni_purchase", "value": "2" }],
                               "action_values": [{ "action_type": "purchase", "value": "9000" }, { "action_type": "omni_purchase", "value": "9000" }] },
-                            { "campaign_id": "c1", "date_start": day(3), "spend": "n/a" }
+                            { "campaign_id": "c1", "date_start": day(3), "spend": "n/a" },
+                            // A campaign deleted since: gone from the campaigns edge, still in insights.
+                            { "campaign_id": "c9", "date_start": day(2), "impressions": "100", "clicks": "1", "spend": "300" }
                         ]),
                         Some("I2"),
                     ),
@@ -292,7 +294,11 @@ async fn a_throttled_sync_waits_and_resumes_where_it_stopped_and_counts_exactly(
 
     let (_, d) = dashboard(&app, &ana, &[("range", "7")]).await;
     assert_eq!(d["currency"], "JPY");
-    assert_eq!(d["current"]["spend"], 2_200, "JPY has no minor unit: 1500 + 700");
+    assert_eq!(d["current"]["spend"], 2_500, "JPY has no minor unit: 1500 + 700 + 300");
+    let rows = d["campaigns"].as_array().unwrap();
+    let summed: i64 = rows.iter().map(|c| c["totals"]["spend"].as_i64().unwrap()).sum();
+    assert_eq!(summed, 2_500, "the rows add up to the total");
+    assert_eq!(rows.iter().find(|c| c["id"] == "c9").unwrap()["status"], "DELETED");
     assert_eq!(
         (d["current"]["purchases"].as_i64(), d["current"]["revenue"].as_i64()),
         (Some(2), Some(9_000)),
@@ -301,7 +307,7 @@ async fn a_throttled_sync_waits_and_resumes_where_it_stopped_and_counts_exactly(
     let c2 = d["campaigns"].as_array().unwrap().iter().find(|c| c["id"] == "c2").unwrap().clone();
     assert_eq!((c2["status"].as_str(), c2["lifetime_budget"].as_i64()), (Some("PAUSED"), Some(90_000)));
     let html = page(&app, &ana, "/app/campaigns?range=7", "es").await;
-    assert!(html.contains("2.200 JPY"), "written with Spanish grouping and no decimals");
+    assert!(html.contains("2.500 JPY"), "written with Spanish grouping and no decimals");
 }
 
 #[tokio::test]
