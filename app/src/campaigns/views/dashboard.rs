@@ -4,7 +4,7 @@
 //! figures appear when it ends.
 
 use super::connect::{AccountBar, ConnectAccount};
-use super::parts::{Charts, Kpis, PeriodPicker, budget, status_key};
+use super::parts::{Charts, Kpis, PeriodPicker, RowWords};
 use crate::accounts::model::Viewer;
 use crate::campaigns::api::{ConnectAds, ConnectAdsSandbox, DisconnectAds, SyncAds, campaign_dashboard};
 use crate::campaigns::model::{CampaignRow, Dashboard};
@@ -128,6 +128,7 @@ fn sort_link(key: &'static str, label: &'static str) -> impl IntoView {
 fn CampaignTable(rows: Vec<CampaignRow>, currency: String) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang.get_untracked();
+    let words = RowWords::new(i18n, &currency);
     view! {
         <div class="table-scroll">
             <table class="campaigns-table">
@@ -145,17 +146,16 @@ fn CampaignTable(rows: Vec<CampaignRow>, currency: String) -> impl IntoView {
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let roas = r.totals.roas().map_or("—".into(), |v| money::ratio(v, 2, lang));
-                        let detail = conversations_detail(i18n, &r.conversations, &currency);
                         let started = money::count(r.conversations.started, lang);
                         view! {
                             <tr>
                                 <td><a href=format!("/app/campaigns/{}", r.id)>{r.name.clone()}</a></td>
-                                <td>{i18n.t(status_key(&r.status))}</td>
-                                <td>{budget(i18n, r.daily_budget, r.lifetime_budget, &currency)}</td>
+                                <td>{words.status(&r.status)}</td>
+                                <td>{words.budget(r.daily_budget, r.lifetime_budget)}</td>
                                 <td class="num">{money::money(r.totals.spend, &currency, lang)}</td>
                                 <td class="num">{money::money(r.totals.revenue, &currency, lang)}</td>
                                 <td class="num">{roas}</td>
-                                <td class="num" title=detail>{started}</td>
+                                <td class="num">{started}</td>
                             </tr>
                         }
                     }).collect_view()}
