@@ -94,11 +94,18 @@ const TIMEZONE: &str = "America/Mexico_City";
 const DEFAULT_LIMIT: usize = 25;
 
 pub fn router() -> Router {
+    let route = |edge: Edge| {
+        get(
+            move |Path((_, id)): Path<(String, String)>,
+                  Query(q): Query<HashMap<String, String>>,
+                  headers: HeaderMap| { serve(edge, id, q, headers) },
+        )
+    };
     Router::new()
-        .route("/{version}/{id}/campaigns", get(campaigns))
-        .route("/{version}/{id}/adsets", get(ad_sets))
-        .route("/{version}/{id}/ads", get(ads))
-        .route("/{version}/{id}/insights", get(insights))
+        .route("/{version}/{id}/campaigns", route(Edge::Campaigns))
+        .route("/{version}/{id}/adsets", route(Edge::AdSets))
+        .route("/{version}/{id}/ads", route(Edge::Ads))
+        .route("/{version}/{id}/insights", route(Edge::Insights))
 }
 
 fn sandbox_account(id: &str) -> bool {
@@ -173,70 +180,57 @@ fn paged(rows: Vec<Value>, query: &HashMap<String, String>, path: &str) -> Respo
     response
 }
 
-async fn campaigns(
-    Path((_, id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let account = match checked(&id, &headers) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let rows = CAMPAIGNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            json!({ "id": ids(&account, i).0, "name": c.name, "objective": c.objective,
-                "status": if i == 3 { "PAUSED" } else { "ACTIVE" }, "daily_budget": c.budget.to_string(),
-                "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
-        })
-        .collect();
-    paged(rows, &q, &format!("/{id}/campaigns"))
+/// The edges a sync pages through, each a list of rows built from [`CAMPAIGNS`].
+#[derive(Clone, Copy)]
+enum Edge {
+    Campaigns,
+    AdSets,
+    Ads,
+    Insights,
 }
 
-async fn ad_sets(
-    Path((_, id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+/// `GET /{version}/act_{id}/{edge}`: the token and account checked, the edge's rows, one page.
+async fn serve(edge: Edge, id: String, q: HashMap<String, String>, headers: HeaderMap) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let rows = CAMPAIGNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (campaign, set, _) = ids(&account, i);
-            json!({ "id": set, "campaign_id": campaign, "name": format!("{} — México 25-44", c.name),
-                "status": if i == 3 { "PAUSED" } else { "ACTIVE" }, "daily_budget": "0", "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
-        })
-        .collect();
-    paged(rows, &q, &format!("/{id}/adsets"))
-}
-
-async fn ads(
-    Path((_, id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let account = match checked(&id, &headers) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    let rows = CAMPAIGNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (campaign, set, ad) = ids(&account, i);
-            let (title, body, cta) = c.ad;
-            json!({ "id": ad, "adset_id": set, "campaign_id": campaign, "name": title,
-                "status": if i == 3 { "PAUSED" } else { "ACTIVE" },
+    let status = |i: usize| if i == 3 { "PAUSED" } else { "ACTIVE" };
+    let (path, rows): (&str, Vec<Value>) = match edge {
+        Edge::Campaigns => (
+            "campaigns",
+            per_campaign(&account, |i, c, (campaign, _, _)| {
+                json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
+                "daily_budget": c.budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+            }),
+        ),
+        Edge::AdSets => (
+            "adsets",
+            per_campaign(&account, |i, c, (campaign, set, _)| {
+                json!({ "id": set, "campaign_id": campaign, "name": format!("{} — México 25-44", c.name),
+                "status": status(i), "daily_budget": "0", "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+            }),
+        ),
+        Edge::Ads => (
+            "ads",
+            per_campaign(&account, |i, c, (campaign, set, ad)| {
+                let (title, body, cta) = c.ad;
+                json!({ "id": ad, "adset_id": set, "campaign_id": campaign, "name": title, "status": status(i),
                 "creative": { "id": format!("9{ad}"), "title": title, "body": body, "call_to_action_type": cta,
                     "image_url": "/favicon.svg" } })
-        })
-        .collect();
-    paged(rows, &q, &format!("/{id}/ads"))
+            }),
+        ),
+        Edge::Insights => match insights(&account, &q) {
+            Ok(rows) => ("insights", rows),
+            Err(refused) => return *refused,
+        },
+    };
+    paged(rows, &q, &format!("/{id}/{path}"))
+}
+
+/// One row per campaign, given its index, definition and ids (campaign, ad set, ad).
+fn per_campaign(account: &str, row: impl Fn(usize, &Campaign, (String, String, String)) -> Value) -> Vec<Value> {
+    CAMPAIGNS.iter().enumerate().map(|(i, c)| row(i, c, ids(account, i))).collect()
 }
 
 /// A number in [0, 1) from a seed (splitmix64): the same day always reads the same.
@@ -290,15 +284,8 @@ fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -
     row
 }
 
-async fn insights(
-    Path((_, id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let account = match checked(&id, &headers) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+/// Daily insights for the `date_preset` and `level` asked for, or Meta's refusal of them.
+fn insights(account: &str, q: &HashMap<String, String>) -> Result<Vec<Value>, Box<Response>> {
     let days: i64 = match q.get("date_preset").map(String::as_str) {
         Some("last_7d") => 7,
         Some("last_14d") => 14,
@@ -306,16 +293,14 @@ async fn insights(
         Some("last_30d") => 30,
         Some("last_90d") => 90,
         _ => {
-            return graph_error(
-                StatusCode::BAD_REQUEST,
-                100,
-                "(#100) date_preset must be one of last_7d, last_14d, last_28d, last_30d, last_90d",
-            );
+            let message = "(#100) date_preset must be one of last_7d, last_14d, last_28d, last_30d, last_90d";
+            return Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 100, message)));
         }
     };
     let level = q.get("level").map_or("campaign", String::as_str).to_owned();
     if level != "campaign" && level != "adset" {
-        return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) level must be campaign or adset");
+        let message = "(#100) level must be campaign or adset";
+        return Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 100, message)));
     }
     // The presets end yesterday in the account's time zone.
     let today = super::dashboard::today_in(TIMEZONE);
@@ -324,11 +309,11 @@ async fn insights(
         let day = today - time::Duration::days(days_ago);
         let day = super::dashboard::day_text(day);
         for index in 0..CAMPAIGNS.len() {
-            let row = day_row(&account, index, days_ago, &day, &level);
+            let row = day_row(account, index, days_ago, &day, &level);
             if !row.is_null() {
                 rows.push(row);
             }
         }
     }
-    paged(rows, &q, &format!("/{id}/insights"))
+    Ok(rows)
 }
