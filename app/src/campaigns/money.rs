@@ -25,6 +25,12 @@ pub fn money_whole(minor: i64, currency: &str, lang: Lang) -> String {
     format!("{} {currency}", decimal(whole, 0, lang))
 }
 
+/// `minor` units as a plain decimal in major units, for files and form fields: `1234.56` (no
+/// grouping, a decimal point, Western digits, whatever the language).
+pub fn plain(minor: i64, currency: &str) -> String {
+    decimal(minor, exponent(currency), Lang::En).replace(',', "")
+}
+
 /// A count with grouping: `12,345`.
 pub fn count(n: i64, lang: Lang) -> String {
     decimal(n, 0, lang)
@@ -112,6 +118,15 @@ mod tests {
         assert_eq!(money(-150, "EUR", Lang::Es), "-1,50 EUR");
         assert_eq!(money(123_450, "AED", Lang::Ar), "١٬٢٣٤٫٥٠ AED");
         assert_eq!(money_whole(123_499, "USD", Lang::En), "1,234 USD");
+    }
+
+    #[test]
+    fn amounts_are_written_in_major_units_with_the_currencys_decimals() {
+        assert_eq!(plain(123_456, "USD"), "1234.56");
+        assert_eq!(plain(5, "USD"), "0.05");
+        assert_eq!(plain(5_000, "JPY"), "5000");
+        assert_eq!(plain(1_234, "KWD"), "1.234");
+        assert_eq!(plain(-150, "EUR"), "-1.50");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::contacts::attachment;
 use super::extract::Authenticated;
 use crate::contacts::export::neutralise;
 use app::campaigns::model::{CampaignRow, Dashboard};
-use app::campaigns::money::exponent;
+use app::campaigns::money::plain;
 use app::campaigns::port::DashboardQuery;
 use app::error::AppError;
 use axum::Router;
@@ -53,15 +53,6 @@ const COLUMNS: [&str; 21] = [
     "order_revenue",
 ];
 
-/// `minor` units as a decimal string in major units (`123456` USD → `1234.56`).
-fn major(minor: i64, currency: &str) -> String {
-    let places = exponent(currency) as usize;
-    let digits = format!("{:0>width$}", minor.unsigned_abs(), width = places + 1);
-    let (int, frac) = digits.split_at(digits.len() - places);
-    let sign = if minor < 0 { "-" } else { "" };
-    if places == 0 { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
-}
-
 fn cells(d: &Dashboard, r: &CampaignRow) -> Vec<String> {
     let c = d.currency.as_str();
     let ratio = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
@@ -74,20 +65,20 @@ fn cells(d: &Dashboard, r: &CampaignRow) -> Vec<String> {
         r.name.clone(),
         r.status.clone(),
         r.objective.clone(),
-        r.daily_budget.map(|b| major(b, c)).unwrap_or_default(),
-        r.lifetime_budget.map(|b| major(b, c)).unwrap_or_default(),
-        major(t.spend, c),
+        r.daily_budget.map(|b| plain(b, c)).unwrap_or_default(),
+        r.lifetime_budget.map(|b| plain(b, c)).unwrap_or_default(),
+        plain(t.spend, c),
         t.impressions.to_string(),
         t.clicks.to_string(),
         ratio(t.ctr()),
-        t.cpc().map(|v| major(v.round() as i64, c)).unwrap_or_default(),
+        t.cpc().map(|v| plain(v.round() as i64, c)).unwrap_or_default(),
         t.purchases.to_string(),
-        major(t.revenue, c),
+        plain(t.revenue, c),
         ratio(t.roas()),
         r.conversations.started.to_string(),
         r.conversations.replied.to_string(),
         r.conversations.resolved.to_string(),
-        major(r.conversations.revenue, c),
+        plain(r.conversations.revenue, c),
     ]
 }
 
@@ -123,24 +114,30 @@ async fn export(
         let body = serde_json::to_vec(&objects).map_err(app::server::request::internal)?;
         return Ok(attachment(&format!("{name}.json"), "application/json", Body::from(body)));
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut write = |record: Vec<String>| out.write_record(record.iter().map(|c| neutralise(c).into_owned()));
-    write(COLUMNS.iter().map(|c| c.to_string()).collect()).map_err(app::server::request::internal)?;
-    for row in rows {
-        write(row).map_err(app::server::request::internal)?;
-    }
-    let bytes = out.into_inner().map_err(app::server::request::internal)?;
+    let bytes = csv_file(rows).map_err(app::server::request::internal)?;
     Ok(attachment(&format!("{name}.csv"), "text/csv; charset=utf-8", Body::from(bytes)))
+}
+
+/// The header and `rows`, every cell that could start a spreadsheet formula neutralised (campaign
+/// names are whatever the advertiser typed at Meta).
+fn csv_file(rows: Vec<Vec<String>>) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(COLUMNS)?;
+    for row in rows {
+        out.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn amounts_are_written_in_major_units_with_the_currencys_decimals() {
-        assert_eq!(super::major(123_456, "USD"), "1234.56");
-        assert_eq!(super::major(5, "USD"), "0.05");
-        assert_eq!(super::major(5_000, "JPY"), "5000");
-        assert_eq!(super::major(1_234, "KWD"), "1.234");
-        assert_eq!(super::major(-150, "EUR"), "-1.50");
+    fn a_campaign_name_that_looks_like_a_formula_is_exported_as_text() {
+        let mut row = vec![String::new(); super::COLUMNS.len()];
+        row[4] = "=HYPERLINK(\"https://evil.example\")".into();
+        let text = String::from_utf8(super::csv_file(vec![row]).unwrap()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.contains("'=HYPERLINK"), "{line}");
+        assert!(!line.contains(",=HYPERLINK"), "{line}");
     }
 }

@@ -81,11 +81,7 @@ fn Conversation(
     let recorded = page.order.clone();
     let has_order = recorded.is_some();
     let (amount, currency) = match &recorded {
-        Some(o) => {
-            let places = crate::campaigns::money::exponent(&o.currency);
-            let amount = crate::campaigns::money::decimal(o.value, places, crate::i18n::Lang::En).replace(',', "");
-            (amount, o.currency.clone())
-        }
+        Some(o) => (crate::campaigns::money::plain(o.value, &o.currency), o.currency.clone()),
         None => (String::new(), String::new()),
     };
     let assigned = c.assignee.is_some();
