@@ -2,8 +2,7 @@
 //! or outside production the sandbox's simulated account at the sandbox's address — the same
 //! client and calls), the checks of what an admin types, and the account as the pages see it.
 
-use crate::integrations::api::ApiConfig;
-use crate::integrations::graph::{GraphClient, GraphError};
+use crate::integrations::graph::{self, GraphError};
 use crate::integrations::meta_ads::MarketingClient;
 use crate::storage::ads::AdAccountRecord;
 use crate::storage::whatsapp::ConnectionKind;
@@ -19,10 +18,7 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(meta: MarketingClient, public_url: &str, version: &str, sandbox: bool) -> Self {
-        let sandbox = sandbox.then(|| {
-            let url = format!("{public_url}{}", crate::whatsapp::connect::SANDBOX_PREFIX);
-            MarketingClient(GraphClient::new(ApiConfig::new(url), version))
-        });
+        let sandbox = sandbox.then(|| MarketingClient(crate::whatsapp::connect::sandbox_graph(public_url, version)));
         Self { meta, sandbox }
     }
 
@@ -62,12 +58,7 @@ pub fn view(a: &AdAccountRecord) -> AdAccountView {
 
 /// Meta's ids are digits (an ad account's also with its `act_` prefix).
 pub fn id_field(value: &str, code: &'static str) -> Result<String, AdsError> {
-    let value = value.trim();
-    let value = value.strip_prefix("act_").unwrap_or(value);
-    if value.is_empty() || value.len() > 32 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AdsError::Invalid(code));
-    }
-    Ok(value.to_owned())
+    graph::object_id(value).ok_or(AdsError::Invalid(code))
 }
 
 pub fn refused(e: GraphError) -> AdsError {

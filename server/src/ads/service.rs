@@ -3,13 +3,13 @@
 
 use super::connect::{Clients, disabled, id_field, refused, view};
 use crate::crypto::Keyring;
+use crate::integrations::graph;
 use crate::storage::Stores;
 use crate::storage::ads::{AdAccountRecord, SyncState};
 use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::accounts::model::Caller;
 use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard, MessagingAnalytics};
 use app::campaigns::port::{AdConnectForm, Ads, AdsError, DashboardQuery};
-use rand::Rng;
 use secrecy::SecretString;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -85,11 +85,8 @@ impl Ads for AdsService {
         admin(caller)?;
         let account_id = id_field(&form.account_id, "error-ads-account-id")?;
         let page_id = id_field(&form.page_id, "error-ads-page-id")?;
-        let token = form.access_token.trim();
-        if token.is_empty() || token.len() > 1024 || token.chars().any(char::is_whitespace) {
-            return Err(AdsError::Invalid("error-ads-token"));
-        }
-        self.save(caller, ConnectionKind::Meta, (account_id, page_id), SecretString::from(token.to_owned())).await
+        let token = graph::access_token(&form.access_token).ok_or(AdsError::Invalid("error-ads-token"))?;
+        self.save(caller, ConnectionKind::Meta, (account_id, page_id), token).await
     }
 
     async fn connect_sandbox(&self, caller: &Caller) -> Result<AdAccountView, AdsError> {
@@ -97,16 +94,8 @@ impl Ads for AdsService {
         if self.clients.sandbox.is_none() {
             return Err(AdsError::Forbidden);
         }
-        let (account_id, page_id, token) = {
-            let mut rng = rand::rng();
-            let digits = format!("{:014}", rng.random_range(0..100_000_000_000_000u64));
-            let token: String = (0..32).map(|_| char::from(rng.sample(rand::distr::Alphanumeric))).collect();
-            (
-                format!("7{digits}"),
-                format!("6{digits}"),
-                SecretString::from(format!("{}{token}", crate::whatsapp::sandbox::TOKEN_PREFIX)),
-            )
-        };
+        let (digits, token) = crate::whatsapp::connect::sandbox_credentials();
+        let (account_id, page_id) = (format!("7{digits}"), format!("6{digits}"));
         self.save(caller, ConnectionKind::Sandbox, (account_id, page_id), token).await
     }
 

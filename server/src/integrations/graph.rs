@@ -59,6 +59,20 @@ fn meta_code(body: &str) -> Option<i64> {
     serde_json::from_str::<ErrorDocument>(body).ok().map(|d| d.error.code)
 }
 
+/// A Graph object id as an admin types it: digits (at most 32), an `act_` in front dropped.
+pub fn object_id(value: &str) -> Option<String> {
+    let value = value.trim();
+    let value = value.strip_prefix("act_").unwrap_or(value);
+    (!value.is_empty() && value.len() <= 32 && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.to_owned())
+}
+
+/// An access token as pasted: trimmed, at most 1,024 characters, no whitespace inside.
+pub fn access_token(value: &str) -> Option<SecretString> {
+    let token = value.trim();
+    (!token.is_empty() && token.len() <= 1024 && !token.chars().any(char::is_whitespace))
+        .then(|| SecretString::from(token.to_owned()))
+}
+
 /// Temporary failures worth another attempt: HTTP 429/5xx, Graph's "unknown"/"temporarily
 /// unavailable" (1, 2), the API and ads rate limits (4, 17, 32, 613, 80000–80014), and WhatsApp's
 /// throughput and pair-rate limits (130429, 131056).

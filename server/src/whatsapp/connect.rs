@@ -4,7 +4,7 @@
 
 use crate::crypto::Keyring;
 use crate::integrations::api::ApiConfig;
-use crate::integrations::graph::{GraphClient, GraphError};
+use crate::integrations::graph::{self, GraphClient, GraphError};
 use crate::integrations::whatsapp::WhatsAppClient;
 use crate::storage::StoreError;
 use crate::storage::whatsapp::{ConnectionKind, ConnectionRecord, ConnectionStatus, WhatsAppStore};
@@ -20,6 +20,20 @@ use time::OffsetDateTime;
 /// Where the sandbox answers, under the app's own address.
 pub const SANDBOX_PREFIX: &str = "/sandbox/graph";
 
+/// The Graph API client of the sandbox this binary serves (WhatsApp and ads alike).
+pub fn sandbox_graph(public_url: &str, version: &str) -> GraphClient {
+    GraphClient::new(ApiConfig::new(format!("{public_url}{SANDBOX_PREFIX}")), version)
+}
+
+/// Fresh sandbox credentials for an organisation: 14 random digits to build its ids from (the
+/// sandbox reads one id from another), and a sandbox token.
+pub fn sandbox_credentials() -> (String, SecretString) {
+    let mut rng = rand::rng();
+    let digits = format!("{:014}", rng.random_range(0..100_000_000_000_000u64));
+    let token: String = (0..32).map(|_| char::from(rng.sample(rand::distr::Alphanumeric))).collect();
+    (digits, SecretString::from(format!("{}{token}", super::sandbox::TOKEN_PREFIX)))
+}
+
 #[derive(Clone)]
 pub struct Clients {
     pub meta: WhatsAppClient,
@@ -29,9 +43,7 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(meta: WhatsAppClient, public_url: &str, version: &str, sandbox: bool) -> Self {
-        let sandbox = sandbox.then(|| {
-            WhatsAppClient(GraphClient::new(ApiConfig::new(format!("{public_url}{SANDBOX_PREFIX}")), version))
-        });
+        let sandbox = sandbox.then(|| WhatsAppClient(sandbox_graph(public_url, version)));
         Self { meta, sandbox }
     }
 
@@ -68,13 +80,9 @@ fn admin(caller: &Caller) -> Result<(), InboxError> {
     if caller.role.can_manage_members() { Ok(()) } else { Err(InboxError::Forbidden) }
 }
 
-/// Meta's ids are digits.
+/// Meta's ids are digits (see [`graph::object_id`]).
 fn id_field(value: &str, code: &'static str) -> Result<String, InboxError> {
-    let value = value.trim();
-    if value.is_empty() || value.len() > 32 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(InboxError::Invalid(code));
-    }
-    Ok(value.to_owned())
+    graph::object_id(value).filter(|_| !value.trim().starts_with("act_")).ok_or(InboxError::Invalid(code))
 }
 
 fn refused(e: GraphError) -> InboxError {
@@ -145,11 +153,7 @@ impl WhatsApp for ConnectionService {
         admin(caller)?;
         let waba_id = id_field(&form.waba_id, "error-whatsapp-waba-id")?;
         let phone_number_id = id_field(&form.phone_number_id, "error-whatsapp-phone-number-id")?;
-        let token = form.access_token.trim();
-        if token.is_empty() || token.len() > 1024 || token.chars().any(char::is_whitespace) {
-            return Err(InboxError::Invalid("error-whatsapp-token"));
-        }
-        let token = SecretString::from(token.to_owned());
+        let token = graph::access_token(&form.access_token).ok_or(InboxError::Invalid("error-whatsapp-token"))?;
         self.verify_and_save(&caller.org_id, ConnectionKind::Meta, waba_id, phone_number_id, token).await
     }
 
@@ -160,16 +164,8 @@ impl WhatsApp for ConnectionService {
         }
         // Fresh ids per organisation (deliveries are routed by the number id), shaped like Meta's:
         // the sandbox reads the number from its account's id (see `sandbox::number_of`).
-        let (waba_id, phone_number_id, token) = {
-            let mut rng = rand::rng();
-            let digits = format!("{:014}", rng.random_range(0..100_000_000_000_000u64));
-            let token: String = (0..32).map(|_| char::from(rng.sample(rand::distr::Alphanumeric))).collect();
-            (
-                format!("8{digits}"),
-                format!("9{digits}"),
-                SecretString::from(format!("{}{token}", super::sandbox::TOKEN_PREFIX)),
-            )
-        };
+        let (digits, token) = sandbox_credentials();
+        let (waba_id, phone_number_id) = (format!("8{digits}"), format!("9{digits}"));
         self.verify_and_save(&caller.org_id, ConnectionKind::Sandbox, waba_id, phone_number_id, token).await
     }
 
