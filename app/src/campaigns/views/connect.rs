@@ -95,7 +95,14 @@ pub fn AccountBar(
                     <progress max="100" value=percent aria-label=t("ads-sync-progress")>{format!("{percent} %")}</progress>
                 })}
                 {last.map(|l| view! { <span class="hint">{l}</span> })}
-                {detail.map(|d| view! { <span class="hint sync-detail">{d}</span> })}
+                // The sync's own report (Meta's refusals, rows it could not read and why) is
+                // technical text in Meta's terms; it sits behind a translated summary.
+                {detail.map(|d| view! {
+                    <details class="hint sync-detail">
+                        <summary>{t("ads-sync-report")}</summary>
+                        <span dir="ltr">{d}</span>
+                    </details>
+                })}
                 {admin.then(|| view! {
                     <ActionForm action=sync>
                         <button type="submit" class="btn btn-ghost" disabled=busy>{t("ads-sync-now")}</button>
