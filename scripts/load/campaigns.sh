@@ -12,9 +12,7 @@ cd "$(dirname "$0")/../.."
 secs="${1:-10}"
 source scripts/load/common.sh
 
-venv="$HOME/.cache/adronx/load-venv"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/python" -c 'import pysqlite3' 2>/dev/null || "$venv/bin/pip" install -q pysqlite3-binary
+load_venv
 
 read -r cookie access < <(account "campaigns%40example.com")
 api=(-H "Authorization: Bearer $access" -H "Sec-Fetch-Site: same-origin")

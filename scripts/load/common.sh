@@ -47,3 +47,11 @@ load() {
   local path=$1 conns=$2; shift 2
   wrk -t2 -c"$conns" -d"${secs}s" "$@" "$base$path" | grep -E "Requests/sec|Latency|Non-2xx"
 }
+
+# A Python with an SQLite new enough for the schema's search index (Debian's is older):
+# pysqlite3-binary from PyPI in a virtual environment of its own, installed once. Sets venv.
+load_venv() {
+  venv="$HOME/.cache/adronx/load-venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c 'import pysqlite3' 2>/dev/null || "$venv/bin/pip" install -q pysqlite3-binary
+}

@@ -12,11 +12,7 @@ cd "$(dirname "$0")/../.."
 secs="${1:-10}"
 source scripts/load/common.sh
 
-# The schema's full-text index needs SQLite ≥ 3.43 (Debian's is older): pysqlite3-binary from PyPI
-# in a virtual environment of its own, installed once.
-venv="$HOME/.cache/adronx/load-venv"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/python" -c 'import pysqlite3' 2>/dev/null || "$venv/bin/pip" install -q pysqlite3-binary
+load_venv
 
 read -r cookie access < <(account "inbox%40example.com")
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $access" -H "Sec-Fetch-Site: same-origin" \
