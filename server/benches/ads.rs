@@ -2,7 +2,7 @@
 //! local stand-in for Meta's Marketing API (campaigns, ad sets, ads, and daily insights at
 //! campaign and ad set level — 36,000 insight rows — in pages of 500, as Meta pages them), into
 //! the embedded store, through the real sync job (goal: ≤ 5 s). Then the dashboard's service
-//! over those figures (what the server function calls), with its six charts.
+//! over those figures (what the server function calls), and its charts' drawings.
 
 use adronx::ads::{AdsService, Clients, SyncAds};
 use adronx::crypto::Keyring;
@@ -15,7 +15,7 @@ use adronx::storage::ads::{AdAccountRecord, SyncState};
 use adronx::storage::jobs::NewJob;
 use adronx::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::accounts::model::{Caller, Role};
-use app::campaigns::port::{Ads, DashboardQuery};
+use app::campaigns::port::{Ads, ChartOf, DashboardQuery};
 use app::i18n::Lang;
 use app::ids::{OrgId, UserId};
 use axum::Json;
@@ -164,7 +164,20 @@ async fn main() {
         let query = DashboardQuery { range: range.into(), lang: Lang::Ar, ..Default::default() };
         let d = ads.dashboard(&caller, query.clone()).await.unwrap();
         assert_eq!(d.campaigns.len(), CAMPAIGNS);
-        let largest = d.charts.iter().map(|c| c.svg.len()).max().unwrap();
+        let mut largest = 0;
+        for c in &d.charts {
+            for size in ["s", "l"] {
+                let id = format!("{}-{size}", c.id);
+                let chart_query = DashboardQuery {
+                    range: "custom".into(),
+                    from: Some(d.period.from.clone()),
+                    to: Some(d.period.to.clone()),
+                    lang: Lang::Ar,
+                    ..Default::default()
+                };
+                largest = largest.max(ads.chart(&caller, ChartOf::Dashboard, &id, chart_query).await.unwrap().len());
+            }
+        }
         // The figures of a period are kept until the next sync: the first view builds them.
         let fresh = AdsService::new(
             stores.clone(),

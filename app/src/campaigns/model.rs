@@ -125,11 +125,18 @@ pub struct Conversations {
     pub revenue: i64,
 }
 
-/// A chart drawn on the server: an accessible SVG document.
+/// A chart drawn on the server into SVG, shown as an image: the page carries its words and
+/// addresses, not the drawing (which would weigh on every page's hydration data).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
+    /// `spend-revenue`, `roas`, `reach` (a campaign page's start `campaign-`), `messages`.
     pub id: String,
-    pub svg: String,
+    pub title: String,
+    /// What it shows in words (its days, last and highest figures): the image's alt text.
+    pub desc: String,
+    /// The drawing for phones (360×220) and for wider screens (1200×300): `GET /api/ads/charts/…`.
+    pub small: String,
+    pub large: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -140,7 +147,6 @@ pub struct Dashboard {
     pub current: Totals,
     pub previous: Totals,
     pub campaigns: Vec<CampaignRow>,
-    /// For 375 px and 1280 px screens, each (the page shows one by CSS).
     pub charts: Vec<Chart>,
 }
 
@@ -190,7 +196,7 @@ pub struct MessagingAnalytics {
     pub median_first_response: Option<i64>,
     pub median_resolution: Option<i64>,
     pub agents: Vec<AgentRow>,
-    /// Messages in and out per day, at both sizes.
+    /// Messages in and out per day.
     pub charts: Vec<Chart>,
 }
 

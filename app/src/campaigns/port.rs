@@ -27,6 +27,16 @@ pub struct DashboardQuery {
     pub lang: Lang,
 }
 
+/// The page a chart is drawn for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChartOf {
+    Dashboard,
+    /// A campaign's page (its id).
+    Campaign(String),
+    /// The messaging analytics.
+    Messages,
+}
+
 #[async_trait::async_trait]
 pub trait Ads: Send + Sync {
     async fn account(&self, caller: &Caller) -> Result<Option<AdAccountView>, AdsError>;
@@ -43,6 +53,9 @@ pub trait Ads: Send + Sync {
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError>;
     /// The inbox over the period (days in UTC; 7, 28 or 90 ending yesterday, or custom), every member.
     async fn messaging(&self, caller: &Caller, query: DashboardQuery) -> Result<MessagingAnalytics, AdsError>;
+    /// The SVG document of one of a page's charts (`id`: `<chart>-s` or `<chart>-l`), as the page
+    /// over `query` lists it.
+    async fn chart(&self, caller: &Caller, of: ChartOf, id: &str, query: DashboardQuery) -> Result<String, AdsError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -31,7 +31,7 @@ impl Key {
     pub fn new(org: &OrgId, account: &AdAccountRecord, period: &Period, lang: Lang) -> Self {
         Key {
             org: org.as_str().to_owned(),
-            synced: account.sync.last_sync_at.map_or(-1, crate::storage::to_millis),
+            synced: super::dashboard::synced(account),
             currency: account.currency.clone(),
             from: period.from.clone(),
             to: period.to.clone(),

@@ -1,7 +1,9 @@
 //! The dashboard's charts, drawn on the server with plotters into SVG: daily spend against
 //! revenue, ROAS, impressions and clicks. Each is drawn at two sizes (375 px phones, 1280 px
 //! screens; CSS shows one), labelled in the page's language — Arabic digits and month names,
-//! time running right to left — and carries a `<title>` and `<desc>` for screen readers.
+//! time running right to left — and carries a `<title>` and `<desc>` for screen readers. Pages
+//! show them as images (`GET /api/ads/charts/…`, see `http/ads.rs`), so the drawings stay out of
+//! the page's hydration data; the page carries each chart's title and description as its alt text.
 
 use app::campaigns::model::Chart;
 use app::campaigns::money;
@@ -16,6 +18,33 @@ pub struct DayPoint {
     pub revenue: i64,
     pub impressions: i64,
     pub clicks: i64,
+}
+
+/// A chart drawn at one size: its id (`<chart>-s` or `<chart>-l`), its words and its document.
+#[derive(Clone, Debug, Default)]
+pub struct Drawn {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub svg: String,
+}
+
+/// The page's view of `drawn`: each chart once, with the addresses of both sizes from `src`
+/// (given a drawing's id).
+pub fn listed(drawn: &[Drawn], src: impl Fn(&str) -> String) -> Vec<Chart> {
+    drawn
+        .iter()
+        .filter_map(|d| {
+            let id = d.id.strip_suffix("-s")?;
+            Some(Chart {
+                id: id.to_owned(),
+                title: d.title.clone(),
+                desc: d.desc.clone(),
+                small: src(&d.id),
+                large: src(&format!("{id}-l")),
+            })
+        })
+        .collect()
 }
 
 /// The two sizes: (suffix, width, height, x labels).
@@ -36,7 +65,7 @@ struct Series<'a> {
 }
 
 /// All the dashboard's charts for `days` (oldest first), ids `<chart>-<size>`.
-pub fn dashboard(prefix: &str, days: &[DayPoint], currency: &str, lang: Lang) -> Vec<Chart> {
+pub fn dashboard(prefix: &str, days: &[DayPoint], currency: &str, lang: Lang) -> Vec<Drawn> {
     let money = |v: f64| money::money_whole(v as i64, currency, lang);
     let count = |v: f64| money::count(v as i64, lang);
     let ratio = |v: f64| money::ratio(v, 1, lang);
@@ -88,18 +117,14 @@ pub fn dashboard(prefix: &str, days: &[DayPoint], currency: &str, lang: Lang) ->
     for (name, series) in &charts {
         for (size, width, height, x_labels) in SIZES {
             let id = format!("{prefix}{name}-{size}");
-            let svg = draw(&id, name, series, &labels, (width, height), x_labels, lang).unwrap_or_else(|e| {
-                tracing::warn!(chart = name, error = %e, "chart not drawn");
-                String::new()
-            });
-            out.push(Chart { id, svg });
+            out.push(draw(id, name, series, &labels, (width, height), x_labels, lang));
         }
     }
     out
 }
 
 /// Messages in (customers') and out (ours) per day, oldest first: `(day, in, out)`.
-pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Chart> {
+pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Drawn> {
     let count = |v: f64| money::count(v as i64, lang);
     let series = [
         Series {
@@ -121,19 +146,33 @@ pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Chart> {
     SIZES
         .iter()
         .map(|&(size, width, height, x_labels)| {
-            let id = format!("messages-{size}");
-            let svg = draw(&id, "messages", &series, &labels, (width, height), x_labels, lang).unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "chart not drawn");
-                String::new()
-            });
-            Chart { id, svg }
+            draw(format!("messages-{size}"), "messages", &series, &labels, (width, height), x_labels, lang)
         })
         .collect()
 }
 
+/// `name` at one size, with its title and description (an empty drawing, logged, if plotters fails).
 fn draw(
-    id: &str,
+    id: String,
     name: &str,
+    series: &[Series],
+    labels: &[String],
+    size: (u32, u32),
+    x_labels: usize,
+    lang: Lang,
+) -> Drawn {
+    let (title, desc) = words(name, series, labels, lang);
+    let svg = match plot(series, labels, size, x_labels, lang) {
+        Ok(svg) => accessible(svg, &id, &title, &desc),
+        Err(e) => {
+            tracing::warn!(chart = name, error = %e, "chart not drawn");
+            String::new()
+        }
+    };
+    Drawn { id, title, desc, svg }
+}
+
+fn plot(
     series: &[Series],
     labels: &[String],
     size: (u32, u32),
@@ -209,12 +248,12 @@ fn draw(
             .draw()?;
         root.present()?;
     }
-    Ok(accessible(svg, id, name, series, labels, lang))
+    Ok(svg)
 }
 
-/// Adds `role="img"`, a `<title>` and a `<desc>` (what is plotted, over which days, its totals)
-/// to plotters' document.
-fn accessible(svg: String, id: &str, name: &str, series: &[Series], labels: &[String], lang: Lang) -> String {
+/// The chart's title, and its description: what is plotted, over which days, its last and
+/// highest figures.
+fn words(name: &str, series: &[Series], labels: &[String], lang: Lang) -> (String, String) {
     let title = translate(lang, &format!("ads-chart-{name}"), None);
     let range = match (labels.first(), labels.last()) {
         (Some(first), Some(last)) => format!("{first} – {last}"),
@@ -235,7 +274,11 @@ fn accessible(svg: String, id: &str, name: &str, series: &[Series], labels: &[St
             )
         })
         .collect();
-    let desc = format!("{range}. {}", parts.join("; "));
+    (title, format!("{range}. {}", parts.join("; ")))
+}
+
+/// Adds `role="img"`, a `<title>` and a `<desc>` to plotters' document.
+fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
     let head = format!(r#"<svg role="img" aria-labelledby="{id}-t {id}-d" class="chart" "#,);
     let escaped = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let body = svg.replacen("<svg ", &head, 1);
@@ -243,8 +286,8 @@ fn accessible(svg: String, id: &str, name: &str, series: &[Series], labels: &[St
         Some(end) => format!(
             "{}<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
             &body[..=end],
-            escaped(&title),
-            escaped(&desc),
+            escaped(title),
+            escaped(desc),
             &body[end + 1..]
         ),
         None => body,

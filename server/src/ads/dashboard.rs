@@ -1,11 +1,12 @@
 //! The dashboard's figures: the period (days in the account's time zone), its totals against the
 //! period before, the campaigns' table, and the daily series behind the charts.
 
-use super::charts::{self, DayPoint};
+use super::charts::{self, DayPoint, Drawn};
 use crate::storage::ads::{AdAccountRecord, AdsStore, CampaignRecord, Group, InsightSum, Level, SumQuery};
 use crate::storage::analytics::AnalyticsStore;
 use app::campaigns::model::{AdSetView, AdView, CampaignDetail, CampaignRow, Conversations, Dashboard, Period, Totals};
 use app::campaigns::port::{AdsError, DashboardQuery};
+use app::i18n::Lang;
 use app::ids::OrgId;
 use std::collections::HashMap;
 use time::{Date, Duration};
@@ -190,7 +191,7 @@ pub struct Figures {
     pub rows: Vec<CampaignRow>,
     pub current: Totals,
     pub previous: Totals,
-    pub charts: Vec<app::campaigns::model::Chart>,
+    pub charts: Vec<Drawn>,
     /// Each ad's campaign, for attributing conversations.
     pub owners: HashMap<String, String>,
 }
@@ -227,6 +228,39 @@ async fn figures(
     Ok(Figures { rows, current, previous, charts, owners: owners(store, org).await? })
 }
 
+/// Where a page's browser fetches the drawing `id` (`http/ads.rs`): the period as dates (a
+/// preset's days move at midnight), the language, and the sync it was drawn from, so a cached
+/// image is replaced once the next sync ends (`version`: its time, −1 for charts no sync draws).
+pub fn chart_src(id: &str, campaign: Option<&str>, period: &Period, lang: Lang, version: i64) -> String {
+    let version = version.to_string();
+    let mut params = vec![("from", period.from.as_str()), ("to", period.to.as_str()), ("lang", lang.code())];
+    params.push(("v", &version));
+    params.extend(campaign.map(|c| ("campaign", c)));
+    format!("/api/ads/charts/{id}.svg?{}", serde_urlencoded::to_string(&params).unwrap_or_default())
+}
+
+/// When the account's last sync finished, in Unix milliseconds (−1: never).
+pub fn synced(account: &AdAccountRecord) -> i64 {
+    account.sync.last_sync_at.map_or(-1, crate::storage::to_millis)
+}
+
+/// The period's figures, from the cache when the account has not synced since they were summed.
+pub async fn cached(
+    store: &dyn AdsStore,
+    cache: &super::cache::FiguresCache,
+    org: &OrgId,
+    account: &AdAccountRecord,
+    query: &DashboardQuery,
+) -> Result<(Period, std::sync::Arc<Figures>), AdsError> {
+    let period = period(query, today_in(&account.timezone))?;
+    let key = super::cache::Key::new(org, account, &period, query.lang);
+    let figures = match cache.get(&key) {
+        Some(f) => f,
+        None => cache.put(key, figures(store, org, account, &period, query.lang).await?),
+    };
+    Ok((period, figures))
+}
+
 pub async fn dashboard(
     store: &dyn AdsStore,
     analytics: &dyn AnalyticsStore,
@@ -235,12 +269,7 @@ pub async fn dashboard(
     account: &AdAccountRecord,
     query: &DashboardQuery,
 ) -> Result<Dashboard, AdsError> {
-    let period = period(query, today_in(&account.timezone))?;
-    let key = super::cache::Key::new(org, account, &period, query.lang);
-    let figures = match cache.get(&key) {
-        Some(f) => f,
-        None => cache.put(key, figures(store, org, account, &period, query.lang).await?),
-    };
+    let (period, figures) = cached(store, cache, org, account, query).await?;
     let mut started = conversations(analytics, &figures.owners, org, account, &period).await?;
     let mut rows: Vec<CampaignRow> = figures
         .rows
@@ -251,11 +280,11 @@ pub async fn dashboard(
     Ok(Dashboard {
         account: Some(super::connect::view(account)),
         currency: account.currency.clone(),
-        period,
         current: figures.current.clone(),
         previous: figures.previous.clone(),
         campaigns: rows,
-        charts: figures.charts.clone(),
+        charts: charts::listed(&figures.charts, |id| chart_src(id, None, &period, query.lang, synced(account))),
+        period,
     })
 }
 
@@ -266,7 +295,7 @@ pub async fn campaign(
     account: &AdAccountRecord,
     id: &str,
     query: &DashboardQuery,
-) -> Result<CampaignDetail, AdsError> {
+) -> Result<(CampaignDetail, Vec<Drawn>), AdsError> {
     let e = AdsError::internal;
     let campaign = store.campaign(org, id).await.map_err(e)?.ok_or(AdsError::NotFound)?;
     let period = period(query, today_in(&account.timezone))?;
@@ -309,17 +338,18 @@ pub async fn campaign(
                 .collect(),
         })
         .collect();
-    let charts = charts::dashboard("campaign-", &daily(&period, &days), &account.currency, query.lang);
+    let drawn = charts::dashboard("campaign-", &daily(&period, &days), &account.currency, query.lang);
     let owners = owners(store, org).await?;
     let started = conversations(analytics, &owners, org, account, &period).await?.remove(id).unwrap_or_default();
-    Ok(CampaignDetail {
+    let detail = CampaignDetail {
         currency: account.currency.clone(),
         campaign: CampaignRow { conversations: started, ..row(&campaign, current) },
+        charts: charts::listed(&drawn, |d| chart_src(d, Some(id), &period, query.lang, synced(account))),
         period,
         previous,
-        charts,
         ad_sets,
-    })
+    };
+    Ok((detail, drawn))
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! metrics shown on your dashboard" the privacy policy promises. Days are UTC days: the inbox has
 //! no time zone of its own (an organisation may have no ad account).
 
-use super::dashboard::{day_text, instants, period};
+use super::charts::Drawn;
+use super::dashboard::{chart_src, day_text, instants, period};
 use crate::storage::Stores;
 use app::accounts::model::Caller;
 use app::campaigns::model::{AgentRow, MessagingAnalytics};
@@ -18,7 +19,7 @@ pub async fn messaging(
     stores: &Stores,
     caller: &Caller,
     query: &DashboardQuery,
-) -> Result<MessagingAnalytics, AdsError> {
+) -> Result<(MessagingAnalytics, Vec<Drawn>), AdsError> {
     let e = AdsError::internal;
     let period = period(query, super::dashboard::today_in("UTC"))?;
     let (from, to) = instants(&period, "UTC").ok_or(AdsError::Invalid("error-ads-range"))?;
@@ -50,17 +51,19 @@ pub async fn messaging(
             resolved: a.resolved,
         })
         .collect();
-    Ok(MessagingAnalytics {
+    let drawn = super::charts::messages(&days, query.lang);
+    let analytics = MessagingAnalytics {
         messages_in: m.days.iter().map(|d| d.1).sum(),
         messages_out: m.days.iter().map(|d| d.2).sum(),
-        charts: super::charts::messages(&days, query.lang),
+        charts: super::charts::listed(&drawn, |id| chart_src(id, None, &period, query.lang, -1)),
         period,
         opened: m.opened,
         outbound: m.outbound,
         median_first_response: median_secs(&m.first_responses),
         median_resolution: median_secs(&m.resolutions),
         agents,
-    })
+    };
+    Ok((analytics, drawn))
 }
 
 #[cfg(test)]

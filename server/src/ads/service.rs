@@ -9,7 +9,7 @@ use crate::storage::ads::{AdAccountRecord, SyncState};
 use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::accounts::model::Caller;
 use app::campaigns::model::{AdAccountView, CampaignDetail, Dashboard, MessagingAnalytics};
-use app::campaigns::port::{AdConnectForm, Ads, AdsError, DashboardQuery};
+use app::campaigns::port::{AdConnectForm, Ads, AdsError, ChartOf, DashboardQuery};
 use secrecy::SecretString;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -134,10 +134,30 @@ impl Ads for AdsService {
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError> {
         let account = self.connected(caller).await?;
         let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
-        super::dashboard::campaign(ads, analytics, &caller.org_id, &account, id, &query).await
+        Ok(super::dashboard::campaign(ads, analytics, &caller.org_id, &account, id, &query).await?.0)
     }
 
     async fn messaging(&self, caller: &Caller, query: DashboardQuery) -> Result<MessagingAnalytics, AdsError> {
-        super::messaging::messaging(&self.stores, caller, &query).await
+        Ok(super::messaging::messaging(&self.stores, caller, &query).await?.0)
+    }
+
+    async fn chart(&self, caller: &Caller, of: ChartOf, id: &str, query: DashboardQuery) -> Result<String, AdsError> {
+        let (ads, analytics) = (self.stores.ads.as_ref(), self.stores.analytics.as_ref());
+        let pick = |drawn: &[super::charts::Drawn]| drawn.iter().find(|d| d.id == id).map(|d| d.svg.clone());
+        let svg = match of {
+            ChartOf::Messages => pick(&super::messaging::messaging(&self.stores, caller, &query).await?.1),
+            ChartOf::Dashboard => {
+                let account = self.connected(caller).await?;
+                let (_, figures) =
+                    super::dashboard::cached(ads, &self.figures, &caller.org_id, &account, &query).await?;
+                pick(&figures.charts)
+            }
+            ChartOf::Campaign(campaign) => {
+                let account = self.connected(caller).await?;
+                let org = &caller.org_id;
+                pick(&super::dashboard::campaign(ads, analytics, org, &account, &campaign, &query).await?.1)
+            }
+        };
+        svg.ok_or(AdsError::NotFound)
     }
 }

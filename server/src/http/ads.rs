@@ -1,6 +1,8 @@
 //! The dashboard's figures as a download: `GET /api/ads/export?format=csv|json&range=&from=&to=`,
 //! one row per campaign over the period — what the table shows, with the period and currency on
-//! every row, amounts in major units with the currency's decimals.
+//! every row, amounts in major units with the currency's decimals. And the charts the campaign
+//! and analytics pages show as images: `GET /api/ads/charts/{chart}-{s|l}.svg?from=&to=&lang=`
+//! (`&campaign=` for a campaign's page; `v` is the sync they were drawn from).
 
 use super::AppState;
 use super::contacts::attachment;
@@ -8,17 +10,59 @@ use super::extract::Authenticated;
 use crate::contacts::export::neutralise;
 use app::campaigns::model::{CampaignRow, Dashboard};
 use app::campaigns::money::plain;
-use app::campaigns::port::DashboardQuery;
+use app::campaigns::port::{ChartOf, DashboardQuery};
 use app::error::AppError;
+use app::i18n::Lang;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/ads/export", get(export))
+    Router::new().route("/api/ads/export", get(export)).route("/api/ads/charts/{file}", get(chart))
+}
+
+#[derive(Deserialize)]
+struct ChartQuery {
+    from: Option<String>,
+    to: Option<String>,
+    lang: Option<String>,
+    campaign: Option<String>,
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(file): Path<String>,
+    Query(q): Query<ChartQuery>,
+) -> Result<Response, AppError> {
+    let id = file.strip_suffix(".svg").ok_or(app::campaigns::port::AdsError::NotFound)?;
+    let of = match q.campaign.filter(|c| !c.is_empty()) {
+        _ if id.starts_with("messages-") => ChartOf::Messages,
+        Some(campaign) => ChartOf::Campaign(campaign),
+        None => ChartOf::Dashboard,
+    };
+    // Drawn from synced insights, the ads charts change with the next sync, whose time is in their
+    // address; the messaging chart moves with every message.
+    let max_age = if of == ChartOf::Messages { 60 } else { 3600 };
+    let query = DashboardQuery {
+        range: "custom".into(),
+        from: q.from,
+        to: q.to,
+        lang: q.lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En),
+        ..Default::default()
+    };
+    let svg = state.services.ads.chart(&caller, of, id, query).await?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")
+        .header(header::CACHE_CONTROL, format!("private, max-age={max_age}"))
+        // A drawing, never a document that runs anything, even opened on its own.
+        .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'")
+        .body(Body::from(svg))
+        .map_err(app::server::request::internal)
 }
 
 #[derive(Deserialize)]

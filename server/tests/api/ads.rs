@@ -32,6 +32,16 @@ async fn dashboard(app: &TestApp, who: &Session, form: &[(&str, &str)]) -> (u16,
     json(call(app, who, "ads/dashboard", form).await).await
 }
 
+/// A chart's drawing as the page's `<img>` fetches it (the visitor's cookie): status, content
+/// type, body.
+async fn drawing(app: &TestApp, who: &Session, src: &Value) -> (u16, String, String) {
+    let src = src.as_str().unwrap_or_else(|| panic!("a chart address: {src}"));
+    let req = app.client.get(app.url(src)).header("cookie", &who.cookie).header("sec-fetch-site", "same-origin");
+    let res = req.send().await.unwrap();
+    let kind = crate::helpers::header(&res, "content-type").to_owned();
+    (res.status().as_u16(), kind, res.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
     let app = spawn_app_with(&[]).await;
@@ -62,10 +72,24 @@ async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
     assert!((400.0..900.0).contains(&order), "revenue per purchase {order}");
     let spends: Vec<i64> = campaigns.iter().map(|c| c["totals"]["spend"].as_i64().unwrap()).collect();
     assert!(spends.windows(2).all(|w| w[0] >= w[1]), "sorted by spend: {spends:?}");
+    // The charts travel as words and addresses; each drawing is fetched as an image, at one size.
     let charts = d["charts"].as_array().unwrap();
-    assert_eq!(charts.len(), 6);
-    assert!(charts.iter().all(|c| c["svg"].as_str().unwrap().contains("<title")));
-    assert!(charts[0]["svg"].as_str().unwrap().contains("Gasto"), "labelled in Spanish");
+    let ids: Vec<&str> = charts.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["spend-revenue", "roas", "reach"]);
+    assert!(charts[0]["title"].as_str().unwrap().contains("Gasto"), "labelled in Spanish: {}", charts[0]);
+    assert!(charts.iter().all(|c| c["desc"].as_str().unwrap().contains("; ") || c["id"] == "roas"));
+    let (status, kind, svg) = drawing(&app, &ana, &charts[0]["small"]).await;
+    assert_eq!((status, kind.as_str()), (200, "image/svg+xml; charset=utf-8"));
+    assert!(svg.starts_with("<svg role=\"img\"") && svg.contains("<title") && svg.contains("Gasto"));
+    assert!(svg.contains("width=\"360\""), "the phone's size");
+    let (_, _, large) = drawing(&app, &ana, &charts[2]["large"]).await;
+    assert!(large.contains("width=\"1200\"") && large.contains("Clics"), "the wide screen's reach chart");
+    let stranger = drawing(&app, &owner(&app, "otro@tienda.mx").await, &charts[0]["small"]).await;
+    assert_eq!(stranger.0, 409, "another organisation (with no ad account) draws nothing of ours");
+    let anonymous = app.client.get(app.url(charts[0]["small"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let unknown = charts[0]["small"].as_str().unwrap().replace("spend-revenue-s", "spend-revenue-xl");
+    assert_eq!(drawing(&app, &ana, &Value::from(unknown)).await.0, 404);
 
     // Sorted by name; a period of 7 days; a custom one; a bad one.
     let (_, by_name) = dashboard(&app, &ana, &[("sort", "name")]).await;
@@ -121,6 +145,8 @@ async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
     assert_eq!(detail["campaign"]["totals"], campaigns[0]["totals"]);
     let ad = &detail["ad_sets"][0]["ads"][0];
     assert!(ad["title"].is_string() && ad["body"].is_string() && ad["call_to_action"].is_string(), "{ad}");
+    let (status, _, svg) = drawing(&app, &ana, &detail["charts"][1]["large"]).await;
+    assert!(status == 200 && svg.contains("<desc"), "the campaign's ROAS chart: {status}");
 
     // Rendered on the server, in the visitor's language, with its charts.
     let html = page(&app, &ana, "/app/campaigns?range=7", "ar").await;
@@ -129,7 +155,8 @@ async fn the_sandbox_ad_account_connects_syncs_and_fills_the_dashboard() {
         "{}",
         &html[..html.len().min(400)]
     );
-    assert!(html.contains("role=\"img\"") && html.contains("الإنفاق"), "Arabic charts and labels");
+    assert!(html.contains("/api/ads/charts/spend-revenue-s.svg?") && html.contains("lang=ar"), "Arabic charts");
+    assert!(html.contains("alt=\"الإنفاق والإيرادات"), "their words are the images' alt text");
     assert!(html.contains("بيئة اختبار"), "the sandbox is labelled as such");
     let html = page(&app, &ana, &format!("/app/campaigns/{id}"), "en").await;
     assert!(html.contains("Ad sets and ads"), "{}", &html[..html.len().min(400)]);
@@ -428,8 +455,9 @@ async fn the_messaging_analytics_count_what_the_inbox_did_for_every_member_of_th
     assert!(m["opened"].as_array().unwrap().iter().any(|s| s[0] == "resolved" && s[1] == 1));
     let agent = m["agents"].as_array().unwrap().iter().find(|a| a["sent"] == 1).unwrap();
     assert_eq!(agent["name"], "Ana Owner", "Luis signed up with the helper's name");
-    assert_eq!(m["charts"].as_array().unwrap().len(), 2);
-    assert!(m["charts"][0]["svg"].as_str().unwrap().contains("Mensajes por día"));
+    assert_eq!(m["charts"].as_array().unwrap().len(), 1);
+    let (status, _, svg) = drawing(&app, &luis, &m["charts"][0]["small"]).await;
+    assert!(status == 200 && svg.contains("Mensajes por día"), "{status}");
 
     // Another organisation's inbox did nothing.
     let (_, theirs) = json(call(&app, &eve, "analytics/messaging", &period).await).await;

@@ -107,14 +107,18 @@ pub fn Kpis(current: Totals, previous: Totals, currency: String) -> impl IntoVie
     }
 }
 
-/// The charts, each at both sizes (CSS shows the one that fits).
+/// The charts as images: the browser fetches the one drawn for its screen's width.
 #[component]
 pub fn Charts(charts: Vec<Chart>) -> impl IntoView {
     view! {
         <div class="charts">
-            {charts.into_iter().map(|c| {
-                let size = if c.id.ends_with("-s") { "chart-box chart-s" } else { "chart-box chart-l" };
-                view! { <figure class=size data-chart=c.id.clone() inner_html=c.svg></figure> }
+            {charts.into_iter().map(|c| view! {
+                <figure class="chart-box" data-chart=c.id>
+                    <picture>
+                        <source media="(min-width: 700px)" srcset=c.large width="1200" height="300"/>
+                        <img src=c.small alt=format!("{}. {}", c.title, c.desc) width="360" height="220" decoding="async"/>
+                    </picture>
+                </figure>
             }).collect_view()}
         </div>
     }
