@@ -44,16 +44,33 @@ with db:
 print(f"   seeded {campaigns} campaigns x {days} days (x2 levels) in {time.time() - started:.1f} s", file=sys.stderr)
 PY
 
-echo "== chart sizes (28 days)"
-curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=28&lang=ar" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), "campaigns;", ", ".join("%s %d B" % (c["id"], len(c["svg"].encode())) for c in d["charts"]))'
-curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=90&lang=en" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print("90 days:", ", ".join("%s %d B" % (c["id"], len(c["svg"].encode())) for c in d["charts"]))'
+# The charts' addresses, as the page lists them (small and large drawings).
+charts() {
+  curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=$1&lang=$2" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), file=sys.stderr); [print(c["small"]); print(c["large"]) for c in d["charts"]]'
+}
+for period in "28 ar" "90 en"; do
+  echo "== chart sizes (${period% *} days, ${period#* })"
+  for src in $(charts $period 2>/dev/null); do
+    printf '   %s %s B\n' "${src%%.svg*}" "$(curl -fsS "${api[@]}" "$base$src" | wc -c)"
+  done
+done
 headers=(-H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin")
-echo "== /app/campaigns (server-rendered, 200 campaigns, 28 days, 6 charts), 16 connections, ${secs}s"
-load "/app/campaigns" 16 "${headers[@]}"
-echo "== /app/campaigns?range=90, 16 connections, ${secs}s"
-load "/app/campaigns?range=90" 16 "${headers[@]}"
+for range in 28 90; do
+  echo "== /app/campaigns?range=$range (server-rendered, $(charts $range en 2>&1 >/dev/null) campaigns), 16 connections, ${secs}s"
+  load "/app/campaigns?range=$range" 16 "${headers[@]}"
+  # A view at 1,280 px: the page, then the large drawing of each of its three charts.
+  mapfile -t large < <(charts $range en 2>/dev/null | sed -n '2~2p')
+  {
+    printf 'paths = {"/app/campaigns?range=%s"' "$range"
+    printf ', "%s"' "${large[@]}"
+    printf '}\ni = 0\nrequest = function() i = i %% #paths + 1; return wrk.format("GET", paths[i]) end\n'
+  } >"$data/view.lua"
+  echo "== its chart images alone (${large[0]%%\?*}), 16 connections, ${secs}s"
+  load "${large[0]}" 16 "${headers[@]}"
+  echo "== whole views (page + 3 charts; divide the rate by 4), 16 connections, ${secs}s"
+  load "/app/campaigns" 16 -s "$data/view.lua" "${headers[@]}"
+done
 static=$(ls "$LEPTOS_SITE_ROOT"/pkg/*.css | head -1 | xargs basename)
 echo "== a static file of the same server (/pkg/$static), 16 connections, ${secs}s"
 load "/pkg/$static" 16

@@ -1,14 +1,14 @@
 //! `adronx simulate`: runs tsbench and prints, per policy, % of oracle (95 % CI), regret per
 //! budget, last-7-days % and uplift over equal split (paired over seeds).
 
-use crate::optimiser::tsbench::policies::{ANCHORS, PRODUCT};
+use crate::optimiser::tsbench::policies::{ANCHORS, PRODUCT, PRODUCT_KNOWN_CURVE};
 use crate::optimiser::tsbench::scenario::{SCENARIOS, Scenario};
 use crate::optimiser::tsbench::{SeedResult, mean_ci, run_seeds};
 use anyhow::{Context, bail};
 use serde::Serialize;
 
 pub const USAGE: &str = "usage: adronx simulate [--scenario NAME|all] [--seeds N] [--policy NAME|all] [--json]\n\
-     scenarios: stationary drift shock delay noisy k20 (default drift); policies: adronx and the tsbench anchors";
+     scenarios: stationary drift shock delay noisy k20 (default drift); policies: adronx (maturity curve estimated), adronx_known_curve (given the true curve), and the tsbench anchors";
 
 #[derive(Debug, PartialEq)]
 pub struct Args {
@@ -32,7 +32,7 @@ pub fn parse(args: &[String]) -> anyhow::Result<Args> {
         }
     }
     let scenarios: Vec<_> = SCENARIOS.into_iter().filter(|s| scenario == "all" || *s == scenario).collect();
-    let all: Vec<&'static str> = std::iter::once(PRODUCT).chain(ANCHORS).collect();
+    let all: Vec<&'static str> = [PRODUCT, PRODUCT_KNOWN_CURVE].into_iter().chain(ANCHORS).collect();
     let policies: Vec<_> = all.into_iter().filter(|p| policy == "all" || *p == policy).collect();
     if scenarios.is_empty() || policies.is_empty() || seeds == 0 {
         bail!("unknown scenario or policy, or no seeds\n{USAGE}");
@@ -116,7 +116,7 @@ mod tests {
     fn parses_defaults_and_flags() {
         let a = parse(&[]).unwrap();
         assert_eq!((a.scenarios, a.seeds, a.json), (vec!["drift"], 200, false));
-        assert_eq!(a.policies.len(), 9);
+        assert_eq!(a.policies.len(), 10);
         let a = parse(&args("--scenario k20 --policy ts_curve --seeds 3 --json")).unwrap();
         assert_eq!((a.scenarios, a.policies, a.seeds, a.json), (vec!["k20"], vec!["ts_curve"], 3, true));
         assert!(parse(&args("--scenario nope")).is_err());

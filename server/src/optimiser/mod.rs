@@ -4,7 +4,8 @@
 //! (diminishing returns), observed with multiplicative noise. The optimiser keeps a Gaussian
 //! posterior over (ln a_k, b_k) per campaign, tracked day by day with a Kalman filter (the level
 //! ln a_k follows a random walk and is re-opened after a shock; the elasticity b_k is fixed), after
-//! dividing immature recent days by the conversion-maturity curve. It decides by tempered Thompson
+//! dividing immature recent days by the conversion-maturity curve, estimated from how the same
+//! days' revenue grew between syncs ([`maturity`]). It decides by tempered Thompson
 //! sampling over allocations: for each posterior draw it computes the split that equalises
 //! *marginal* ROAS inside today's rails, and averages the splits.
 //!
@@ -16,6 +17,7 @@
 //! [`tsbench`] is the benchmark every policy is scored on; [`decide`] is the product's entry point.
 
 pub mod decide;
+pub mod maturity;
 pub mod posterior;
 pub mod rails;
 pub mod rng;

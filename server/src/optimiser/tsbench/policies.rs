@@ -1,6 +1,7 @@
 //! tsbench v1 §7: the anchor policies, and the product policy run through the same interface.
 
 use super::scenario::Scenario;
+use crate::optimiser::maturity::{Maturity, Sighting};
 use crate::optimiser::posterior::{Curve, CurvePrior, Nig, NigPrior, Observation};
 use crate::optimiser::rails::{Bounds, argmax, concave_opt, project};
 use crate::optimiser::rng::{TAG_POLICY, key, normal, unit};
@@ -17,6 +18,9 @@ pub const ANCHORS: [&str; 8] = [
     "ts_pbest_delaycorr",
 ];
 pub const PRODUCT: &str = "adronx";
+/// The product policy given the benchmark's true maturity curves instead of estimating them: the
+/// reference its `delay` figure is reported beside.
+pub const PRODUCT_KNOWN_CURVE: &str = "adronx_known_curve";
 
 /// What a policy knows when deciding day `t` (≥ 1).
 pub struct Day<'a> {
@@ -46,6 +50,28 @@ impl Day<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Each campaign's maturity curve as the policy can estimate it from what it was shown: every
+    /// past day as reported at each decision since (a sync reads recent days again), the
+    /// campaign's own ratios where it has enough sightings, the account's pooled ones elsewhere.
+    pub fn estimated_maturity(&self) -> Vec<Maturity> {
+        let sightings = |k: usize| -> Vec<Vec<Sighting>> {
+            (0..self.t)
+                .map(|tau| {
+                    (0..(self.t - tau) as u32)
+                        .map(|age| Sighting {
+                            age,
+                            revenue: self.revenues[tau][k] * self.sc.maturity(tau + 1 + age as usize, tau, k),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let per_campaign: Vec<Vec<Vec<Sighting>>> = (0..self.sc.k).map(sightings).collect();
+        let all: Vec<Vec<Sighting>> = per_campaign.iter().flatten().cloned().collect();
+        let pooled = Maturity::estimate(&all, &Maturity::mature());
+        per_campaign.iter().map(|days| Maturity::estimate(days, &pooled)).collect()
     }
 
     fn nig(&self, gamma: f64, undo_delay: bool) -> Vec<Nig> {
@@ -102,8 +128,20 @@ pub fn allocate(policy: &str, day: &Day) -> Vec<f64> {
             }
             concave_opt(&a, &b, day.bounds, budget)
         }
-        PRODUCT => {
-            let history: Vec<Vec<Observation>> = (0..k).map(|kk| day.observations(kk, true)).collect();
+        PRODUCT | PRODUCT_KNOWN_CURVE => {
+            let history: Vec<Vec<Observation>> = if policy == PRODUCT {
+                let curves = day.estimated_maturity();
+                (0..k)
+                    .map(|kk| {
+                        let seen = day.observations(kk, false);
+                        seen.into_iter()
+                            .map(|o| Observation { revenue: o.revenue / curves[kk].at(o.age), ..o })
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                (0..k).map(|kk| day.observations(kk, true)).collect()
+            };
             thompson::allocate(&history, &thompson::Settings::default(), s_ref_of(sc), day.bounds, budget, pk, t as u64)
                 .budgets
         }
