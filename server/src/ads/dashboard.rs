@@ -18,7 +18,7 @@ pub fn day_text(d: Date) -> String {
     d.format(DAY).unwrap_or_default()
 }
 
-fn parse_day(text: &str) -> Option<Date> {
+pub fn parse_day(text: &str) -> Option<Date> {
     Date::parse(text, DAY).ok()
 }
 

@@ -12,7 +12,7 @@ use crate::crypto::Keyring;
 use crate::integrations::graph::GraphError;
 use crate::integrations::meta_ads::{Edge, MarketingClient, Window};
 use crate::jobs::{JobError, JobHandler};
-use crate::storage::ads::{AdAccountRecord, Level, SyncState};
+use crate::storage::ads::{AdAccountRecord, InsightRecord, Level, SightingRecord, SyncState};
 use crate::storage::jobs::{Job, JobStore, NewJob};
 use crate::storage::whatsapp::ConnectionStatus;
 use crate::storage::{StoreResult, Stores};
@@ -184,6 +184,7 @@ impl SyncAds {
             return Ok(Ended::Reauthorise(format!("account status {}", fresh.account_status)));
         }
         let currency = fresh.currency.clone();
+        let today = super::dashboard::today_in(&fresh.timezone_name);
         if fresh.currency != account.currency || fresh.timezone_name != account.timezone || fresh.name != account.name {
             let mut updated = account.clone();
             (updated.currency, updated.timezone, updated.name) = (fresh.currency, fresh.timezone_name, fresh.name);
@@ -213,7 +214,7 @@ impl SyncAds {
                     Err(e) if e.throttled() => return Ok(Ended::Wait(self.throttle_wait)),
                     Err(e) => return Err(e.into()),
                 };
-                self.keep(org, edge, stage, &fetched.page.data, &currency, report).await?;
+                self.keep(org, edge, stage, &fetched.page.data, (&currency, today), report).await?;
                 let next = fetched.page.after();
                 state.sync_done += fetched.page.data.len() as i64;
                 state.sync_total = state.sync_done + if next.is_some() { fetched.page.data.len() as i64 } else { 0 };
@@ -260,7 +261,7 @@ impl SyncAds {
         edge: Edge,
         stage: &str,
         rows: &[serde_json::Value],
-        currency: &str,
+        (currency, today): (&str, time::Date),
         report: &mut Report,
     ) -> Result<(), SyncError> {
         let store = &self.stores.ads;
@@ -283,7 +284,9 @@ impl SyncAds {
             Edge::AdSets => store.upsert_ad_sets(&parsed!(|r| parse::ad_set(org, r, currency, now))).await,
             Edge::Ads => store.upsert_ads(&parsed!(|r| parse::ad(org, r, now))).await,
             Edge::CampaignInsights => {
-                store.upsert_insights(&parsed!(|r| parse::insight(org, Level::Campaign, r, currency))).await
+                let insights = parsed!(|r| parse::insight(org, Level::Campaign, r, currency));
+                store.upsert_insights(&insights).await?;
+                store.record_sightings(&sightings(&insights, today)).await
             }
             Edge::AdSetInsights => {
                 store.upsert_insights(&parsed!(|r| parse::insight(org, Level::Adset, r, currency))).await
@@ -291,6 +294,24 @@ impl SyncAds {
         }
         .map_err(SyncError::from)
     }
+}
+
+/// What this sync saw of each campaign day's revenue, at the day's age (0: yesterday); today's
+/// unfinished day is not a sighting.
+fn sightings(insights: &[InsightRecord], today: time::Date) -> Vec<SightingRecord> {
+    insights
+        .iter()
+        .filter_map(|i| {
+            let age = (today - super::dashboard::parse_day(&i.day)?).whole_days() - 1;
+            (age >= 0).then(|| SightingRecord {
+                org_id: i.org_id.clone(),
+                campaign_id: i.campaign_id.clone(),
+                day: i.day.clone(),
+                age,
+                revenue: i.revenue,
+            })
+        })
+        .collect()
 }
 
 /// A failure worth retrying the job for.

@@ -177,3 +177,47 @@ pub async fn removing_an_ad_account_removes_what_was_synced_from_it_and_nothing_
     assert_eq!(s.ads.campaigns(&b).await.unwrap().len(), 1);
     assert_eq!(s.ads.insight_sums(&b, &all).await.unwrap().len(), 1);
 }
+
+fn sighting(org: &str, campaign: &str, day: &str, age: i64, revenue: i64) -> SightingRecord {
+    SightingRecord { org_id: OrgId::new(org), campaign_id: campaign.into(), day: day.into(), age, revenue }
+}
+
+pub async fn the_first_sighting_of_each_age_is_kept_and_read_back_in_order(s: Stores) {
+    let org = OrgId::new("org-a");
+    s.ads.save_ad_account(&account("org-a")).await.unwrap();
+    let first = [
+        sighting("org-a", "c2", "2026-11-01", 0, 300),
+        sighting("org-a", "c1", "2026-11-01", 1, 900),
+        sighting("org-a", "c1", "2026-11-01", 0, 500),
+        sighting("org-a", "c1", "2026-10-20", 3, 100), // before the window asked for
+        sighting("org-b", "c1", "2026-11-01", 0, 777), // another organisation's
+    ];
+    s.ads.record_sightings(&first).await.unwrap();
+    // A second sync the same day sees age 0 again, with more revenue: the first sighting stays.
+    s.ads.record_sightings(&[sighting("org-a", "c1", "2026-11-01", 0, 650)]).await.unwrap();
+    let seen = s.ads.sightings(&org, "2026-10-25").await.unwrap();
+    let keys: Vec<(&str, &str, i64, i64)> =
+        seen.iter().map(|x| (x.campaign_id.as_str(), x.day.as_str(), x.age, x.revenue)).collect();
+    assert_eq!(keys, [("c1", "2026-11-01", 0, 500), ("c1", "2026-11-01", 1, 900), ("c2", "2026-11-01", 0, 300)]);
+    // They are synced data: they go with the account.
+    assert!(s.ads.remove_ad_account(&org).await.unwrap());
+    assert!(s.ads.sightings(&org, "2026-01-01").await.unwrap().is_empty());
+    assert_eq!(s.ads.sightings(&OrgId::new("org-b"), "2026-01-01").await.unwrap().len(), 1);
+}
+
+pub async fn daily_insights_come_by_object_then_day_within_the_period_and_level(s: Stores) {
+    let org = OrgId::new("org-a");
+    let rows = [
+        insight("org-a", Level::Campaign, "c2", "c2", "2026-11-02", 200),
+        insight("org-a", Level::Campaign, "c1", "c1", "2026-11-02", 120),
+        insight("org-a", Level::Campaign, "c1", "c1", "2026-11-01", 100),
+        insight("org-a", Level::Campaign, "c1", "c1", "2026-10-01", 50), // before the period
+        insight("org-a", Level::Adset, "s1", "c1", "2026-11-01", 100),   // another level
+        insight("org-b", Level::Campaign, "c1", "c1", "2026-11-01", 999), // another organisation
+    ];
+    s.ads.upsert_insights(&rows).await.unwrap();
+    let got = s.ads.daily_insights(&org, Level::Campaign, "2026-10-15", "2026-11-30").await.unwrap();
+    let keys: Vec<(&str, &str, i64)> = got.iter().map(|i| (i.object_id.as_str(), i.day.as_str(), i.spend)).collect();
+    assert_eq!(keys, [("c1", "2026-11-01", 100), ("c1", "2026-11-02", 120), ("c2", "2026-11-02", 200)]);
+    assert_eq!(got[0], rows[2]);
+}

@@ -50,6 +50,27 @@ pub trait AdsStore: Send + Sync {
     /// Sums of the insights at `level` for days `from..=to` (`YYYY-MM-DD`), grouped as asked, in
     /// key order; only the campaign's objects when `campaign` is given.
     async fn insight_sums(&self, org: &OrgId, query: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>>;
+    /// Every object's day at `level` for days `from..=to`, by object then day.
+    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>>;
+
+    /// Keeps the first sighting of each (campaign, day, age); later ones of the same age change
+    /// nothing (the optimiser's maturity curve compares what successive ages showed).
+    async fn record_sightings(&self, sightings: &[SightingRecord]) -> StoreResult<()>;
+    /// The sightings of days from `from` (`YYYY-MM-DD`, inclusive), by campaign, day and age.
+    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>>;
+}
+
+/// What a sync read of a campaign's revenue for one of the account's days, when the day was
+/// `age` days old (0: the sync ran the next day). Removed with the account.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct SightingRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub campaign_id: String,
+    pub day: String,
+    pub age: i64,
+    /// Minor units.
+    pub revenue: i64,
 }
 
 /// What [`AdsStore::insight_sums`] adds up.

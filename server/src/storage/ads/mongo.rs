@@ -1,6 +1,6 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, SumQuery,
-    SyncState,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, Level,
+    SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::whatsapp::ConnectionStatus;
@@ -18,13 +18,15 @@ use time::OffsetDateTime;
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
     m.index("ad_sets", doc! { "org_id": 1, "campaign_id": 1 }, None).await?;
     m.index("ads", doc! { "org_id": 1, "campaign_id": 1 }, None).await?;
-    m.index("ad_insights", doc! { "org_id": 1, "level": 1, "day": 1 }, None).await
+    m.index("ad_insights", doc! { "org_id": 1, "level": 1, "day": 1 }, None).await?;
+    m.index(SIGHTINGS, doc! { "org_id": 1, "day": 1 }, None).await
 }
 
 const CAMPAIGNS: &str = "ad_campaigns";
 const SETS: &str = "ad_sets";
 const ADS: &str = "ads";
 const INSIGHTS: &str = "ad_insights";
+const SIGHTINGS: &str = "ad_sightings";
 
 impl MongoStore {
     fn ad_accounts(&self) -> mongodb::Collection<AdAccountRecord> {
@@ -90,7 +92,7 @@ impl AdsStore for MongoStore {
     async fn remove_ad_account(&self, org: &OrgId) -> StoreResult<bool> {
         // The account goes first: a sync running meanwhile finds no connection and stops.
         let done = self.ad_accounts().delete_one(doc! { "_id": org.as_str() }).await.map_err(backend)?;
-        for collection in [INSIGHTS, ADS, SETS, CAMPAIGNS] {
+        for collection in [SIGHTINGS, INSIGHTS, ADS, SETS, CAMPAIGNS] {
             self.raw(collection).delete_many(doc! { "org_id": org.as_str() }).await.map_err(backend)?;
         }
         Ok(done.deleted_count == 1)
@@ -177,5 +179,31 @@ impl AdsStore for MongoStore {
                 })
             })
             .collect()
+    }
+
+    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>> {
+        let filter = doc! { "org_id": org.as_str(), "level": level.key(), "day": { "$gte": from, "$lte": to } };
+        let insights = self.typed::<InsightRecord>(INSIGHTS);
+        let found = insights.find(filter).sort(doc! { "object_id": 1, "day": 1 });
+        found.await.map_err(backend)?.try_collect().await.map_err(backend)
+    }
+
+    async fn record_sightings(&self, sightings: &[SightingRecord]) -> StoreResult<()> {
+        let raw = self.raw(SIGHTINGS);
+        for s in sightings {
+            let id = format!("{}/{}/{}/{}", s.org_id.as_str(), s.campaign_id, s.day, s.age);
+            let mut document = mongodb::bson::serialize_to_document(s).map_err(|e| StoreError::Backend(e.to_string()))?;
+            document.insert("_id", id.clone());
+            // Only the first sighting of an age is kept: an upsert that sets nothing on a match.
+            raw.update_one(doc! { "_id": id }, doc! { "$setOnInsert": document }).upsert(true).await.map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>> {
+        let filter = doc! { "org_id": org.as_str(), "day": { "$gte": from } };
+        let sightings = self.typed::<SightingRecord>(SIGHTINGS);
+        let found = sightings.find(filter).sort(doc! { "campaign_id": 1, "day": 1, "age": 1 });
+        found.await.map_err(backend)?.try_collect().await.map_err(backend)
     }
 }

@@ -1,6 +1,6 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, SumQuery,
-    SyncState,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, Level,
+    SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::whatsapp::ConnectionStatus;
@@ -98,7 +98,7 @@ impl AdsStore for SqliteStore {
 
     async fn remove_ad_account(&self, org: &OrgId) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for table in ["ad_insights", "ads", "ad_sets", "ad_campaigns"] {
+        for table in ["ad_sightings", "ad_insights", "ads", "ad_sets", "ad_campaigns"] {
             // The table names are this list's constants.
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE org_id = ?")))
                 .bind(org.as_str())
@@ -270,5 +270,41 @@ impl AdsStore for SqliteStore {
             query = query.bind(campaign);
         }
         query.fetch_all(&self.pool).await.map_err(backend)
+    }
+
+    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>> {
+        sqlx::query_as(
+            "SELECT * FROM ad_insights WHERE org_id = ? AND level = ? AND day >= ? AND day <= ? ORDER BY object_id, day",
+        )
+        .bind(org.as_str())
+        .bind(level.key())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
+    async fn record_sightings(&self, sightings: &[SightingRecord]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for chunk in sightings.chunks(ROWS) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT OR IGNORE INTO ad_sightings (org_id, campaign_id, day, age, revenue) ",
+            );
+            q.push_values(chunk, |mut row, s| {
+                row.push_bind(s.org_id.as_str()).push_bind(&s.campaign_id).push_bind(&s.day).push_bind(s.age).push_bind(s.revenue);
+            });
+            q.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>> {
+        sqlx::query_as("SELECT * FROM ad_sightings WHERE org_id = ? AND day >= ? ORDER BY campaign_id, day, age")
+            .bind(org.as_str())
+            .bind(from)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
     }
 }
