@@ -2,6 +2,7 @@
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
 
 pub mod accounts;
+pub mod budgets;
 pub mod campaigns;
 pub mod contacts;
 pub mod enquiries;

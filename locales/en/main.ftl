@@ -666,3 +666,18 @@ analytics-hours = { $h } h { $m } min
 analytics-utc = Days are counted in UTC. Delivery and read rates are shares of the messages sent that reached the customer's phone and were opened.
 ads-chart-messages = Messages per day
 ads-sync-report = Details of the last sync
+
+## Budget optimiser
+budget-explain-up = { $campaign } rises from { $before } to { $after }: its return on ad spend is { $roas } (likely between { $low } and { $high }), and it has a { $best } % chance of being the best place for the next unit of money.
+budget-explain-down = { $campaign } goes from { $before } to { $after }: its return on ad spend is { $roas } (likely between { $low } and { $high }), so money earns more elsewhere.
+budget-explain-steady = No campaign's budget changes: the split is already as good as the rails allow.
+budget-explain-thin = { $count } campaign(s) keep their budget until they have enough data.
+budget-explain-expected = Expected revenue a day: { $expected } with this split, against { $unchanged } keeping today's budgets ({ $equal } with an equal split, which the daily change limit may not allow yet).
+error-budget-amount = Enter an amount of money greater than zero, with at most the currency's decimals.
+error-budget-floor-cap = The floor can't be above the cap.
+error-budget-max-change = The daily change must be a whole number from 1 to 100 %.
+error-budget-min-days = The days of data must be a whole number from 0 to 365.
+error-budget-no-settings = Set the daily budget and the rails first.
+error-budget-currency = The settings are in another currency than the ad account: save them again.
+error-budget-infeasible = The daily budget is outside what today's rails allow. Change the budget, the floor, the cap or the daily change.
+error-budget-thin-data = Not enough data yet: at least two active campaigns with a daily budget need the days and spend the settings ask for.

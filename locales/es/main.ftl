@@ -666,3 +666,18 @@ analytics-hours = { $h } h y { $m } min
 analytics-utc = Los días se cuentan en UTC. Las tasas de entrega y lectura son la parte de los mensajes enviados que llegaron al teléfono del cliente y se abrieron.
 ads-chart-messages = Mensajes por día
 ads-sync-report = Detalles de la última sincronización
+
+## Budget optimiser
+budget-explain-up = { $campaign } sube de { $before } a { $after }: su retorno de la inversión publicitaria es { $roas } (probablemente entre { $low } y { $high }) y tiene un { $best } % de probabilidad de ser el mejor destino para la siguiente unidad de dinero.
+budget-explain-down = { $campaign } pasa de { $before } a { $after }: su retorno de la inversión publicitaria es { $roas } (probablemente entre { $low } y { $high }), así que el dinero rinde más en otra parte.
+budget-explain-steady = Ningún presupuesto cambia: el reparto ya es tan bueno como permiten los límites.
+budget-explain-thin = { $count } campaña(s) mantienen su presupuesto hasta tener datos suficientes.
+budget-explain-expected = Ingresos esperados al día: { $expected } con este reparto, frente a { $unchanged } manteniendo los presupuestos de hoy ({ $equal } con un reparto igual, que el límite de cambio diario quizá aún no permita).
+error-budget-amount = Escribe un importe mayor que cero, con como mucho los decimales de la moneda.
+error-budget-floor-cap = El mínimo no puede ser mayor que el máximo.
+error-budget-max-change = El cambio diario debe ser un número entero de 1 a 100 %.
+error-budget-min-days = Los días de datos deben ser un número entero de 0 a 365.
+error-budget-no-settings = Primero fija el presupuesto diario y los límites.
+error-budget-currency = Los ajustes están en otra moneda que la cuenta publicitaria: guárdalos de nuevo.
+error-budget-infeasible = El presupuesto diario queda fuera de lo que permiten hoy los límites. Cambia el presupuesto, el mínimo, el máximo o el cambio diario.
+error-budget-thin-data = Aún no hay datos suficientes: hacen falta al menos dos campañas activas con presupuesto diario y con los días y el gasto que piden los ajustes.

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod ads;
+pub mod budgets;
 pub mod config;
 pub mod contacts;
 pub mod crypto;

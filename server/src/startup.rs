@@ -130,6 +130,7 @@ impl Application {
             whatsapp,
             inbox: Arc::new(crate::whatsapp::InboxService::new(store.clone())),
             ads: Arc::new(crate::ads::AdsService::new(store.clone(), secrets.keyring.clone(), ad_clients)),
+            budgets: Arc::new(crate::budgets::BudgetService::new(store.clone(), integrations.anthropic.clone())),
         };
         let state = AppState {
             config: Arc::new(config),

@@ -85,6 +85,16 @@ pub fn arabic_digits(text: &str) -> String {
         .collect()
 }
 
+/// Arabic-Indic digits as Western ones (what [`arabic_digits`] undoes).
+pub fn western_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from_u32('0' as u32 + (c as u32 - 0x0660)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// A day (`YYYY-MM-DD`) as `27 Nov`, in `lang` (Arabic digits and month names for Arabic).
 pub fn short_day(day: &str, lang: Lang) -> String {
     const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

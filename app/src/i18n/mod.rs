@@ -138,6 +138,15 @@ pub fn translate(lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
     key.to_owned()
 }
 
+/// [`translate`] with named arguments.
+pub fn translate_with(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let mut fluent = FluentArgs::new();
+    for (name, value) in args {
+        fluent.set(*name, value.clone());
+    }
+    translate(lang, key, Some(&fluent))
+}
+
 /// The reactive page language, provided once by the app.
 #[derive(Clone, Copy)]
 pub struct I18n {
@@ -152,11 +161,7 @@ impl I18n {
 
     /// [`Self::t`] with named arguments.
     pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
-        let mut fluent = FluentArgs::new();
-        for (name, value) in args {
-            fluent.set(*name, value.clone());
-        }
-        translate(self.lang.get(), key, Some(&fluent))
+        translate_with(self.lang.get(), key, args)
     }
 
     /// A reactive value of the language for what leptos_meta writes into the page's head and

@@ -15,6 +15,7 @@ pub struct Services {
     pub whatsapp: Arc<dyn crate::inbox::port::WhatsApp>,
     pub inbox: Arc<dyn crate::inbox::port::Inbox>,
     pub ads: Arc<dyn crate::campaigns::port::Ads>,
+    pub budgets: Arc<dyn crate::budgets::port::Budgets>,
 }
 
 /// The services of this request; their absence is a wiring bug, reported as an internal error.

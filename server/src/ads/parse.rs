@@ -207,6 +207,23 @@ pub fn insight(org: &OrgId, level: Level, row: &Value, currency: &str) -> Result
     })
 }
 
+/// The largest amount a person may type: ten billion in any currency's major unit.
+const MAX_MAJOR: i64 = 10_000_000_000;
+
+/// An amount as people type it (`1234.50`, or `1234,50` with a decimal comma) in minor units of
+/// `currency`: non-negative, with at most the currency's decimals, no thousands separators (which
+/// a decimal comma would make ambiguous). `None` when it is not one.
+pub fn typed_amount(amount: &str, currency: &str) -> Option<i64> {
+    let text = amount.trim();
+    let text = if text.contains(',') && !text.contains('.') { text.replacen(',', ".", 1) } else { text.to_owned() };
+    let places = app::campaigns::money::exponent(currency);
+    if text.split_once('.').is_some_and(|(_, frac)| frac.len() > places as usize) || text.starts_with('-') {
+        return None;
+    }
+    let value = minor_units(&text, places).ok()?;
+    (value <= MAX_MAJOR * 10i64.pow(places)).then_some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,9 +67,11 @@ pub struct CampaignDecision {
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
     pub campaigns: Vec<CampaignDecision>,
-    /// Expected revenue of this split and of an equal split, under the posterior mean curves.
+    /// Expected revenue of this split, of an equal split, and of keeping today's budgets, under
+    /// the posterior mean curves.
     pub expected_revenue: f64,
     pub expected_revenue_equal_split: f64,
+    pub expected_revenue_unchanged: f64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -120,13 +122,18 @@ pub fn decide(input: &DecisionInput) -> Result<Decision, OptimiserError> {
 
     let mean_revenue = |curve: &Curve, s: f64| revenue_at(curve, s_ref, s, settings.beta_range);
     let equal = input.budget as f64 / k as f64;
-    let mut decision =
-        Decision { campaigns: Vec::with_capacity(k), expected_revenue: 0.0, expected_revenue_equal_split: 0.0 };
+    let mut decision = Decision {
+        campaigns: Vec::with_capacity(k),
+        expected_revenue: 0.0,
+        expected_revenue_equal_split: 0.0,
+        expected_revenue_unchanged: 0.0,
+    };
     for (i, c) in input.campaigns.iter().enumerate() {
         let belief = &alloc.beliefs[i];
         let s = units[i].max(1) as f64;
         decision.expected_revenue += mean_revenue(&belief.curve, s);
         decision.expected_revenue_equal_split += mean_revenue(&belief.curve, equal);
+        decision.expected_revenue_unchanged += mean_revenue(&belief.curve, c.current_budget.max(1) as f64);
         let (roas, interval) = roas_at(&belief.curve, s_ref, s);
         let beta = belief.curve.mean[1].clamp(settings.beta_range.0, settings.beta_range.1);
         decision.campaigns.push(CampaignDecision {

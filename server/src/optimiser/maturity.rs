@@ -84,6 +84,11 @@ impl Maturity {
         self.ratio[start..].iter().product::<f64>().max(LOWEST)
     }
 
+    /// F(0), F(1), … up to the horizon (empty when every day is mature).
+    pub fn curve(&self) -> Vec<f64> {
+        (0..self.horizon()).map(|a| self.at(a)).collect()
+    }
+
     /// The first age from which days count as fully reported.
     pub fn horizon(&self) -> u32 {
         self.ratio.iter().rposition(|r| *r < 1.0).map_or(0, |a| a as u32 + 1)

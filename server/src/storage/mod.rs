@@ -77,6 +77,7 @@ areas! {
     inbox: InboxStore,
     ads: AdsStore,
     analytics: AnalyticsStore,
+    budgets: BudgetsStore,
 }
 
 /// Opens the store the configuration names.

@@ -4,13 +4,9 @@
 use crate::storage::Stores;
 use crate::storage::analytics::OrderRecord;
 use app::accounts::model::Caller;
-use app::campaigns::money::exponent;
 use app::inbox::model::OrderView;
 use app::inbox::port::InboxError;
 use time::OffsetDateTime;
-
-/// The largest order kept: ten billion in any currency's major unit.
-const MAX_MAJOR: i64 = 10_000_000_000;
 
 /// `currency` as an ISO 4217 code (three letters, any case).
 fn currency_code(currency: &str) -> Result<String, InboxError> {
@@ -22,18 +18,9 @@ fn currency_code(currency: &str) -> Result<String, InboxError> {
     }
 }
 
-/// `amount` in minor units of `currency`: a non-negative decimal with at most the currency's
-/// decimals (and no thousands separators, which a decimal comma would make ambiguous).
+/// `amount` in minor units of `currency` (see [`crate::ads::parse::typed_amount`]).
 pub fn parse_amount(amount: &str, currency: &str) -> Result<i64, InboxError> {
-    let bad = || InboxError::Invalid("error-order-amount");
-    let text = amount.trim();
-    let text = if text.contains(',') && !text.contains('.') { text.replacen(',', ".", 1) } else { text.to_owned() };
-    let places = exponent(currency);
-    if text.split_once('.').is_some_and(|(_, frac)| frac.len() > places as usize) || text.starts_with('-') {
-        return Err(bad());
-    }
-    let value = crate::ads::parse::minor_units(&text, places).map_err(|_| bad())?;
-    if value > MAX_MAJOR * 10i64.pow(places) { Err(bad()) } else { Ok(value) }
+    crate::ads::parse::typed_amount(amount, currency).ok_or(InboxError::Invalid("error-order-amount"))
 }
 
 /// Records (or, with an empty amount, clears) the order on the caller's conversation.

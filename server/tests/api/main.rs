@@ -2,6 +2,7 @@
 
 mod ads;
 mod auth;
+mod budgets;
 mod contact;
 mod contacts;
 mod email;

@@ -1,0 +1,55 @@
+//! Server functions of the budget optimiser. Each checks the caller, then calls the port; every one
+//! also accepts a bearer token (see `docs/API.md`).
+
+use super::model::{BudgetSettings, Explanation, Proposal};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::port::SettingsForm,
+    crate::i18n::Lang,
+    crate::server::respond::finish_form,
+    crate::server::{caller, services},
+};
+
+#[server(name = GetBudgetSettings, prefix = "/api", endpoint = "budgets/settings")]
+pub async fn budget_settings() -> Result<BudgetSettings, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.settings(&caller).await?)
+}
+
+/// Admins and owners: the daily budget (a decimal in the account's currency) and the rails.
+#[server(name = SaveBudgetSettings, prefix = "/api", endpoint = "budgets/save-settings")]
+pub async fn save_budget_settings(
+    daily_budget: String,
+    floor: String,
+    cap: String,
+    max_change_pct: String,
+    min_days: String,
+    min_spend: String,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let form = SettingsForm { daily_budget, floor, cap, max_change_pct, min_days, min_spend };
+    finish_form(services()?.budgets.save_settings(&caller, form).await.map(|_| ()), "budget-settings")
+}
+
+/// Admins and owners: today's proposal (the same one again while nothing it reads has changed).
+#[server(name = ProposeBudgets, prefix = "/api", endpoint = "budgets/propose")]
+pub async fn propose_budgets() -> Result<Proposal, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.propose(&caller).await?)
+}
+
+#[server(name = LatestProposal, prefix = "/api", endpoint = "budgets/latest")]
+pub async fn latest_proposal() -> Result<Option<Proposal>, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.latest(&caller).await?)
+}
+
+/// A proposal in words in `lang` (`en`, `es`, `ar`): Claude's, or built from the record.
+#[server(name = ExplainProposal, prefix = "/api", endpoint = "budgets/explain")]
+pub async fn explain_proposal(id: String, lang: Option<String>) -> Result<Explanation, AppError> {
+    let caller = caller().await?;
+    let lang = lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
+    Ok(services()?.budgets.explain(&caller, &id, lang).await?)
+}

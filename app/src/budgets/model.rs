@@ -1,0 +1,100 @@
+//! Wire types of the budget optimiser. Money is in minor units of the ad account's currency.
+
+use serde::{Deserialize, Serialize};
+
+/// What the optimiser may do, and what today's rails allow.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BudgetSettings {
+    pub currency: String,
+    /// The account's daily budget shared among its campaigns; `None` until an admin sets it.
+    pub daily_budget: Option<i64>,
+    /// Every campaign gets at least `floor` and at most `cap` a day.
+    pub floor: i64,
+    pub cap: i64,
+    /// The largest day-over-day change of a campaign's budget, in percent.
+    pub max_change_pct: i64,
+    /// A campaign with fewer matured days, or less spend over them, keeps its budget.
+    pub min_days: i64,
+    pub min_spend: i64,
+    pub auto: bool,
+    /// Why the automatic mode paused itself.
+    pub auto_paused: Option<String>,
+    /// The campaigns the optimiser moves (active, with a daily budget) and their budgets today.
+    pub campaigns: i64,
+    pub current_total: i64,
+    /// The daily budgets today's rails allow in total (floors, caps and the day's change limit
+    /// applied to today's budgets); `None` without campaigns.
+    pub allowed: Option<(i64, i64)>,
+}
+
+/// A proposed split of the daily budget (and, once applied, what was done).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: String,
+    /// The account's day it was computed on.
+    pub day: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// `proposed`, `applying`, `applied`, `partial`, `superseded`.
+    pub status: String,
+    pub currency: String,
+    pub budget: i64,
+    pub max_change_pct: i64,
+    pub rows: Vec<ProposalRow>,
+    /// Expected revenue a day under the posterior mean curves: this split, an equal split (which
+    /// today's change limit may not reach), and today's budgets kept.
+    pub expected_revenue: i64,
+    pub expected_equal_split: i64,
+    pub expected_unchanged: i64,
+    /// The account's maturity curve: the share of a day's final revenue reported at ages 0, 1, …
+    /// until mature (empty when the history shows no delay).
+    pub maturity: Vec<f64>,
+}
+
+impl Proposal {
+    /// Expected revenue over an equal split's, as a share (0.05 = 5 % more).
+    pub fn uplift(&self) -> Option<f64> {
+        share(self.expected_revenue, self.expected_equal_split)
+    }
+
+    /// Expected revenue over keeping today's budgets, as a share.
+    pub fn gain(&self) -> Option<f64> {
+        share(self.expected_revenue, self.expected_unchanged)
+    }
+}
+
+fn share(now: i64, base: i64) -> Option<f64> {
+    (base > 0).then(|| (now - base) as f64 / base as f64)
+}
+
+impl Proposal {}
+
+/// One campaign in a proposal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProposalRow {
+    pub id: String,
+    pub name: String,
+    pub budget_before: i64,
+    pub budget_after: i64,
+    /// Posterior mean ROAS at its proposed budget, and a 90 % interval.
+    pub roas: f64,
+    pub roas_low: f64,
+    pub roas_high: f64,
+    /// Probability it is the best campaign to give the next unit of money to.
+    pub p_best: f64,
+    pub days_observed: i64,
+    pub spend_observed: i64,
+    /// What bound it: `none`, `floor`, `cap`, `max_increase`, `max_decrease`; or `thin`: too
+    /// little data, so it keeps its budget.
+    pub bound_by: String,
+}
+
+/// A proposal in words, in one language: Claude's, or built from the record when Claude is not
+/// configured or not available.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub text: String,
+    /// `claude` or `rules`.
+    pub source: String,
+    pub lang: String,
+}

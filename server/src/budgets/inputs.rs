@@ -1,0 +1,182 @@
+//! What a proposal is computed from, read from the store: the campaigns the optimiser moves
+//! (active, with a daily budget), a year of their daily insights, the maturity curve estimated from
+//! what successive syncs saw, the rails, and which campaigns have too little data to be moved.
+
+use crate::ads::dashboard::{day_text, parse_day, today_in};
+use crate::optimiser::decide::DayResult;
+use crate::optimiser::maturity::{Maturity, Sighting};
+use crate::optimiser::{CampaignInput, DecisionInput};
+use crate::storage::Stores;
+use crate::storage::ads::{AdAccountRecord, CampaignRecord, Level, SightingRecord};
+use crate::storage::budgets::BudgetSettingsRecord;
+use app::budgets::port::BudgetError;
+use app::ids::OrgId;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, Duration};
+
+/// Days of insights a proposal reads (the optimiser tracks drift, so older days weigh little).
+const HISTORY_DAYS: i64 = 365;
+/// Days of sightings the maturity curve is estimated from.
+const SIGHTING_DAYS: i64 = 90;
+
+/// A campaign the optimiser may move, with its history (index 0: yesterday).
+pub struct Candidate {
+    pub campaign: CampaignRecord,
+    pub history: Vec<DayResult>,
+    /// Fully reported days with spend, and the spend over them (minor units).
+    pub matured_days: i64,
+    pub matured_spend: i64,
+}
+
+/// Everything a proposal is computed from.
+pub struct Inputs {
+    pub today: Date,
+    pub candidates: Vec<Candidate>,
+    /// The account's pooled curve (what the page shows).
+    pub maturity: Maturity,
+}
+
+impl Inputs {
+    /// Whether `c` has too little data to be moved under `settings`.
+    pub fn thin(c: &Candidate, settings: &BudgetSettingsRecord) -> bool {
+        c.matured_days < settings.min_days || c.matured_spend < settings.min_spend
+    }
+
+    /// Today's rails for a campaign at `current` under `settings`: (lowest, highest).
+    pub fn rails(current: i64, settings: &BudgetSettingsRecord) -> (i64, i64) {
+        let step = (settings.max_change_pct as f64 / 100.0 * current as f64).floor() as i64;
+        let lo = settings.floor.max(current - step).min(settings.cap);
+        let hi = settings.cap.min(current + step).max(settings.floor);
+        (lo, hi)
+    }
+
+    /// The total daily budget today's rails allow: moved campaigns within their rails, the others
+    /// at their budget; `None` without candidates.
+    pub fn allowed(&self, settings: &BudgetSettingsRecord) -> Option<(i64, i64)> {
+        (!self.candidates.is_empty()).then(|| {
+            self.candidates.iter().fold((0, 0), |(lo, hi), c| {
+                let current = c.campaign.daily_budget.unwrap_or(0);
+                let (l, h) = if Self::thin(c, settings) { (current, current) } else { Self::rails(current, settings) };
+                (lo + l, hi + h)
+            })
+        })
+    }
+
+    /// The engine's input for the campaigns with enough data, sharing what the others leave of
+    /// the daily budget; `None` when fewer than two can be moved.
+    pub fn decision_input(&self, org: &OrgId, settings: &BudgetSettingsRecord) -> Option<DecisionInput> {
+        let moved: Vec<&Candidate> = self.candidates.iter().filter(|c| !Self::thin(c, settings)).collect();
+        if moved.len() < 2 {
+            return None;
+        }
+        let held: i64 =
+            self.candidates.iter().filter(|c| Self::thin(c, settings)).filter_map(|c| c.campaign.daily_budget).sum();
+        Some(DecisionInput {
+            budget: settings.daily_budget - held,
+            max_change: settings.max_change_pct as f64 / 100.0,
+            campaigns: moved
+                .iter()
+                .map(|c| CampaignInput {
+                    id: c.campaign.id.clone(),
+                    current_budget: c.campaign.daily_budget.unwrap_or(0),
+                    floor: settings.floor,
+                    cap: settings.cap,
+                    history: c.history.clone(),
+                })
+                .collect(),
+            account_key: account_key(org),
+            day: (self.today - Date::from_calendar_date(1970, time::Month::January, 1).unwrap_or(Date::MIN))
+                .whole_days()
+                .max(0) as u64,
+        })
+    }
+
+    /// A digest of everything the decision reads: the same digest, the same decision.
+    pub fn digest(&self, settings: &BudgetSettingsRecord) -> String {
+        let mut h = Sha256::new();
+        h.update(format!(
+            "{}|{}|{}|{}|{}|{}|{}|{}\n",
+            day_text(self.today),
+            settings.currency,
+            settings.daily_budget,
+            settings.floor,
+            settings.cap,
+            settings.max_change_pct,
+            settings.min_days,
+            settings.min_spend
+        ));
+        for c in &self.candidates {
+            h.update(format!("{}|{:?}\n", c.campaign.id, c.campaign.daily_budget));
+            for d in &c.history {
+                h.update(format!("{}:{}:{}:{:.6};", d.age_days, d.spend, d.revenue, d.maturity));
+            }
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// A stable number per organisation that seeds the engine's draws.
+fn account_key(org: &OrgId) -> u64 {
+    let digest = Sha256::digest(org.as_str().as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
+}
+
+/// The account's maturity curves from the sightings: the pooled one, and one per campaign that
+/// borrows the pooled ratios where it has seen too little.
+fn curves(sightings: &[SightingRecord]) -> (Maturity, HashMap<String, Maturity>) {
+    let mut by_campaign: BTreeMap<&str, BTreeMap<&str, Vec<Sighting>>> = BTreeMap::new();
+    for s in sightings {
+        let seen = Sighting { age: s.age.max(0) as u32, revenue: s.revenue as f64 };
+        by_campaign.entry(&s.campaign_id).or_default().entry(&s.day).or_default().push(seen);
+    }
+    let days = |days: &BTreeMap<&str, Vec<Sighting>>| days.values().cloned().collect::<Vec<_>>();
+    let all: Vec<Vec<Sighting>> = by_campaign.values().flat_map(days).collect();
+    let pooled = Maturity::estimate(&all, &Maturity::mature());
+    let each = by_campaign.iter().map(|(id, d)| (id.to_string(), Maturity::estimate(&days(d), &pooled))).collect();
+    (pooled, each)
+}
+
+pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Result<Inputs, BudgetError> {
+    let e = BudgetError::internal;
+    let today = today_in(&account.timezone);
+    let yesterday = today - Duration::days(1);
+    let (from, to) = (day_text(today - Duration::days(HISTORY_DAYS)), day_text(yesterday));
+    let seen_from = day_text(today - Duration::days(SIGHTING_DAYS));
+    let (campaigns, insights, sightings) = tokio::join!(
+        stores.ads.campaigns(org),
+        stores.ads.daily_insights(org, Level::Campaign, &from, &to),
+        stores.ads.sightings(org, &seen_from),
+    );
+    let (campaigns, insights, sightings) = (campaigns.map_err(e)?, insights.map_err(e)?, sightings.map_err(e)?);
+    let (maturity, per_campaign) = curves(&sightings);
+    let mut by_campaign: HashMap<&str, Vec<DayResult>> = HashMap::new();
+    for i in &insights {
+        let Some(day) = parse_day(&i.day) else { continue };
+        let age = (yesterday - day).whole_days();
+        if age < 0 || i.spend <= 0 {
+            continue;
+        }
+        let curve = per_campaign.get(&i.campaign_id).unwrap_or(&maturity);
+        by_campaign.entry(i.campaign_id.as_str()).or_default().push(DayResult {
+            age_days: age as u32,
+            spend: i.spend as f64,
+            revenue: i.revenue as f64,
+            maturity: curve.at(age as u32),
+        });
+    }
+    let mut candidates: Vec<Candidate> = campaigns
+        .into_iter()
+        .filter(|c| c.status == "ACTIVE" && c.daily_budget.is_some_and(|b| b > 0))
+        .map(|campaign| {
+            let mut history = by_campaign.remove(campaign.id.as_str()).unwrap_or_default();
+            history.sort_by_key(|d| d.age_days);
+            let horizon = per_campaign.get(&campaign.id).unwrap_or(&maturity).horizon();
+            let matured = history.iter().filter(|d| d.age_days >= horizon);
+            let (matured_days, matured_spend) = matured.fold((0, 0), |(n, s), d| (n + 1, s + d.spend as i64));
+            Candidate { campaign, history, matured_days, matured_spend }
+        })
+        .collect();
+    candidates.sort_by(|a, b| a.campaign.id.cmp(&b.campaign.id));
+    Ok(Inputs { today, candidates, maturity })
+}

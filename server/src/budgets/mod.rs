@@ -1,0 +1,12 @@
+//! The budget optimiser in the product: the organisation's settings (daily budget and rails), a
+//! proposal computed by the engine (`crate::optimiser`) from the synced insights with the
+//! maturity curve estimated from the account's own history, and its explanation by Claude.
+//!
+//! Rooms: `inputs` reads what a proposal is computed from; `service` is the port the server
+//! functions call; `explain` writes the proposal in words.
+
+pub mod explain;
+pub mod inputs;
+pub mod service;
+
+pub use service::BudgetService;

@@ -1,0 +1,293 @@
+//! The budgets service behind the optimiser's server functions, each within the caller's
+//! organisation: settings (admins change them), proposals (admins ask for one; the same inputs
+//! give back the same proposal), and explanations (one per proposal and language, kept).
+
+use super::explain;
+use super::inputs::{self, Inputs};
+use crate::integrations::anthropic::AnthropicClient;
+use crate::optimiser::{OptimiserError, Rail, decide};
+use crate::storage::Stores;
+use crate::storage::ads::AdAccountRecord;
+use crate::storage::budgets::{BudgetSettingsRecord, DecisionRecord, ExplanationRecord};
+use app::accounts::model::Caller;
+use app::budgets::model::{BudgetSettings, Explanation, Proposal, ProposalRow};
+use app::budgets::port::{BudgetError, Budgets, SettingsForm};
+use app::i18n::Lang;
+use time::OffsetDateTime;
+
+pub struct BudgetService {
+    stores: Stores,
+    claude: Option<AnthropicClient>,
+}
+
+fn admin(caller: &Caller) -> Result<(), BudgetError> {
+    if caller.role.can_manage_members() { Ok(()) } else { Err(BudgetError::Forbidden) }
+}
+
+/// Settings before an admin saved any: tsbench's rails (a tenth of an equal share as the floor,
+/// 60 % of the budget as the cap), 20 % a day, a week of data.
+fn defaults(org: &Caller, account: &AdAccountRecord, inputs: &Inputs) -> BudgetSettingsRecord {
+    let budgets: Vec<i64> = inputs.candidates.iter().filter_map(|c| c.campaign.daily_budget).collect();
+    let total: i64 = budgets.iter().sum();
+    let share = if budgets.is_empty() { 0 } else { total / budgets.len() as i64 };
+    BudgetSettingsRecord {
+        org_id: org.org_id.clone(),
+        currency: account.currency.clone(),
+        daily_budget: total,
+        floor: share / 10,
+        cap: total * 6 / 10,
+        max_change_pct: 20,
+        min_days: 7,
+        min_spend: share,
+        auto: false,
+        auto_paused: None,
+        updated_by: String::new(),
+        updated_at: OffsetDateTime::now_utc(),
+    }
+}
+
+fn view(s: &BudgetSettingsRecord, saved: bool, inputs: &Inputs) -> BudgetSettings {
+    BudgetSettings {
+        currency: s.currency.clone(),
+        daily_budget: saved.then_some(s.daily_budget),
+        floor: s.floor,
+        cap: s.cap,
+        max_change_pct: s.max_change_pct,
+        min_days: s.min_days,
+        min_spend: s.min_spend,
+        auto: s.auto,
+        auto_paused: s.auto_paused.clone(),
+        campaigns: inputs.candidates.len() as i64,
+        current_total: inputs.candidates.iter().filter_map(|c| c.campaign.daily_budget).sum(),
+        allowed: inputs.allowed(s),
+    }
+}
+
+fn rail_key(rail: Rail) -> &'static str {
+    match rail {
+        Rail::None => "none",
+        Rail::Floor => "floor",
+        Rail::Cap => "cap",
+        Rail::MaxIncrease => "max_increase",
+        Rail::MaxDecrease => "max_decrease",
+    }
+}
+
+fn proposal(record: &DecisionRecord) -> Result<Proposal, BudgetError> {
+    let mut p: Proposal = serde_json::from_str(&record.body).map_err(BudgetError::internal)?;
+    p.status = record.status.clone();
+    Ok(p)
+}
+
+/// A whole number in `min..=max` typed in a form.
+fn whole(text: &str, min: i64, max: i64, code: &'static str) -> Result<i64, BudgetError> {
+    text.trim().parse::<i64>().ok().filter(|n| (min..=max).contains(n)).ok_or(BudgetError::Invalid(code))
+}
+
+impl BudgetService {
+    pub fn new(stores: Stores, claude: Option<AnthropicClient>) -> Self {
+        Self { stores, claude }
+    }
+
+    async fn account(&self, caller: &Caller) -> Result<AdAccountRecord, BudgetError> {
+        self.stores
+            .ads
+            .ad_account(&caller.org_id)
+            .await
+            .map_err(BudgetError::internal)?
+            .ok_or(BudgetError::NotConnected)
+    }
+
+    async fn saved(&self, caller: &Caller) -> Result<Option<BudgetSettingsRecord>, BudgetError> {
+        self.stores.budgets.budget_settings(&caller.org_id).await.map_err(BudgetError::internal)
+    }
+
+    /// Today's proposal from `inputs` under `settings`, with what it was computed from.
+    fn compute(
+        &self,
+        caller: &Caller,
+        settings: &BudgetSettingsRecord,
+        inputs: &Inputs,
+    ) -> Result<Proposal, BudgetError> {
+        let input = inputs.decision_input(&caller.org_id, settings).ok_or(BudgetError::ThinData)?;
+        let decision = decide(&input).map_err(|e| match e {
+            OptimiserError::Infeasible { .. } => BudgetError::Infeasible,
+            OptimiserError::FloorAboveCap(_) => BudgetError::Invalid("error-budget-floor-cap"),
+            OptimiserError::NoCampaigns => BudgetError::ThinData,
+        })?;
+        let mut rows = Vec::with_capacity(inputs.candidates.len());
+        for c in &inputs.candidates {
+            let name = c.campaign.name.clone();
+            let current = c.campaign.daily_budget.unwrap_or(0);
+            match decision.campaigns.iter().find(|d| d.id == c.campaign.id) {
+                Some(d) => rows.push(ProposalRow {
+                    id: d.id.clone(),
+                    name,
+                    budget_before: d.budget_before,
+                    budget_after: d.budget_after,
+                    roas: d.roas,
+                    roas_low: d.roas_interval.0,
+                    roas_high: d.roas_interval.1,
+                    p_best: d.p_best,
+                    days_observed: d.days_observed as i64,
+                    spend_observed: d.spend_observed.round() as i64,
+                    bound_by: rail_key(d.bound_by).into(),
+                }),
+                None => {
+                    // Kept at its budget: what it earned so far is shown, nothing is inferred.
+                    let (spend, revenue) = c.history.iter().fold((0.0, 0.0), |(s, r), d| (s + d.spend, r + d.revenue));
+                    let roas = if spend > 0.0 { revenue / spend } else { 0.0 };
+                    rows.push(ProposalRow {
+                        id: c.campaign.id.clone(),
+                        name,
+                        budget_before: current,
+                        budget_after: current,
+                        roas,
+                        roas_low: roas,
+                        roas_high: roas,
+                        p_best: 0.0,
+                        days_observed: c.history.len() as i64,
+                        spend_observed: spend.round() as i64,
+                        bound_by: "thin".into(),
+                    })
+                }
+            }
+        }
+        Ok(Proposal {
+            id: uuid::Uuid::new_v4().to_string(),
+            day: crate::ads::dashboard::day_text(inputs.today),
+            created_at: crate::storage::to_millis(OffsetDateTime::now_utc()),
+            status: "proposed".into(),
+            currency: settings.currency.clone(),
+            budget: settings.daily_budget,
+            max_change_pct: settings.max_change_pct,
+            rows,
+            // Over the moved campaigns: the held ones earn what they earn under either split.
+            expected_revenue: decision.expected_revenue.round() as i64,
+            expected_equal_split: decision.expected_revenue_equal_split.round() as i64,
+            expected_unchanged: decision.expected_revenue_unchanged.round() as i64,
+            maturity: inputs.maturity.curve(),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Budgets for BudgetService {
+    async fn settings(&self, caller: &Caller) -> Result<BudgetSettings, BudgetError> {
+        let account = self.account(caller).await?;
+        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
+        Ok(match self.saved(caller).await? {
+            Some(s) => view(&s, true, &inputs),
+            None => view(&defaults(caller, &account, &inputs), false, &inputs),
+        })
+    }
+
+    async fn save_settings(&self, caller: &Caller, form: SettingsForm) -> Result<BudgetSettings, BudgetError> {
+        admin(caller)?;
+        let account = self.account(caller).await?;
+        let c = account.currency.as_str();
+        let amount =
+            |text: &str| crate::ads::parse::typed_amount(text, c).ok_or(BudgetError::Invalid("error-budget-amount"));
+        let daily_budget = amount(&form.daily_budget)?;
+        let (floor, cap, min_spend) = (amount(&form.floor)?, amount(&form.cap)?, amount(&form.min_spend)?);
+        if daily_budget == 0 || cap == 0 {
+            return Err(BudgetError::Invalid("error-budget-amount"));
+        }
+        if floor > cap {
+            return Err(BudgetError::Invalid("error-budget-floor-cap"));
+        }
+        let previous = self.saved(caller).await?;
+        let settings = BudgetSettingsRecord {
+            org_id: caller.org_id.clone(),
+            currency: account.currency.clone(),
+            daily_budget,
+            floor,
+            cap,
+            max_change_pct: whole(&form.max_change_pct, 1, 100, "error-budget-max-change")?,
+            min_days: whole(&form.min_days, 0, 365, "error-budget-min-days")?,
+            min_spend,
+            auto: previous.as_ref().is_some_and(|p| p.auto),
+            auto_paused: previous.and_then(|p| p.auto_paused),
+            updated_by: caller.user_id.to_string(),
+            updated_at: OffsetDateTime::now_utc(),
+        };
+        self.stores.budgets.save_budget_settings(&settings).await.map_err(BudgetError::internal)?;
+        tracing::info!(org = %caller.org_id, "budget settings saved");
+        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
+        Ok(view(&settings, true, &inputs))
+    }
+
+    async fn propose(&self, caller: &Caller) -> Result<Proposal, BudgetError> {
+        admin(caller)?;
+        let account = self.account(caller).await?;
+        let settings = self.saved(caller).await?.ok_or(BudgetError::NoSettings)?;
+        if settings.currency != account.currency {
+            return Err(BudgetError::CurrencyMismatch(settings.currency));
+        }
+        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
+        let digest = inputs.digest(&settings);
+        let e = BudgetError::internal;
+        let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(e)?;
+        if let Some(same) = recent.iter().find(|d| d.inputs_hash == digest) {
+            return proposal(same);
+        }
+        let p = self.compute(caller, &settings, &inputs)?;
+        // The proposal it replaces stays in the history, marked as such.
+        for mut old in recent.into_iter().filter(|d| d.status == "proposed") {
+            old.status = "superseded".into();
+            self.stores.budgets.save_decision(&old).await.map_err(e)?;
+        }
+        let record = DecisionRecord {
+            id: p.id.clone(),
+            org_id: caller.org_id.clone(),
+            day: p.day.clone(),
+            inputs_hash: digest,
+            status: p.status.clone(),
+            body: serde_json::to_string(&p).map_err(BudgetError::internal)?,
+            created_by: caller.user_id.to_string(),
+            created_at: crate::storage::from_millis(p.created_at),
+            applied_by: None,
+            applied_at: None,
+        };
+        self.stores.budgets.save_decision(&record).await.map_err(e)?;
+        tracing::info!(org = %caller.org_id, decision = %p.id, campaigns = p.rows.len(), "budget proposal made");
+        Ok(p)
+    }
+
+    async fn latest(&self, caller: &Caller) -> Result<Option<Proposal>, BudgetError> {
+        let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(BudgetError::internal)?;
+        recent.first().map(proposal).transpose()
+    }
+
+    async fn explain(&self, caller: &Caller, id: &str, lang: Lang) -> Result<Explanation, BudgetError> {
+        let e = BudgetError::internal;
+        let store = &self.stores.budgets;
+        let record = store.decision(&caller.org_id, id).await.map_err(e)?.ok_or(BudgetError::NotFound)?;
+        if let Some(kept) = store.explanation(&caller.org_id, id, lang.code()).await.map_err(e)? {
+            return Ok(Explanation { text: kept.text, source: kept.source, lang: kept.lang });
+        }
+        let p = proposal(&record)?;
+        let claude = match &self.claude {
+            Some(client) => explain::by_claude(client, &p, lang).await,
+            None => None,
+        };
+        let explanation = match claude {
+            Some(text) => Explanation { text, source: "claude".into(), lang: lang.code().into() },
+            None => explain::by_rules(&p, lang),
+        };
+        // Claude's answer is kept (one call per proposal and language); so is the record's when
+        // no key is configured. A failed call is not: the next view asks again.
+        if explanation.source == "claude" || self.claude.is_none() {
+            let kept = ExplanationRecord {
+                org_id: caller.org_id.clone(),
+                decision_id: id.to_owned(),
+                lang: explanation.lang.clone(),
+                text: explanation.text.clone(),
+                source: explanation.source.clone(),
+                created_at: OffsetDateTime::now_utc(),
+            };
+            store.save_explanation(&kept).await.map_err(e)?;
+        }
+        Ok(explanation)
+    }
+}

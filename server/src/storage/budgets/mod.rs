@@ -1,0 +1,97 @@
+//! The budget optimiser's records: an organisation's settings (its daily budget and rails, and the
+//! automatic mode), its decisions — each proposal and what became of it — and Claude's
+//! explanation of a decision, kept once per language.
+
+#[cfg(test)]
+pub(crate) mod contract;
+pub(crate) mod mongo;
+pub(crate) mod sqlite;
+
+use super::{Millis, OptionMillis, StoreResult, millis, option_millis};
+use app::ids::OrgId;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait BudgetsStore: Send + Sync {
+    async fn budget_settings(&self, org: &OrgId) -> StoreResult<Option<BudgetSettingsRecord>>;
+    /// Creates or replaces the organisation's settings.
+    async fn save_budget_settings(&self, settings: &BudgetSettingsRecord) -> StoreResult<()>;
+    /// Creates or replaces a decision (by id).
+    async fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<()>;
+    async fn decision(&self, org: &OrgId, id: &str) -> StoreResult<Option<DecisionRecord>>;
+    /// The organisation's decisions, newest first.
+    async fn decisions(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<DecisionRecord>>;
+    async fn explanation(&self, org: &OrgId, decision_id: &str, lang: &str) -> StoreResult<Option<ExplanationRecord>>;
+    /// Keeps a decision's explanation in a language (replacing one there was).
+    async fn save_explanation(&self, explanation: &ExplanationRecord) -> StoreResult<()>;
+}
+
+/// What the optimiser may do with an organisation's ad budget. Amounts in minor units of
+/// `currency` (the ad account's when saved).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct BudgetSettingsRecord {
+    #[serde(rename = "_id")]
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub currency: String,
+    /// The account's daily budget, shared among the campaigns.
+    pub daily_budget: i64,
+    /// Every campaign gets at least `floor` and at most `cap`.
+    pub floor: i64,
+    pub cap: i64,
+    /// The largest day-over-day change of a campaign's budget, in percent.
+    pub max_change_pct: i64,
+    /// A campaign with fewer matured days or less spend over them keeps its budget.
+    pub min_days: i64,
+    pub min_spend: i64,
+    /// The automatic mode (owners switch it on), and why it paused itself.
+    pub auto: bool,
+    pub auto_paused: Option<String>,
+    pub updated_by: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A proposal and what became of it. `body` is the decision as the service wrote it (JSON, read
+/// only by the service).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    /// The account's day it was proposed on (`YYYY-MM-DD`).
+    pub day: String,
+    /// Of everything it was computed from: the same inputs give the same decision.
+    pub inputs_hash: String,
+    /// `proposed`, `applying`, `applied`, `partial` (some changes failed), `superseded`.
+    pub status: String,
+    pub body: String,
+    /// A member's id, or `auto`/`schedule`.
+    pub created_by: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub created_at: OffsetDateTime,
+    pub applied_by: Option<String>,
+    #[sqlx(try_from = "OptionMillis")]
+    #[serde(with = "option_millis", default)]
+    pub applied_at: Option<OffsetDateTime>,
+}
+
+/// A decision explained in one language: by Claude (`source` = `claude`) or built from the
+/// decision's record when Claude was not available (`rules`).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct ExplanationRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub decision_id: String,
+    pub lang: String,
+    pub text: String,
+    pub source: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub created_at: OffsetDateTime,
+}

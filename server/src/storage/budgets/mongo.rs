@@ -1,0 +1,60 @@
+use crate::storage::StoreResult;
+use crate::storage::budgets::{BudgetSettingsRecord, BudgetsStore, DecisionRecord, ExplanationRecord};
+use crate::storage::mongo::{MongoStore, backend};
+use app::ids::OrgId;
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use mongodb::bson::doc;
+
+/// This area's indexes (see `MongoStore::index`). Settings are keyed by organisation, decisions
+/// by id, explanations by organisation, decision and language.
+pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
+    m.index(DECISIONS, doc! { "org_id": 1, "created_at": -1 }, None).await
+}
+
+const SETTINGS: &str = "budget_settings";
+const DECISIONS: &str = "budget_decisions";
+const EXPLANATIONS: &str = "budget_explanations";
+
+fn explanation_key(org: &OrgId, decision_id: &str, lang: &str) -> String {
+    format!("{}/{decision_id}/{lang}", org.as_str())
+}
+
+#[async_trait]
+impl BudgetsStore for MongoStore {
+    async fn budget_settings(&self, org: &OrgId) -> StoreResult<Option<BudgetSettingsRecord>> {
+        self.typed::<BudgetSettingsRecord>(SETTINGS).find_one(doc! { "_id": org.as_str() }).await.map_err(backend)
+    }
+
+    async fn save_budget_settings(&self, s: &BudgetSettingsRecord) -> StoreResult<()> {
+        let settings = self.typed::<BudgetSettingsRecord>(SETTINGS);
+        settings.replace_one(doc! { "_id": s.org_id.as_str() }, s).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn save_decision(&self, d: &DecisionRecord) -> StoreResult<()> {
+        let decisions = self.typed::<DecisionRecord>(DECISIONS);
+        decisions.replace_one(doc! { "_id": &d.id }, d).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn decision(&self, org: &OrgId, id: &str) -> StoreResult<Option<DecisionRecord>> {
+        let decisions = self.typed::<DecisionRecord>(DECISIONS);
+        decisions.find_one(doc! { "_id": id, "org_id": org.as_str() }).await.map_err(backend)
+    }
+
+    async fn decisions(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<DecisionRecord>> {
+        let decisions = self.typed::<DecisionRecord>(DECISIONS);
+        let found = decisions.find(doc! { "org_id": org.as_str() }).sort(doc! { "created_at": -1, "_id": -1 }).limit(limit);
+        found.await.map_err(backend)?.try_collect().await.map_err(backend)
+    }
+
+    async fn explanation(&self, org: &OrgId, decision_id: &str, lang: &str) -> StoreResult<Option<ExplanationRecord>> {
+        let explanations = self.typed::<ExplanationRecord>(EXPLANATIONS);
+        explanations.find_one(doc! { "_id": explanation_key(org, decision_id, lang) }).await.map_err(backend)
+    }
+
+    async fn save_explanation(&self, e: &ExplanationRecord) -> StoreResult<()> {
+        let explanations = self.typed::<ExplanationRecord>(EXPLANATIONS);
+        let filter = doc! { "_id": explanation_key(&e.org_id, &e.decision_id, &e.lang) };
+        explanations.replace_one(filter, e).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+}

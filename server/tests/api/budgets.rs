@@ -1,0 +1,313 @@
+//! The budget optimiser over HTTP, on the sandbox ad account: settings and their validation,
+//! roles, a proposal within the rails that the same inputs give back, infeasible rails and thin
+//! data refused, and the explanation — by a stand-in for Claude that records exactly what it was
+//! sent (no names, no ids), kept once per language, retried on overload, never on a spent limit,
+//! and replaced by the record's own words when Claude fails or states a number the record does not.
+
+use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, spawn_app_with};
+use axum::Json;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+/// Connects the sandbox ad account and waits for its first sync.
+async fn connected(app: &TestApp, who: &Session) {
+    assert_eq!(call(app, who, "ads/connect-sandbox", &[]).await.status(), 200);
+    eventually("the sync to end", || async {
+        let (_, a) = json(call(app, who, "ads/account", &[]).await).await;
+        (a["sync"]["state"] == "idle").then_some(())
+    })
+    .await;
+}
+
+async fn settings(app: &TestApp, who: &Session) -> Value {
+    let (status, s) = json(call(app, who, "budgets/settings", &[]).await).await;
+    assert_eq!(status, 200, "{s}");
+    s
+}
+
+/// Saves settings in major units; the answer's status and error code.
+async fn save(
+    app: &TestApp,
+    who: &Session,
+    budget: &str,
+    floor: &str,
+    cap: &str,
+    change: &str,
+    days: &str,
+) -> (u16, Value) {
+    let form = [
+        ("daily_budget", budget),
+        ("floor", floor),
+        ("cap", cap),
+        ("max_change_pct", change),
+        ("min_days", days),
+        ("min_spend", "0"),
+    ];
+    json(call(app, who, "budgets/save-settings", &form).await).await
+}
+
+fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
+    (answer.0, answer.1["code"].as_str())
+}
+
+#[tokio::test]
+async fn an_admin_sets_the_rails_and_gets_a_reproducible_proposal_within_them() {
+    let app = spawn_app_with(&[]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    let (status, body) = json(call(&app, &ana, "budgets/settings", &[]).await).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("error-ads-not-connected")));
+    connected(&app, &ana).await;
+
+    // Defaults until saved: the sandbox's five active campaigns (one is paused) and their budgets.
+    let s = settings(&app, &ana).await;
+    assert_eq!(
+        (s["daily_budget"].clone(), s["campaigns"].as_i64(), s["max_change_pct"].as_i64()),
+        (Value::Null, Some(5), Some(20))
+    );
+    let total = s["current_total"].as_i64().unwrap();
+    let (lo, hi) = (s["allowed"][0].as_i64().unwrap(), s["allowed"][1].as_i64().unwrap());
+    assert!(lo < total && total < hi, "today's rails allow {lo}..{hi} around {total}");
+    assert_eq!(
+        code(&json(call(&app, &ana, "budgets/propose", &[]).await).await),
+        (409, Some("error-budget-no-settings"))
+    );
+
+    // Only admins change them; bad input is refused with its reason and changes nothing.
+    let major = format!("{:.2}", total as f64 / 100.0);
+    assert_eq!(save(&app, &luis, &major, "10", "5000", "20", "7").await.0, 403);
+    assert_eq!(code(&save(&app, &ana, "mil", "10", "5000", "20", "7").await), (422, Some("error-budget-amount")));
+    assert_eq!(code(&save(&app, &ana, "-5", "10", "5000", "20", "7").await), (422, Some("error-budget-amount")));
+    assert_eq!(code(&save(&app, &ana, "10.001", "10", "5000", "20", "7").await), (422, Some("error-budget-amount")));
+    assert_eq!(code(&save(&app, &ana, &major, "6000", "5000", "20", "7").await), (422, Some("error-budget-floor-cap")));
+    assert_eq!(code(&save(&app, &ana, &major, "10", "5000", "150", "7").await), (422, Some("error-budget-max-change")));
+    assert_eq!(
+        code(&save(&app, &ana, &major, "10", "5000", "20", "siete").await),
+        (422, Some("error-budget-min-days"))
+    );
+    assert_eq!(settings(&app, &ana).await["daily_budget"], Value::Null, "nothing was saved");
+    let (status, saved) = save(&app, &ana, &major, "10", "5000", "20", "7").await;
+    assert_eq!(status, 200, "{saved}");
+    let s = settings(&app, &luis).await;
+    assert_eq!(
+        (s["daily_budget"].as_i64(), s["floor"].as_i64(), s["cap"].as_i64()),
+        (Some(total), Some(1_000), Some(500_000))
+    );
+
+    // Members see the optimiser but do not ask it; an admin's proposal stays inside the rails.
+    assert_eq!(call(&app, &luis, "budgets/propose", &[]).await.status(), 403);
+    let (status, p) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    assert_eq!(status, 200, "{p}");
+    let rows = p["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let after: i64 = rows.iter().map(|r| r["budget_after"].as_i64().unwrap()).sum();
+    assert_eq!(after, total, "the whole budget, to the cent");
+    for r in rows {
+        let (before, now) = (r["budget_before"].as_f64().unwrap(), r["budget_after"].as_f64().unwrap());
+        assert!((now - before).abs() <= 0.2 * before + 1.0, "at most 20 % a day: {r}");
+        assert!(r["roas_low"].as_f64() <= r["roas"].as_f64() && r["roas"].as_f64() <= r["roas_high"].as_f64(), "{r}");
+        assert!(r["days_observed"].as_i64().unwrap() >= 80, "the synced 90 days: {r}");
+        assert!(r["name"].is_string() && r["bound_by"].is_string());
+    }
+    let p_best: f64 = rows.iter().map(|r| r["p_best"].as_f64().unwrap()).sum();
+    assert!((p_best - 1.0).abs() < 1e-6, "probabilities of being the best add up to one: {p_best}");
+    assert!(p["expected_revenue"].as_i64() > p["expected_unchanged"].as_i64(), "better than standing still: {p}");
+    assert_eq!(p["status"], "proposed");
+
+    // The same inputs give back the same proposal; members read the latest one.
+    let (_, again) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    assert_eq!(again["id"], p["id"]);
+    assert_eq!(again["rows"], p["rows"]);
+    let (_, latest) = json(call(&app, &luis, "budgets/latest", &[]).await).await;
+    assert_eq!(latest["id"], p["id"]);
+
+    // A budget today's rails cannot reach, and campaigns without enough days, are refused.
+    let double = format!("{:.2}", total as f64 / 50.0);
+    assert_eq!(save(&app, &ana, &double, "10", "5000", "20", "7").await.0, 200);
+    assert_eq!(
+        code(&json(call(&app, &ana, "budgets/propose", &[]).await).await),
+        (422, Some("error-budget-infeasible"))
+    );
+    assert_eq!(save(&app, &ana, &major, "10", "5000", "20", "120").await.0, 200);
+    assert_eq!(
+        code(&json(call(&app, &ana, "budgets/propose", &[]).await).await),
+        (422, Some("error-budget-thin-data"))
+    );
+    let (_, still) = json(call(&app, &luis, "budgets/latest", &[]).await).await;
+    assert_eq!(still["id"], p["id"], "a refused proposal leaves the last one standing");
+
+    // Another organisation sees none of it.
+    let eve = owner(&app, "eve@otra.mx").await;
+    let (_, none) = json(call(&app, &eve, "budgets/latest", &[]).await).await;
+    assert_eq!(none, Value::Null);
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(
+        code(&json(call(&app, &eve, "budgets/explain", &[("id", id)]).await).await),
+        (404, Some("error-not-found"))
+    );
+
+    // Without an Anthropic key the explanation is built from the record, in the asked language.
+    let (status, e) = json(call(&app, &luis, "budgets/explain", &[("id", id), ("lang", "es")]).await).await;
+    assert_eq!((status, e["source"].as_str(), e["lang"].as_str()), (200, Some("rules"), Some("es")), "{e}");
+    assert!(e["text"].as_str().unwrap().contains("Ingresos esperados al día"), "{e}");
+}
+
+/// What the Claude stand-in saw, and what it answers next.
+#[derive(Default)]
+struct Claude {
+    bodies: Mutex<Vec<Value>>,
+    headers: Mutex<Vec<(String, String)>>,
+    /// Answers in turn: (status, retry-after, body); the last one repeats.
+    answers: Mutex<Vec<(u16, Option<&'static str>, Value)>>,
+}
+
+fn text(answer: &str) -> Value {
+    json!({ "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-test",
+            "content": [{ "type": "text", "text": answer }], "stop_reason": "end_turn",
+            "usage": { "input_tokens": 10, "output_tokens": 20 } })
+}
+
+async fn claude(state: Arc<Claude>) -> String {
+    let messages = post(move |headers: HeaderMap, Json(body): Json<Value>| {
+        let state = state.clone();
+        async move {
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            state.headers.lock().unwrap().push((header("x-api-key"), header("anthropic-version")));
+            state.bodies.lock().unwrap().push(body);
+            let mut answers = state.answers.lock().unwrap();
+            let (status, retry, body) = if answers.len() > 1 { answers.remove(0) } else { answers[0].clone() };
+            let mut res: Response = (StatusCode::from_u16(status).unwrap(), Json(body)).into_response();
+            if let Some(secs) = retry {
+                res.headers_mut().insert("retry-after", secs.parse().unwrap());
+            }
+            res
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/v1/messages", messages)).await });
+    address
+}
+
+#[tokio::test]
+async fn claude_explains_from_an_anonymised_summary_once_per_language_and_the_record_stands_in_when_it_cannot() {
+    let state = Arc::new(Claude::default());
+    let base = claude(state.clone()).await;
+    let app = spawn_app_with(&[
+        ("ADRONX_ANTHROPIC_API_KEY", "sk-ant-test"),
+        ("ADRONX_ANTHROPIC_BASE_URL", &base),
+        ("ADRONX_ANTHROPIC_MODEL", "claude-test"),
+    ])
+    .await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    connected(&app, &ana).await;
+    let total = settings(&app, &ana).await["current_total"].as_i64().unwrap();
+    assert_eq!(save(&app, &ana, &format!("{:.2}", total as f64 / 100.0), "10", "5000", "20", "7").await.0, 200);
+    let (_, p) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    let id = p["id"].as_str().unwrap();
+    let rows = p["rows"].as_array().unwrap();
+    let money = |v: &Value| format!("{:.2}", v.as_i64().unwrap() as f64 / 100.0);
+
+    // Overloaded (529), then rate-limited with a wait (429), then an answer using the summary's
+    // own numbers.
+    let faithful = format!(
+        "Campaign A moves from {} to {} MXN.",
+        money(&rows[0]["budget_before"]),
+        money(&rows[0]["budget_after"])
+    );
+    *state.answers.lock().unwrap() = vec![
+        (529, None, json!({ "type": "error", "error": { "type": "overloaded_error", "message": "Overloaded" } })),
+        (
+            429,
+            Some("1"),
+            json!({ "type": "error", "error": { "type": "rate_limit_error", "message": "Rate limited" } }),
+        ),
+        (200, None, text(&faithful)),
+    ];
+    let (status, e) = json(call(&app, &ana, "budgets/explain", &[("id", id), ("lang", "en")]).await).await;
+    assert_eq!(
+        (status, e["source"].as_str(), e["text"].as_str()),
+        (200, Some("claude"), Some(faithful.as_str())),
+        "{e}"
+    );
+    assert_eq!(state.bodies.lock().unwrap().len(), 3, "retried twice");
+    assert_eq!(state.headers.lock().unwrap()[0], ("sk-ant-test".to_owned(), "2023-06-01".to_owned()));
+
+    // Exactly what Claude was sent: the model, the instructions, and numbers under letters.
+    let body = state.bodies.lock().unwrap()[2].clone();
+    let mut lines = vec![format!(
+        "Currency: MXN. Daily budget shared by 5 campaigns: {}. Rails: each campaign's budget may change by at most 20 % a day.",
+        money(&p["budget"])
+    )];
+    for (i, r) in rows.iter().enumerate() {
+        let (before, after) = (r["budget_before"].as_i64().unwrap(), r["budget_after"].as_i64().unwrap());
+        let rail = match r["bound_by"].as_str().unwrap() {
+            "floor" => "at the floor",
+            "cap" => "at the cap",
+            "max_increase" => "at the largest increase allowed today",
+            "max_decrease" => "at the largest decrease allowed today",
+            _ => "inside the rails",
+        };
+        let f = |k: &str| format!("{:.2}", r[k].as_f64().unwrap());
+        lines.push(format!(
+            "Campaign {}: budget {} -> {} ({:+.0} %), {rail}; ROAS {} (90 % interval {} to {}); probability of being the best {:.0} %; {} days observed, spend {}.",
+            (b'A' + i as u8) as char,
+            money(&r["budget_before"]),
+            money(&r["budget_after"]),
+            (after - before) as f64 * 100.0 / before as f64,
+            f("roas"),
+            f("roas_low"),
+            f("roas_high"),
+            r["p_best"].as_f64().unwrap() * 100.0,
+            r["days_observed"],
+            money(&r["spend_observed"]),
+        ));
+    }
+    let share = |base: &str| {
+        let (now, then) = (p["expected_revenue"].as_i64().unwrap(), p[base].as_i64().unwrap());
+        (now - then) as f64 * 100.0 / then as f64
+    };
+    lines.push(format!(
+        "Expected revenue per day: {} with this split, {} keeping today's budgets ({:+.1} %), {} with an equal split ({:+.1} %), which the daily change limit may not allow yet.",
+        money(&p["expected_revenue"]),
+        money(&p["expected_unchanged"]),
+        share("expected_unchanged"),
+        money(&p["expected_equal_split"]),
+        share("expected_equal_split"),
+    ));
+    assert_eq!(body["model"], "claude-test");
+    assert_eq!(body["max_tokens"], 400);
+    assert_eq!(body["messages"], json!([{ "role": "user", "content": lines.join("\n") }]));
+    assert!(body["system"].as_str().unwrap().contains("in English"));
+    let sent = body.to_string();
+    for r in rows {
+        for secret in [r["name"].as_str().unwrap(), r["id"].as_str().unwrap()] {
+            assert!(!sent.contains(secret), "{secret} was sent to Claude");
+        }
+    }
+    assert!(!sent.contains(id) && !sent.contains("Tienda"), "no decision id, no account name");
+
+    // Kept: the same language again asks nothing.
+    let (_, kept) = json(call(&app, &ana, "budgets/explain", &[("id", id), ("lang", "en")]).await).await;
+    assert_eq!((kept["text"].clone(), state.bodies.lock().unwrap().len()), (e["text"].clone(), 3));
+
+    // A spent limit is not retried; an answer with a number of its own is not shown. Neither is
+    // kept, so the next view asks again.
+    let spent = json!({ "type": "error", "error": { "type": "rate_limit_error", "message": "You have reached your spend limit" } });
+    *state.answers.lock().unwrap() = vec![(429, Some("0"), spent)];
+    let (status, es) = json(call(&app, &ana, "budgets/explain", &[("id", id), ("lang", "es")]).await).await;
+    assert_eq!((status, es["source"].as_str()), (200, Some("rules")), "{es}");
+    assert_eq!(state.bodies.lock().unwrap().len(), 4, "one call, no retry");
+    *state.answers.lock().unwrap() = vec![(200, None, text("La campaña A ganará 123456.78 MXN más."))];
+    let (_, invented) = json(call(&app, &ana, "budgets/explain", &[("id", id), ("lang", "es")]).await).await;
+    assert_eq!(invented["source"], "rules", "{invented}");
+    assert!(!invented["text"].as_str().unwrap().contains("123456"));
+    *state.answers.lock().unwrap() = vec![(200, None, text("   "))];
+    let (_, empty) = json(call(&app, &ana, "budgets/explain", &[("id", id), ("lang", "ar")]).await).await;
+    assert_eq!(empty["source"], "rules", "an empty answer");
+    assert_eq!(state.bodies.lock().unwrap().len(), 6);
+    assert!(state.bodies.lock().unwrap()[5]["system"].as_str().unwrap().contains("in Arabic"));
+}
