@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts/import/:id") view=contacts::views::ImportWizard/>
                     <Route path=path!("contacts/:id") view=contacts::views::ContactDetail/>
                     <Route path=path!("campaigns") view=campaigns::views::CampaignsPage/>
+                    <Route path=path!("campaigns/optimiser") view=budgets::views::OptimiserPage/>
                     <Route path=path!("campaigns/:id") view=campaigns::views::CampaignPage/>
                     <Route path=path!("analytics") view=campaigns::views::AnalyticsPage/>
                     <Route path=path!("settings") view=accounts::views::Settings/>

@@ -47,7 +47,7 @@ PY
 # The charts' addresses, as the page lists them (small and large drawings).
 charts() {
   curl -fsS -X POST "${api[@]}" "$base/api/ads/dashboard" --data "range=$1&lang=$2" |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), file=sys.stderr); [print(c["small"]); print(c["large"]) for c in d["charts"]]'
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["campaigns"]), file=sys.stderr); print("\n".join(u for c in d["charts"] for u in (c["small"], c["large"])))'
 }
 for period in "28 ar" "90 en"; do
   echo "== chart sizes (${period% *} days, ${period#* })"

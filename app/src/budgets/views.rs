@@ -1,1 +1,237 @@
-//! The optimiser page.
+//! `/app/campaigns/optimiser`: the account's daily budget and rails, today's proposed split with
+//! the evidence behind each number, and the proposal in words (Claude's, or the record's own).
+//! Forms are plain posts that work before hydration; the explanation loads after the page.
+
+use super::api::{ProposeBudgets, SaveBudgetSettings, budget_settings, explain_proposal, latest_proposal};
+use super::model::{BudgetSettings, Proposal, ProposalRow};
+use crate::accounts::model::Viewer;
+use crate::campaigns::money;
+use crate::fetch::in_request;
+use crate::forms::{outcome, status_line};
+use crate::i18n::{I18n, use_i18n};
+use leptos::prelude::*;
+
+#[component]
+pub fn OptimiserPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let admin = expect_context::<Viewer>().role.can_manage_members();
+    let save = ServerAction::<SaveBudgetSettings>::new();
+    let propose = ServerAction::<ProposeBudgets>::new();
+    let settings = Resource::new(move || save.version().get(), |_| in_request(budget_settings()));
+    let latest =
+        Resource::new(move || (propose.version().get(), save.version().get()), |_| in_request(latest_proposal()));
+    view! {
+        <section class="optimiser">
+            <p class="hint"><a href="/app/campaigns">{t("app-nav-campaigns")}</a>" › "</p>
+            <h1>{t("budget-title")}</h1>
+            <p class="hint">{t("budget-intro")}</p>
+            <Transition fallback=move || view! { <p>{t("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(s) => view! { <Rails settings=s admin=admin save=save/> }.into_any(),
+                        Err(e) if e.code == "error-ads-not-connected" => view! {
+                            <p class="empty-state">{t("budget-connect-first")}" "<a href="/app/campaigns">{t("app-nav-campaigns")}</a></p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <h2>{t("budget-proposal")}</h2>
+            {admin.then(|| view! {
+                <ActionForm action=propose>
+                    <button type="submit" class="btn btn-primary" data-testid="propose">{t("budget-propose")}</button>
+                </ActionForm>
+            })}
+            {move || status_line(i18n, outcome(propose.value().get(), "budget-propose"), None)}
+            <Transition fallback=move || view! { <p>{t("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match latest.await {
+                        Ok(Some(p)) => view! { <ProposalView proposal=p/> }.into_any(),
+                        Ok(None) => view! { <p class="empty-state">{t("budget-no-proposal")}</p> }.into_any(),
+                        Err(e) if e.code == "error-ads-not-connected" => ().into_any(),
+                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The daily budget and rails: a form for admins, the values for everyone else.
+#[component]
+fn Rails(settings: BudgetSettings, admin: bool, save: ServerAction<SaveBudgetSettings>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let lang = i18n.lang.get_untracked();
+    let c = settings.currency.clone();
+    let plain = |v: i64| money::plain(v, &settings.currency);
+    let today = i18n.t_args(
+        "budget-today",
+        &[
+            ("campaigns", money::count(settings.campaigns, lang)),
+            ("total", money::money(settings.current_total, &c, lang)),
+        ],
+    );
+    let allowed = settings.allowed.map(|(lo, hi)| {
+        i18n.t_args("budget-allowed", &[("low", money::money(lo, &c, lang)), ("high", money::money(hi, &c, lang))])
+    });
+    let field = move |id: &'static str, label: &'static str, value: String, hint: Option<String>| {
+        view! {
+            <label for=id>{t(label)}</label>
+            <input id=id name=id value=value inputmode="decimal" autocomplete="off" required disabled=!admin/>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        }
+    };
+    let currency_hint = Some(settings.currency.clone());
+    let values = [
+        plain(settings.daily_budget.unwrap_or(settings.current_total)),
+        plain(settings.floor),
+        plain(settings.cap),
+        plain(settings.min_spend),
+    ];
+    let [daily, floor, cap, min_spend] = values;
+    view! {
+        <p data-testid="budget-today">{today}</p>
+        {allowed.map(|a| view! { <p class="hint" data-testid="budget-allowed">{a}</p> })}
+        {settings.daily_budget.is_none().then(|| view! { <p class="hint">{t("budget-defaults")}</p> })}
+        <ActionForm action=save attr:class="budget-rails">
+            {field("daily_budget", "budget-daily", daily, currency_hint.clone())}
+            {field("floor", "budget-floor", floor, currency_hint.clone())}
+            {field("cap", "budget-cap", cap, currency_hint.clone())}
+            {field("max_change_pct", "budget-max-change", settings.max_change_pct.to_string(), Some("%".into()))}
+            {field("min_days", "budget-min-days", settings.min_days.to_string(), None)}
+            {field("min_spend", "budget-min-spend", min_spend, currency_hint)}
+            {admin.then(|| view! { <button type="submit" class="btn">{t("budget-save")}</button> })}
+        </ActionForm>
+        {move || status_line(i18n, outcome(save.value().get(), "budget-settings"), Some("budget-saved"))}
+    }
+}
+
+fn rail_key(bound: &str) -> &'static str {
+    match bound {
+        "floor" => "budget-rail-floor",
+        "cap" => "budget-rail-cap",
+        "max_increase" => "budget-rail-max-increase",
+        "max_decrease" => "budget-rail-max-decrease",
+        "thin" => "budget-rail-thin",
+        _ => "budget-rail-none",
+    }
+}
+
+fn signed_pct(share: f64, lang: crate::i18n::Lang) -> String {
+    let sign = if share >= 0.0 { "+" } else { "" };
+    format!("{sign}{} %", money::ratio(share * 100.0, 1, lang))
+}
+
+#[component]
+fn ProposalView(proposal: Proposal) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let lang = i18n.lang.get_untracked();
+    let c = proposal.currency.clone();
+    let m = |v: i64| money::money(v, &c, lang);
+    let expected = i18n.t_args(
+        "budget-expected",
+        &[
+            ("expected", m(proposal.expected_revenue)),
+            ("unchanged", m(proposal.expected_unchanged)),
+            ("gain", proposal.gain().map_or("—".into(), |g| signed_pct(g, lang))),
+            ("equal", m(proposal.expected_equal_split)),
+        ],
+    );
+    let maturity = proposal.maturity.first().map(|f| {
+        i18n.t_args(
+            "budget-maturity",
+            &[
+                ("share", money::ratio(f * 100.0, 0, lang)),
+                ("days", money::count(proposal.maturity.len() as i64, lang)),
+            ],
+        )
+    });
+    let status = format!("budget-status-{}", proposal.status);
+    let id = proposal.id.clone();
+    view! {
+        <div class="proposal" data-testid="proposal" data-status=proposal.status.clone()>
+            <p class="hint">
+                {i18n.t(&status)}" · "<span dir="ltr">{proposal.day.clone()}</span>" · "
+                {i18n.t_args("budget-of", &[("budget", m(proposal.budget)), ("pct", money::count(proposal.max_change_pct, lang))])}
+            </p>
+            <div class="table-scroll">
+                <table class="proposal-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("ads-campaign")}</th>
+                            <th scope="col">{t("budget-before")}</th>
+                            <th scope="col">{t("budget-after")}</th>
+                            <th scope="col">{t("budget-roas")}</th>
+                            <th scope="col">{t("budget-p-best")}</th>
+                            <th scope="col">{t("budget-observed")}</th>
+                            <th scope="col">{t("budget-rail")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {proposal.rows.iter().map(|r| row(i18n, r, &c)).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p data-testid="budget-expected">{expected}</p>
+            {maturity.map(|text| view! { <p class="hint">{text}</p> })}
+            <Explained id=id/>
+        </div>
+    }
+}
+
+fn row(i18n: I18n, r: &ProposalRow, currency: &str) -> impl IntoView + use<> {
+    let lang = i18n.lang.get_untracked();
+    let change = if r.budget_before > 0 {
+        signed_pct((r.budget_after - r.budget_before) as f64 / r.budget_before as f64, lang)
+    } else {
+        "—".into()
+    };
+    let ratio = |v: f64| money::ratio(v, 2, lang);
+    let observed = i18n.t_args(
+        "budget-observed-value",
+        &[("days", money::count(r.days_observed, lang)), ("spend", money::money(r.spend_observed, currency, lang))],
+    );
+    view! {
+        <tr data-bound=r.bound_by.clone()>
+            <td>{r.name.clone()}</td>
+            <td class="num">{money::money(r.budget_before, currency, lang)}</td>
+            <td class="num"><strong>{money::money(r.budget_after, currency, lang)}</strong>" "<span class="hint">{change}</span></td>
+            <td class="num">{ratio(r.roas)}" "<span class="hint">{format!("({} – {})", ratio(r.roas_low), ratio(r.roas_high))}</span></td>
+            <td class="num">{format!("{} %", money::ratio(r.p_best * 100.0, 0, lang))}</td>
+            <td>{observed}</td>
+            <td>{i18n.t(rail_key(&r.bound_by))}</td>
+        </tr>
+    }
+}
+
+/// The proposal in words, fetched after the page (Claude may take a few seconds).
+#[component]
+fn Explained(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let words = LocalResource::new(move || {
+        let (id, lang) = (id.clone(), i18n.lang.get().code().to_owned());
+        async move { explain_proposal(id, Some(lang)).await }
+    });
+    view! {
+        <div class="explanation" data-testid="explanation" aria-live="polite">
+            <Suspense fallback=move || view! { <p class="hint">{t("budget-explaining")}</p> }>
+                {move || Suspend::new(async move {
+                    match words.await {
+                        Ok(e) => {
+                            let label = if e.source == "claude" { "budget-by-claude" } else { "budget-by-rules" };
+                            view! {
+                                <p class="badge" data-source=e.source.clone()>{i18n.t(label)}</p>
+                                <p>{e.text}</p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

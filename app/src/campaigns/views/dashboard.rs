@@ -75,6 +75,7 @@ fn Figures(
     let empty = campaigns.is_empty();
     view! {
         <AccountBar account=account admin=admin sync=sync disconnect=disconnect/>
+        <p><a href="/app/campaigns/optimiser" class="btn btn-ghost" data-testid="to-optimiser">{t("budget-title")}</a></p>
         <PeriodPicker action="/app/campaigns".into() period=period.clone()/>
         <h2 class="visually-hidden">{t("ads-overview")}</h2>
         <Kpis current=current previous=previous currency=currency.clone()/>

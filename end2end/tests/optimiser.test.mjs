@@ -1,0 +1,60 @@
+// Browser tests of the budget optimiser with the sandbox's ad account: from the campaigns page to
+// the optimiser, the rails saved (a bad amount refused first), today's split proposed, and its
+// explanation — in English at a laptop's width and in Arabic at a phone's.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
+
+const browsers = [];
+after(async () => Promise.all(browsers.map((b) => b.close())));
+
+const CASES = [
+  { label: 'en-laptop', locale: 'en-US', width: 1280, height: 800, connect: 'Connect the sandbox ad account', title: 'Budget optimiser', bad: 'Enter an amount of money', saved: 'Saved.', rules: 'Written from the figures' },
+  { label: 'ar-phone', locale: 'ar', width: 375, height: 740, connect: 'ربط حساب الاختبار', title: 'محسّن الميزانية', bad: 'أدخل مبلغًا', saved: 'تم الحفظ.', rules: 'مكتوب من الأرقام' },
+];
+
+for (const c of CASES) {
+  test(`optimiser at ${c.width} px in ${c.locale}: set the rails, propose, read why`, async () => {
+    const { browser, context: signUpContext } = await newBrowser({ locale: 'en-US' });
+    browsers.push(browser);
+    await signUp(await signUpContext.newPage(), `optimiser.${c.label}@example.com`);
+    const context = await browser.newContext({ baseURL: BASE_URL, locale: c.locale, storageState: await signUpContext.storageState() });
+    const page = await context.newPage();
+    await page.setViewportSize({ width: c.width, height: c.height });
+    const errors = watchErrors(page);
+
+    await page.goto('/app/campaigns');
+    await waitForHydration(page);
+    await page.click(`button:has-text("${c.connect}")`);
+    await page.waitForSelector('.sync[data-state=idle]', { timeout: 30_000 });
+    await page.click('[data-testid=to-optimiser]');
+    await page.waitForSelector(`h1:has-text("${c.title}")`);
+    await page.waitForSelector('[data-testid=budget-allowed]');
+
+    // A bad amount is refused with its reason; the suggested rails are then saved as they are.
+    const budget = await page.inputValue('#daily_budget');
+    await page.fill('#daily_budget', 'mucho');
+    await page.click('.budget-rails button[type=submit]');
+    await page.waitForSelector(`.form-status.err:has-text("${c.bad}")`);
+    await page.fill('#daily_budget', budget);
+    await page.click('.budget-rails button[type=submit]');
+    await page.waitForSelector(`.form-status.ok:has-text("${c.saved}")`);
+
+    // Today's split: every active campaign, the whole budget shared, and why in words.
+    await page.click('[data-testid=propose]');
+    await page.waitForSelector('[data-testid=proposal] .proposal-table tbody tr');
+    assert.equal(await page.locator('.proposal-table tbody tr').count(), 5);
+    await page.waitForSelector(`[data-testid=explanation] [data-source=rules]:has-text("${c.rules}")`);
+    const words = await page.locator('[data-testid=explanation] p').last().textContent();
+    assert.ok(words.length > 80, words);
+    if (c.locale === 'ar') assert.match(words, /[٠-٩]/, 'Arabic-Indic digits');
+
+    // The proposal is kept: a reload shows it again, rendered on the server.
+    await page.reload();
+    await waitForHydration(page);
+    assert.equal(await page.locator('.proposal-table tbody tr').count(), 5);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, 'fits the window');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
