@@ -1,6 +1,6 @@
 // Browser tests of the budget optimiser with the sandbox's ad account: from the campaigns page to
-// the optimiser, the rails saved (a bad amount refused first), today's split proposed, and its
-// explanation — in English at a laptop's width and in Arabic at a phone's.
+// the optimiser, the rails saved (a bad amount refused first), today's split proposed, its
+// explanation, and the split applied — in English at a laptop's width and in Arabic at a phone's.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
@@ -14,7 +14,7 @@ const CASES = [
 ];
 
 for (const c of CASES) {
-  test(`optimiser at ${c.width} px in ${c.locale}: set the rails, propose, read why`, async () => {
+  test(`optimiser at ${c.width} px in ${c.locale}: set the rails, propose, read why, apply`, async () => {
     const { browser, context: signUpContext } = await newBrowser({ locale: 'en-US' });
     browsers.push(browser);
     await signUp(await signUpContext.newPage(), `optimiser.${c.label}@example.com`);
@@ -48,6 +48,13 @@ for (const c of CASES) {
     const words = await page.locator('[data-testid=explanation] p').last().textContent();
     assert.ok(words.length > 80, words);
     if (c.locale === 'ar') assert.match(words, /[٠-٩]/, 'Arabic-Indic digits');
+
+    // Applied on Meta (the sandbox's): every changed budget shows as applied, and by whom.
+    await page.click('[data-testid=apply]');
+    await page.waitForSelector('[data-testid=proposal][data-status=applied]', { timeout: 30_000 });
+    assert.ok(await page.locator('td[data-change=applied]').count() >= 2);
+    assert.equal(await page.locator('td[data-change=failed]').count(), 0);
+    assert.match(await page.locator('[data-testid=budget-applied]').textContent(), /Ana|Test/);
 
     // The proposal is kept: a reload shows it again, rendered on the server.
     await page.reload();

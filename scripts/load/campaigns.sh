@@ -56,6 +56,7 @@ for period in "28 ar" "90 en"; do
   done
 done
 headers=(-H "Cookie: $cookie" -H "Sec-Fetch-Site: same-origin")
+echo "== page size: $(curl -fsS "${headers[@]}" "$base/app/campaigns" | wc -c) B (/app/campaigns, 200 campaigns, uncompressed)"
 for range in 28 90; do
   echo "== /app/campaigns?range=$range (server-rendered, $(charts $range en 2>&1 >/dev/null) campaigns), 16 connections, ${secs}s"
   load "/app/campaigns?range=$range" 16 "${headers[@]}"

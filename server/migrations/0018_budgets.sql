@@ -1,8 +1,8 @@
 -- The budget optimiser in the product. What each sync saw of a campaign's revenue for a day at
 -- the day's age then (the first sighting of each age is kept): the optimiser estimates from it
 -- how long conversions take to be reported. The organisation's optimiser settings (budget and
--- rails), its decisions (proposals and what became of them), and Claude's explanation of each,
--- one per language.
+-- rails), its decisions (proposals and what became of them), Claude's explanation of each,
+-- one per language, and each budget change an apply asked of Meta (its job state and audit trail).
 CREATE TABLE ad_sightings (
     org_id      TEXT NOT NULL,
     campaign_id TEXT NOT NULL,
@@ -50,4 +50,20 @@ CREATE TABLE budget_explanations (
     source      TEXT NOT NULL,
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (org_id, decision_id, lang)
+) WITHOUT ROWID;
+
+CREATE TABLE budget_changes (
+    org_id         TEXT NOT NULL,
+    decision_id    TEXT NOT NULL,
+    campaign_id    TEXT NOT NULL,
+    budget_before  INTEGER NOT NULL,
+    budget_after   INTEGER NOT NULL,
+    applied_budget INTEGER,
+    status         TEXT NOT NULL,
+    error          TEXT,
+    attempts       INTEGER NOT NULL,
+    requested_by   TEXT NOT NULL,
+    requested_at   INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (org_id, decision_id, campaign_id)
 ) WITHOUT ROWID;

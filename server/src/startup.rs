@@ -98,6 +98,11 @@ impl Application {
             clients: ad_clients.clone(),
             throttle_wait: config.ads_throttle_wait,
         };
+        let apply_budgets = crate::budgets::ApplyBudgets {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: ad_clients.clone(),
+        };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
@@ -111,6 +116,7 @@ impl Application {
             .handle(crate::whatsapp::MEDIA_JOB, Arc::new(media))
             .handle(crate::whatsapp::TEMPLATE_SYNC_JOB, Arc::new(template_sync))
             .handle(crate::ads::ADS_SYNC_JOB, Arc::new(ads_sync))
+            .handle(crate::budgets::APPLY_JOB, Arc::new(apply_budgets))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),

@@ -46,6 +46,13 @@ pub async fn latest_proposal() -> Result<Option<Proposal>, AppError> {
     Ok(services()?.budgets.latest(&caller).await?)
 }
 
+/// Admins and owners: sets the proposal's budgets on Meta (again for the changes that failed).
+#[server(name = ApplyProposal, prefix = "/api", endpoint = "budgets/apply")]
+pub async fn apply_proposal(id: String) -> Result<Proposal, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.apply(&caller, &id).await?)
+}
+
 /// A proposal in words in `lang` (`en`, `es`, `ar`): Claude's, or built from the record.
 #[server(name = ExplainProposal, prefix = "/api", endpoint = "budgets/explain")]
 pub async fn explain_proposal(id: String, lang: Option<String>) -> Result<Explanation, AppError> {

@@ -49,6 +49,27 @@ pub struct Proposal {
     /// The account's maturity curve: the share of a day's final revenue reported at ages 0, 1, …
     /// until mature (empty when the history shows no delay).
     pub maturity: Vec<f64>,
+    /// Once applied: who asked (a member's name), when (Unix ms), and each change's state.
+    #[serde(default)]
+    pub applied_by: Option<String>,
+    #[serde(default)]
+    pub applied_at: Option<i64>,
+    #[serde(default)]
+    pub changes: Vec<AppliedChange>,
+}
+
+/// One campaign's budget change once a proposal is applied.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppliedChange {
+    pub campaign_id: String,
+    pub budget_after: i64,
+    /// What Meta took (its unit may be coarser than the currency's).
+    pub applied_budget: Option<i64>,
+    /// `pending`, `applied` or `failed`.
+    pub status: String,
+    /// Why it failed: an error code.
+    pub error: Option<String>,
+    pub attempts: i64,
 }
 
 impl Proposal {

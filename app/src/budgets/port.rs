@@ -27,6 +27,9 @@ pub trait Budgets: Send + Sync {
     async fn propose(&self, caller: &Caller) -> Result<Proposal, BudgetError>;
     /// The newest proposal, if any.
     async fn latest(&self, caller: &Caller) -> Result<Option<Proposal>, BudgetError>;
+    /// Admins and owners: sets the proposal's changed budgets on Meta, one job per campaign
+    /// (nothing twice); on a partly applied proposal, tries the failed ones again.
+    async fn apply(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError>;
     /// A proposal in words, written once per language and kept.
     async fn explain(&self, caller: &Caller, id: &str, lang: Lang) -> Result<Explanation, BudgetError>;
 }
@@ -49,6 +52,8 @@ pub enum BudgetError {
     Infeasible,
     #[error("too few campaigns have enough data")]
     ThinData,
+    #[error("a newer proposal replaced this one")]
+    Superseded,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -70,6 +75,7 @@ impl From<BudgetError> for AppError {
             BudgetError::CurrencyMismatch(_) => ("error-budget-currency", 409),
             BudgetError::Infeasible => ("error-budget-infeasible", 422),
             BudgetError::ThinData => ("error-budget-thin-data", 422),
+            BudgetError::Superseded => ("error-budget-superseded", 409),
             BudgetError::Internal(cause) => return crate::server::request::internal(cause),
         };
         AppError::with_status(code, status)

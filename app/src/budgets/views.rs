@@ -2,8 +2,10 @@
 //! the evidence behind each number, and the proposal in words (Claude's, or the record's own).
 //! Forms are plain posts that work before hydration; the explanation loads after the page.
 
-use super::api::{ProposeBudgets, SaveBudgetSettings, budget_settings, explain_proposal, latest_proposal};
-use super::model::{BudgetSettings, Proposal, ProposalRow};
+use super::api::{
+    ApplyProposal, ProposeBudgets, SaveBudgetSettings, budget_settings, explain_proposal, latest_proposal,
+};
+use super::model::{AppliedChange, BudgetSettings, Proposal, ProposalRow};
 use crate::accounts::model::Viewer;
 use crate::campaigns::money;
 use crate::fetch::in_request;
@@ -18,9 +20,19 @@ pub fn OptimiserPage() -> impl IntoView {
     let admin = expect_context::<Viewer>().role.can_manage_members();
     let save = ServerAction::<SaveBudgetSettings>::new();
     let propose = ServerAction::<ProposeBudgets>::new();
+    let apply = ServerAction::<ApplyProposal>::new();
+    let tick = RwSignal::new(0u32);
     let settings = Resource::new(move || save.version().get(), |_| in_request(budget_settings()));
-    let latest =
-        Resource::new(move || (propose.version().get(), save.version().get()), |_| in_request(latest_proposal()));
+    let latest = Resource::new(
+        move || (propose.version().get(), save.version().get(), apply.version().get(), tick.get()),
+        |_| in_request(latest_proposal()),
+    );
+    // While Meta takes the changes, the page reads them again every two seconds.
+    Effect::new(move |_| {
+        if latest.get().and_then(|r| r.ok()).flatten().is_some_and(|p| p.status == "applying") {
+            set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(2));
+        }
+    });
     view! {
         <section class="optimiser">
             <p class="hint"><a href="/app/campaigns">{t("app-nav-campaigns")}</a>" › "</p>
@@ -47,7 +59,7 @@ pub fn OptimiserPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match latest.await {
-                        Ok(Some(p)) => view! { <ProposalView proposal=p/> }.into_any(),
+                        Ok(Some(p)) => view! { <ProposalView proposal=p admin=admin apply=apply/> }.into_any(),
                         Ok(None) => view! { <p class="empty-state">{t("budget-no-proposal")}</p> }.into_any(),
                         Err(e) if e.code == "error-ads-not-connected" => ().into_any(),
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
@@ -125,7 +137,7 @@ fn signed_pct(share: f64, lang: crate::i18n::Lang) -> String {
 }
 
 #[component]
-fn ProposalView(proposal: Proposal) -> impl IntoView {
+fn ProposalView(proposal: Proposal, admin: bool, apply: ServerAction<ApplyProposal>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let lang = i18n.lang.get_untracked();
@@ -151,6 +163,12 @@ fn ProposalView(proposal: Proposal) -> impl IntoView {
     });
     let status = format!("budget-status-{}", proposal.status);
     let id = proposal.id.clone();
+    let can_apply = admin && matches!(proposal.status.as_str(), "proposed" | "partial");
+    let applied = proposal.applied_by.clone().map(|by| {
+        let when = proposal.applied_at.map(|ms| crate::text::utc_timestamp(ms.div_euclid(1000))).unwrap_or_default();
+        i18n.t_args("budget-applied-by", &[("who", by), ("when", when)])
+    });
+    let retry = proposal.status == "partial";
     view! {
         <div class="proposal" data-testid="proposal" data-status=proposal.status.clone()>
             <p class="hint">
@@ -168,21 +186,50 @@ fn ProposalView(proposal: Proposal) -> impl IntoView {
                             <th scope="col">{t("budget-p-best")}</th>
                             <th scope="col">{t("budget-observed")}</th>
                             <th scope="col">{t("budget-rail")}</th>
+                            {(!proposal.changes.is_empty()).then(|| view! { <th scope="col">{t("budget-on-meta")}</th> })}
                         </tr>
                     </thead>
                     <tbody>
-                        {proposal.rows.iter().map(|r| row(i18n, r, &c)).collect_view()}
+                        {proposal.rows.iter().map(|r| row(i18n, r, &c, &proposal.changes)).collect_view()}
                     </tbody>
                 </table>
             </div>
             <p data-testid="budget-expected">{expected}</p>
+            {applied.map(|a| view! { <p class="hint" data-testid="budget-applied">{a}</p> })}
+            {can_apply.then(|| view! {
+                <ActionForm action=apply>
+                    <input type="hidden" name="id" value=proposal.id.clone()/>
+                    <button type="submit" class="btn btn-primary" data-testid="apply">
+                        {t(if retry { "budget-apply-retry" } else { "budget-apply" })}
+                    </button>
+                </ActionForm>
+            })}
+            {move || status_line(i18n, outcome(apply.value().get(), "budget-apply"), None)}
             {maturity.map(|text| view! { <p class="hint">{text}</p> })}
             <Explained id=id/>
         </div>
     }
 }
 
-fn row(i18n: I18n, r: &ProposalRow, currency: &str) -> impl IntoView + use<> {
+/// A change's state on Meta: applied (with what Meta took when it differs), pending, or failed
+/// with its reason.
+fn change_cell(i18n: I18n, change: Option<&AppliedChange>, currency: &str) -> Option<AnyView> {
+    let lang = i18n.lang.get_untracked();
+    let c = change?;
+    let text = match (c.status.as_str(), c.applied_budget) {
+        ("applied", Some(took)) if took != c.budget_after => {
+            i18n.t_args("budget-change-applied-as", &[("amount", money::money(took, currency, lang))])
+        }
+        ("applied", _) => i18n.t("budget-change-applied"),
+        ("failed", _) => {
+            format!("{} {}", i18n.t("budget-change-failed"), i18n.t(c.error.as_deref().unwrap_or("error-internal")))
+        }
+        _ => i18n.t("budget-change-pending"),
+    };
+    Some(view! { <td data-change=c.status.clone()>{text}</td> }.into_any())
+}
+
+fn row(i18n: I18n, r: &ProposalRow, currency: &str, changes: &[AppliedChange]) -> impl IntoView + use<> {
     let lang = i18n.lang.get_untracked();
     let change = if r.budget_before > 0 {
         signed_pct((r.budget_after - r.budget_before) as f64 / r.budget_before as f64, lang)
@@ -203,6 +250,10 @@ fn row(i18n: I18n, r: &ProposalRow, currency: &str) -> impl IntoView + use<> {
             <td class="num">{format!("{} %", money::ratio(r.p_best * 100.0, 0, lang))}</td>
             <td>{observed}</td>
             <td>{i18n.t(rail_key(&r.bound_by))}</td>
+            {(!changes.is_empty()).then(|| {
+                change_cell(i18n, changes.iter().find(|c| c.campaign_id == r.id), currency)
+                    .unwrap_or_else(|| view! { <td>"—"</td> }.into_any())
+            })}
         </tr>
     }
 }

@@ -58,6 +58,21 @@ pub fn budget(value: Option<&Value>, currency: &str) -> Result<Option<i64>, Skip
     }
 }
 
+/// A budget in ISO minor units as Meta takes it (its offset units), and the minor units that
+/// makes: where Meta's unit is coarser (COP, KWD), the nearest it can hold.
+pub fn meta_units(minor: i64, currency: &str) -> (i64, i64) {
+    let scale = 10i64.pow(exponent(currency));
+    let offset = meta_offset(currency);
+    if offset >= scale {
+        let factor = offset / scale;
+        (minor * factor, minor)
+    } else {
+        let factor = scale / offset;
+        let units = (minor + factor / 2) / factor;
+        (units, units * factor)
+    }
+}
+
 /// A decimal string (`"1234.5"`) in minor units of a currency with `places` decimals; digits
 /// beyond them are rounded half away from zero.
 pub fn minor_units(text: &str, places: u32) -> Result<i64, Skip> {
@@ -242,6 +257,18 @@ mod tests {
         assert_eq!(minor_units(".5", 2), Ok(50));
         for bad in ["", "abc", "1,5", "1e3", "NaN", "12.3.4", "-", "99999999999999999999"] {
             assert!(minor_units(bad, 2).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn budgets_go_back_to_meta_in_its_units_and_the_nearest_one_where_it_is_coarser() {
+        assert_eq!(meta_units(15_000, "USD"), (15_000, 15_000));
+        assert_eq!(meta_units(5_000, "JPY"), (5_000, 5_000));
+        assert_eq!(meta_units(5_000_049, "COP"), (50_000, 5_000_000));
+        assert_eq!(meta_units(12_505, "KWD"), (1_251, 12_510));
+        for (minor, currency) in [(1_234_500, "COP"), (12_500, "KWD"), (777, "MXN")] {
+            let (units, _) = meta_units(minor, currency);
+            assert_eq!(budget(Some(&json!(units.to_string())), currency), Ok(Some(minor)), "round trip {currency}");
         }
     }
 

@@ -138,6 +138,50 @@ fn checked(id: &str, headers: &HeaderMap) -> Result<String, Box<Response>> {
     }
 }
 
+/// Daily budgets set through the API since this instance started (campaign id → Meta's units):
+/// the simulator's memory, back to the defaults when the server restarts.
+static BUDGETS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, i64>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A campaign's daily budget now, in Meta's units.
+fn budget_of(campaign: &str, c: &Campaign) -> i64 {
+    BUDGETS.lock().ok().and_then(|b| b.get(campaign).copied()).unwrap_or(c.budget)
+}
+
+/// `POST /{version}/{campaign-id}` with `daily_budget` (Meta's units, a string or a number):
+/// Meta's `{"success": true}`, or its refusal of an unknown object or a bad value.
+pub fn update_campaign(id: &str, headers: &HeaderMap, body: &Value) -> Response {
+    if let Some(refused) = refuse_token(headers) {
+        return refused;
+    }
+    let index = id
+        .strip_prefix("238")
+        .filter(|rest| rest.len() == 15 && rest.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|rest| sandbox_account(&format!("7{}", &rest[..14])))
+        .and_then(|rest| rest[14..].parse::<usize>().ok())
+        .filter(|i| *i < CAMPAIGNS.len());
+    if index.is_none() {
+        let message = format!(
+            "Unsupported post request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+        );
+        return graph_error(StatusCode::BAD_REQUEST, 100, &message);
+    }
+    let units = match body.get("daily_budget") {
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        Some(Value::Number(n)) => n.as_i64(),
+        _ => None,
+    };
+    match units.filter(|u| *u > 0) {
+        Some(units) => {
+            if let Ok(mut budgets) = BUDGETS.lock() {
+                budgets.insert(id.to_owned(), units);
+            }
+            Json(json!({ "success": true })).into_response()
+        }
+        None => graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter: daily_budget"),
+    }
+}
+
 /// Campaign index of the click-to-WhatsApp campaign: its ad is the one the WhatsApp sandbox's
 /// customer clicked, so the dashboard shows the conversation it started.
 const CTWA: usize = 2;
@@ -200,8 +244,9 @@ async fn serve(edge: Edge, id: String, q: HashMap<String, String>, headers: Head
         Edge::Campaigns => (
             "campaigns",
             per_campaign(&account, |i, c, (campaign, _, _)| {
+                let budget = budget_of(&campaign, c);
                 json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
-                "daily_budget": c.budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+                "daily_budget": budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
             }),
         ),
         Edge::AdSets => (

@@ -3,10 +3,12 @@
 //! maturity curve estimated from the account's own history, and its explanation by Claude.
 //!
 //! Rooms: `inputs` reads what a proposal is computed from; `service` is the port the server
-//! functions call; `explain` writes the proposal in words.
+//! functions call; `explain` writes the proposal in words; `apply` sets the budgets on Meta.
 
+pub mod apply;
 pub mod explain;
 pub mod inputs;
 pub mod service;
 
+pub use apply::{APPLY_JOB, ApplyBudgets};
 pub use service::BudgetService;

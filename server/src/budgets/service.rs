@@ -8,9 +8,11 @@ use crate::integrations::anthropic::AnthropicClient;
 use crate::optimiser::{OptimiserError, Rail, decide};
 use crate::storage::Stores;
 use crate::storage::ads::AdAccountRecord;
-use crate::storage::budgets::{BudgetSettingsRecord, DecisionRecord, ExplanationRecord};
+use crate::storage::budgets::{
+    BudgetChangeRecord, BudgetSettingsRecord, ChangeUpdate, DecisionRecord, ExplanationRecord,
+};
 use app::accounts::model::Caller;
-use app::budgets::model::{BudgetSettings, Explanation, Proposal, ProposalRow};
+use app::budgets::model::{AppliedChange, BudgetSettings, Explanation, Proposal, ProposalRow};
 use app::budgets::port::{BudgetError, Budgets, SettingsForm};
 use app::i18n::Lang;
 use time::OffsetDateTime;
@@ -76,7 +78,19 @@ fn rail_key(rail: Rail) -> &'static str {
 fn proposal(record: &DecisionRecord) -> Result<Proposal, BudgetError> {
     let mut p: Proposal = serde_json::from_str(&record.body).map_err(BudgetError::internal)?;
     p.status = record.status.clone();
+    p.applied_at = record.applied_at.map(crate::storage::to_millis);
     Ok(p)
+}
+
+fn change_view(c: &BudgetChangeRecord) -> AppliedChange {
+    AppliedChange {
+        campaign_id: c.campaign_id.clone(),
+        budget_after: c.budget_after,
+        applied_budget: c.applied_budget,
+        status: c.status.clone(),
+        error: c.error.clone(),
+        attempts: c.attempts,
+    }
 }
 
 /// A whole number in `min..=max` typed in a form.
@@ -96,6 +110,24 @@ impl BudgetService {
             .await
             .map_err(BudgetError::internal)?
             .ok_or(BudgetError::NotConnected)
+    }
+
+    /// A stored decision as the page shows it: with its changes and who applied it.
+    async fn shown(&self, caller: &Caller, record: &DecisionRecord) -> Result<Proposal, BudgetError> {
+        let mut p = proposal(record)?;
+        if let Some(by) = &record.applied_by {
+            let e = BudgetError::internal;
+            let (changes, members) = tokio::join!(
+                self.stores.budgets.changes(&caller.org_id, &record.id),
+                self.stores.members.members(&caller.org_id)
+            );
+            p.changes = changes.map_err(e)?.iter().map(change_view).collect();
+            let member = members.map_err(e)?.into_iter().find(|(u, _)| u.id.to_string() == *by);
+            // A former member keeps their id.
+            p.applied_by =
+                Some(member.map_or_else(|| by.clone(), |(u, _)| format!("{} {}", u.first_name, u.last_name)));
+        }
+        Ok(p)
     }
 
     async fn saved(&self, caller: &Caller) -> Result<Option<BudgetSettingsRecord>, BudgetError> {
@@ -167,6 +199,7 @@ impl BudgetService {
             expected_equal_split: decision.expected_revenue_equal_split.round() as i64,
             expected_unchanged: decision.expected_revenue_unchanged.round() as i64,
             maturity: inputs.maturity.curve(),
+            ..Default::default()
         })
     }
 }
@@ -229,7 +262,7 @@ impl Budgets for BudgetService {
         let e = BudgetError::internal;
         let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(e)?;
         if let Some(same) = recent.iter().find(|d| d.inputs_hash == digest) {
-            return proposal(same);
+            return self.shown(caller, same).await;
         }
         let p = self.compute(caller, &settings, &inputs)?;
         // The proposal it replaces stays in the history, marked as such.
@@ -256,7 +289,78 @@ impl Budgets for BudgetService {
 
     async fn latest(&self, caller: &Caller) -> Result<Option<Proposal>, BudgetError> {
         let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(BudgetError::internal)?;
-        recent.first().map(proposal).transpose()
+        match recent.first() {
+            Some(record) => self.shown(caller, record).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn apply(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError> {
+        admin(caller)?;
+        let e = BudgetError::internal;
+        let account = self.account(caller).await?;
+        let store = &self.stores.budgets;
+        let mut record = store.decision(&caller.org_id, id).await.map_err(e)?.ok_or(BudgetError::NotFound)?;
+        let p = proposal(&record)?;
+        if record.status == "superseded" {
+            return Err(BudgetError::Superseded);
+        }
+        if p.currency != account.currency {
+            return Err(BudgetError::CurrencyMismatch(p.currency));
+        }
+        let now = OffsetDateTime::now_utc();
+        // Campaigns Meta no longer lists as active since the proposal are not asked: their change
+        // fails at once, with its reason, and the others go ahead.
+        let synced = self.stores.ads.campaigns(&caller.org_id).await.map_err(e)?;
+        let active = |id: &str| synced.iter().any(|c| c.id == id && c.status == "ACTIVE");
+        let wanted: Vec<BudgetChangeRecord> = p
+            .rows
+            .iter()
+            .filter(|r| r.budget_after != r.budget_before)
+            .map(|r| BudgetChangeRecord {
+                org_id: caller.org_id.clone(),
+                decision_id: id.to_owned(),
+                campaign_id: r.id.clone(),
+                budget_before: r.budget_before,
+                budget_after: r.budget_after,
+                applied_budget: None,
+                status: if active(&r.id) { "pending" } else { "failed" }.into(),
+                error: (!active(&r.id)).then(|| "error-budget-campaign-gone".into()),
+                attempts: 1,
+                requested_by: caller.user_id.to_string(),
+                requested_at: now,
+                updated_at: now,
+            })
+            .collect();
+        store.add_changes(&wanted).await.map_err(e)?;
+        // Recorded now (new, or from an earlier apply): the pending ones are queued — again for an
+        // earlier apply's, whose job key makes it the same job — and the failed ones retried.
+        for mut change in store.changes(&caller.org_id, id).await.map_err(e)? {
+            if change.status == "failed" && active(&change.campaign_id) {
+                let update = ChangeUpdate {
+                    org: &caller.org_id,
+                    decision_id: id,
+                    campaign_id: &change.campaign_id,
+                    status: "pending",
+                    error: None,
+                    applied_budget: None,
+                    attempt: true,
+                    now,
+                };
+                store.set_change(&update).await.map_err(e)?;
+                (change.status, change.attempts) = ("pending".into(), change.attempts + 1);
+            }
+            if change.status == "pending" {
+                super::apply::enqueue(&self.stores, &change, now).await.map_err(e)?;
+            }
+        }
+        if record.applied_by.is_none() {
+            (record.applied_by, record.applied_at) = (Some(caller.user_id.to_string()), Some(now));
+        }
+        record.status = super::apply::status_of(&store.changes(&caller.org_id, id).await.map_err(e)?).into();
+        store.save_decision(&record).await.map_err(e)?;
+        tracing::info!(org = %caller.org_id, decision = id, changes = wanted.len(), "budget proposal applied");
+        self.shown(caller, &record).await
     }
 
     async fn explain(&self, caller: &Caller, id: &str, lang: Lang) -> Result<Explanation, BudgetError> {

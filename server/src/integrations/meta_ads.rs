@@ -151,6 +151,20 @@ impl MarketingClient {
         self.0.get(&format!("act_{id}"), &fields, token).await
     }
 
+    /// Sets a campaign's daily budget (`POST /{version}/{campaign-id}`), in Meta's units of the
+    /// account's currency (see `ads::parse::meta_units`). True when Meta answered
+    /// `{"success": true}`.
+    pub async fn set_daily_budget(
+        &self,
+        campaign_id: &str,
+        units: i64,
+        token: &SecretString,
+    ) -> Result<bool, GraphError> {
+        let answer: serde_json::Value =
+            self.0.post(campaign_id, &serde_json::json!({ "daily_budget": units.to_string() }), token).await?;
+        Ok(answer.get("success").and_then(|s| s.as_bool()) == Some(true))
+    }
+
     /// One page of `edge`, from `after` (the first page without it).
     pub async fn page(
         &self,

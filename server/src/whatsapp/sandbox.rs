@@ -206,7 +206,14 @@ impl Sandbox {
 
     pub fn router(self) -> Router {
         Router::new()
-            .route("/{version}/{id}", get(phone_number))
+            .route(
+                "/{version}/{id}",
+                get(phone_number).post(
+                    |Path((_, id)): Path<(String, String)>, headers: HeaderMap, Json(body): Json<Value>| async move {
+                        crate::ads::sandbox::update_campaign(&id, &headers, &body)
+                    },
+                ),
+            )
             .route("/files/{id}", get(download))
             .route("/{version}/{id}/subscribed_apps", post(subscribe))
             .route("/{version}/{id}/message_templates", get(list_templates))

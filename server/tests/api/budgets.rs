@@ -311,3 +311,96 @@ async fn claude_explains_from_an_anonymised_summary_once_per_language_and_the_re
     assert_eq!(state.bodies.lock().unwrap().len(), 6);
     assert!(state.bodies.lock().unwrap()[5]["system"].as_str().unwrap().contains("in Arabic"));
 }
+
+/// The newest proposal once no change waits for Meta.
+async fn settled(app: &TestApp, who: &Session) -> Value {
+    eventually("the changes to reach Meta", || async {
+        let (_, p) = json(call(app, who, "budgets/latest", &[]).await).await;
+        (p["status"] != "applying").then_some(p)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_shown_and_retried() {
+    let app = spawn_app_with(&[]).await;
+    let ana = owner(&app, "ana@tienda.mx").await;
+    let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
+    connected(&app, &ana).await;
+    let total = settings(&app, &ana).await["current_total"].as_i64().unwrap();
+    assert_eq!(save(&app, &ana, &format!("{:.2}", total as f64 / 100.0), "10", "5000", "20", "7").await.0, 200);
+    let (_, p) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let rows = p["rows"].as_array().unwrap().clone();
+    let changed: Vec<&Value> = rows.iter().filter(|r| r["budget_after"] != r["budget_before"]).collect();
+    assert!(changed.len() >= 2, "the sandbox's campaigns earn differently: {rows:?}");
+
+    // Between the proposal and the apply, one campaign stops at Meta (the last sync says so).
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    let gone = changed[0]["id"].as_str().unwrap().to_owned();
+    let mut stopped = app.store.ads.campaign(&org, &gone).await.unwrap().unwrap();
+    let was = stopped.status.clone();
+    stopped.status = "PAUSED".into();
+    app.store.ads.upsert_campaigns(&[stopped.clone()]).await.unwrap();
+
+    assert_eq!(call(&app, &luis, "budgets/apply", &[("id", &id)]).await.status(), 403);
+    let (status, applying) = json(call(&app, &ana, "budgets/apply", &[("id", &id)]).await).await;
+    assert_eq!(status, 200, "{applying}");
+    let p = settled(&app, &ana).await;
+    assert_eq!(p["status"], "partial", "{p}");
+    assert_eq!(p["applied_by"], "Ana Owner");
+    let change = |p: &Value, campaign: &str| {
+        p["changes"].as_array().unwrap().iter().find(|c| c["campaign_id"] == campaign).cloned().unwrap()
+    };
+    let failed = change(&p, &gone);
+    assert_eq!(
+        (failed["status"].as_str(), failed["error"].as_str()),
+        (Some("failed"), Some("error-budget-campaign-gone"))
+    );
+    for r in &changed[1..] {
+        let c = change(&p, r["id"].as_str().unwrap());
+        assert_eq!(
+            (c["status"].as_str(), c["applied_budget"].clone()),
+            (Some("applied"), r["budget_after"].clone()),
+            "{c}"
+        );
+    }
+    assert_eq!(p["changes"].as_array().unwrap().len(), changed.len(), "only changed budgets are sent");
+
+    // The next sync reads the budgets Meta now holds.
+    assert_eq!(call(&app, &ana, "ads/sync", &[]).await.status(), 200);
+    eventually("the sync to read the new budgets", || async {
+        let c = app.store.ads.campaign(&org, changed[1]["id"].as_str().unwrap()).await.unwrap()?;
+        (c.daily_budget == changed[1]["budget_after"].as_i64()).then_some(())
+    })
+    .await;
+
+    // Running again; the failed change is retried (a second attempt), the applied ones are not.
+    stopped.status = was;
+    app.store.ads.upsert_campaigns(&[stopped]).await.unwrap();
+    let jobs_before = app.store.jobs.dead_jobs(100).await.unwrap().len();
+    assert_eq!(call(&app, &ana, "budgets/apply", &[("id", &id)]).await.status(), 200);
+    let p = settled(&app, &ana).await;
+    assert_eq!(p["status"], "applied", "{p}");
+    let retried = change(&p, &gone);
+    assert_eq!((retried["status"].as_str(), retried["attempts"].as_i64()), (Some("applied"), Some(2)));
+    assert!(
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["campaign_id"] != gone.as_str())
+            .all(|c| c["attempts"] == 1)
+    );
+    assert_eq!(app.store.jobs.dead_jobs(100).await.unwrap().len(), jobs_before);
+    // Applied is applied: once more asks Meta for nothing; another organisation cannot apply it.
+    let (status, again) = json(call(&app, &ana, "budgets/apply", &[("id", &id)]).await).await;
+    assert_eq!((status, again["status"].as_str()), (200, Some("applied")));
+    assert!(again["changes"].as_array().unwrap().iter().all(|c| c["attempts"].as_i64() <= Some(2)));
+    let eve = owner(&app, "eve@otra.mx").await;
+    connected(&app, &eve).await;
+    assert_eq!(
+        code(&json(call(&app, &eve, "budgets/apply", &[("id", &id)]).await).await),
+        (404, Some("error-not-found"))
+    );
+}

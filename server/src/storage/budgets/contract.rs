@@ -85,3 +85,55 @@ pub async fn an_explanation_is_kept_per_decision_and_language(s: Stores) {
     assert_eq!(s.budgets.explanation(&org, "d1", "en").await.unwrap(), None);
     assert_eq!(s.budgets.explanation(&OrgId::new("org-b"), "d1", "es").await.unwrap(), None);
 }
+
+fn change(org: &str, decision: &str, campaign: &str, after: i64) -> BudgetChangeRecord {
+    let at = millis_precision(OffsetDateTime::now_utc());
+    BudgetChangeRecord {
+        org_id: OrgId::new(org),
+        decision_id: decision.into(),
+        campaign_id: campaign.into(),
+        budget_before: 100_000,
+        budget_after: after,
+        applied_budget: None,
+        status: "pending".into(),
+        error: None,
+        attempts: 1,
+        requested_by: "u-1".into(),
+        requested_at: at,
+        updated_at: at,
+    }
+}
+
+pub async fn a_change_is_recorded_once_and_moves_through_its_states(s: Stores) {
+    let org = OrgId::new("org-a");
+    let first = [change("org-a", "d1", "c2", 120_000), change("org-a", "d1", "c1", 80_000)];
+    assert_eq!(s.budgets.add_changes(&first).await.unwrap(), 2);
+    // Applying again asks for nothing new: the recorded changes stay as they are.
+    let again = [change("org-a", "d1", "c1", 999), change("org-a", "d1", "c3", 90_000)];
+    assert_eq!(s.budgets.add_changes(&again).await.unwrap(), 1);
+    s.budgets.add_changes(&[change("org-b", "d1", "c1", 1)]).await.unwrap();
+    let later = millis_precision(OffsetDateTime::now_utc()) + secs(5);
+    let update = |campaign, status, error, applied, attempt| ChangeUpdate {
+        org: &org,
+        decision_id: "d1",
+        campaign_id: campaign,
+        status,
+        error,
+        applied_budget: applied,
+        attempt,
+        now: later,
+    };
+    assert!(s.budgets.set_change(&update("c1", "applied", None, Some(80_000), false)).await.unwrap());
+    assert!(s.budgets.set_change(&update("c2", "failed", Some("error-budget-campaign-gone"), None, false)).await.unwrap());
+    assert!(s.budgets.set_change(&update("c2", "pending", None, None, true)).await.unwrap());
+    assert!(!s.budgets.set_change(&update("c9", "applied", None, None, false)).await.unwrap());
+    let got = s.budgets.changes(&org, "d1").await.unwrap();
+    let seen: Vec<(&str, i64, &str, Option<i64>, i64)> =
+        got.iter().map(|c| (c.campaign_id.as_str(), c.budget_after, c.status.as_str(), c.applied_budget, c.attempts)).collect();
+    assert_eq!(
+        seen,
+        [("c1", 80_000, "applied", Some(80_000), 1), ("c2", 120_000, "pending", None, 2), ("c3", 90_000, "pending", None, 1)]
+    );
+    assert_eq!((got[1].error.as_deref(), got[1].updated_at), (None, later));
+    assert_eq!(s.budgets.changes(&OrgId::new("org-b"), "d1").await.unwrap().len(), 1);
+}

@@ -26,6 +26,55 @@ pub trait BudgetsStore: Send + Sync {
     async fn explanation(&self, org: &OrgId, decision_id: &str, lang: &str) -> StoreResult<Option<ExplanationRecord>>;
     /// Keeps a decision's explanation in a language (replacing one there was).
     async fn save_explanation(&self, explanation: &ExplanationRecord) -> StoreResult<()>;
+
+    /// Records the changes an apply asks for; a (decision, campaign) already recorded is left as
+    /// it is (nothing is applied twice). Answers how many were new.
+    async fn add_changes(&self, changes: &[BudgetChangeRecord]) -> StoreResult<u64>;
+    /// A decision's changes, by campaign.
+    async fn changes(&self, org: &OrgId, decision_id: &str) -> StoreResult<Vec<BudgetChangeRecord>>;
+    /// Moves one change to `status` with its error (if any) and, once applied, the budget Meta
+    /// took; false when there is no such change.
+    async fn set_change(&self, update: &ChangeUpdate<'_>) -> StoreResult<bool>;
+}
+
+/// One campaign's budget change when a decision is applied: the job's state and the audit trail
+/// (who asked, what changed, when it took).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct BudgetChangeRecord {
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub decision_id: String,
+    pub campaign_id: String,
+    pub budget_before: i64,
+    /// What the decision asks for, and what Meta took (its currency unit may be coarser).
+    pub budget_after: i64,
+    pub applied_budget: Option<i64>,
+    /// `pending`, `applied` or `failed`.
+    pub status: String,
+    /// An error code (`error-…`) when it failed.
+    pub error: Option<String>,
+    pub attempts: i64,
+    pub requested_by: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub requested_at: OffsetDateTime,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// What [`BudgetsStore::set_change`] writes.
+#[derive(Clone, Copy, Debug)]
+pub struct ChangeUpdate<'a> {
+    pub org: &'a OrgId,
+    pub decision_id: &'a str,
+    pub campaign_id: &'a str,
+    pub status: &'a str,
+    pub error: Option<&'a str>,
+    pub applied_budget: Option<i64>,
+    /// Counts one more attempt (a retry asked by an admin).
+    pub attempt: bool,
+    pub now: OffsetDateTime,
 }
 
 /// What the optimiser may do with an organisation's ad budget. Amounts in minor units of

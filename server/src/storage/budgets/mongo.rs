@@ -1,5 +1,7 @@
-use crate::storage::StoreResult;
-use crate::storage::budgets::{BudgetSettingsRecord, BudgetsStore, DecisionRecord, ExplanationRecord};
+use crate::storage::budgets::{
+    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, ExplanationRecord,
+};
+use crate::storage::{StoreError, StoreResult, to_millis};
 use crate::storage::mongo::{MongoStore, backend};
 use app::ids::OrgId;
 use async_trait::async_trait;
@@ -9,12 +11,18 @@ use mongodb::bson::doc;
 /// This area's indexes (see `MongoStore::index`). Settings are keyed by organisation, decisions
 /// by id, explanations by organisation, decision and language.
 pub(crate) async fn ensure_indexes(m: &MongoStore) -> mongodb::error::Result<()> {
-    m.index(DECISIONS, doc! { "org_id": 1, "created_at": -1 }, None).await
+    m.index(DECISIONS, doc! { "org_id": 1, "created_at": -1 }, None).await?;
+    m.index(CHANGES, doc! { "org_id": 1, "decision_id": 1 }, None).await
 }
 
 const SETTINGS: &str = "budget_settings";
 const DECISIONS: &str = "budget_decisions";
 const EXPLANATIONS: &str = "budget_explanations";
+const CHANGES: &str = "budget_changes";
+
+fn change_key(org: &OrgId, decision_id: &str, campaign_id: &str) -> String {
+    format!("{}/{decision_id}/{campaign_id}", org.as_str())
+}
 
 fn explanation_key(org: &OrgId, decision_id: &str, lang: &str) -> String {
     format!("{}/{decision_id}/{lang}", org.as_str())
@@ -56,5 +64,36 @@ impl BudgetsStore for MongoStore {
         let explanations = self.typed::<ExplanationRecord>(EXPLANATIONS);
         let filter = doc! { "_id": explanation_key(&e.org_id, &e.decision_id, &e.lang) };
         explanations.replace_one(filter, e).upsert(true).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn add_changes(&self, changes: &[BudgetChangeRecord]) -> StoreResult<u64> {
+        let raw = self.raw(CHANGES);
+        let mut added = 0;
+        for c in changes {
+            let id = change_key(&c.org_id, &c.decision_id, &c.campaign_id);
+            let mut document = mongodb::bson::serialize_to_document(c).map_err(|e| StoreError::Backend(e.to_string()))?;
+            document.insert("_id", id.clone());
+            // A change already recorded is left as it is: an upsert that sets nothing on a match.
+            let done = raw.update_one(doc! { "_id": id }, doc! { "$setOnInsert": document }).upsert(true).await;
+            added += u64::from(done.map_err(backend)?.upserted_id.is_some());
+        }
+        Ok(added)
+    }
+
+    async fn changes(&self, org: &OrgId, decision_id: &str) -> StoreResult<Vec<BudgetChangeRecord>> {
+        let changes = self.typed::<BudgetChangeRecord>(CHANGES);
+        let found = changes.find(doc! { "org_id": org.as_str(), "decision_id": decision_id }).sort(doc! { "campaign_id": 1 });
+        found.await.map_err(backend)?.try_collect().await.map_err(backend)
+    }
+
+    async fn set_change(&self, u: &ChangeUpdate<'_>) -> StoreResult<bool> {
+        let mut set = doc! { "status": u.status, "error": u.error, "updated_at": to_millis(u.now) };
+        if let Some(applied) = u.applied_budget {
+            set.insert("applied_budget", applied);
+        }
+        let update = doc! { "$set": set, "$inc": { "attempts": i64::from(u.attempt) } };
+        let filter = doc! { "_id": change_key(u.org, u.decision_id, u.campaign_id) };
+        let done = self.raw(CHANGES).update_one(filter, update).await.map_err(backend)?;
+        Ok(done.matched_count == 1)
     }
 }

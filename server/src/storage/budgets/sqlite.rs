@@ -1,4 +1,6 @@
-use crate::storage::budgets::{BudgetSettingsRecord, BudgetsStore, DecisionRecord, ExplanationRecord};
+use crate::storage::budgets::{
+    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, ExplanationRecord,
+};
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreResult, to_millis};
 use app::ids::OrgId;
@@ -101,5 +103,63 @@ impl BudgetsStore for SqliteStore {
         .await
         .map(|_| ())
         .map_err(backend)
+    }
+
+    async fn add_changes(&self, changes: &[BudgetChangeRecord]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut added = 0;
+        for c in changes {
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO budget_changes (org_id, decision_id, campaign_id, budget_before, budget_after, \
+                 applied_budget, status, error, attempts, requested_by, requested_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(c.org_id.as_str())
+            .bind(&c.decision_id)
+            .bind(&c.campaign_id)
+            .bind(c.budget_before)
+            .bind(c.budget_after)
+            .bind(c.applied_budget)
+            .bind(&c.status)
+            .bind(&c.error)
+            .bind(c.attempts)
+            .bind(&c.requested_by)
+            .bind(to_millis(c.requested_at))
+            .bind(to_millis(c.updated_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            added += done.rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(added)
+    }
+
+    async fn changes(&self, org: &OrgId, decision_id: &str) -> StoreResult<Vec<BudgetChangeRecord>> {
+        sqlx::query_as("SELECT * FROM budget_changes WHERE org_id = ? AND decision_id = ? ORDER BY campaign_id")
+            .bind(org.as_str())
+            .bind(decision_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn set_change(&self, u: &ChangeUpdate<'_>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE budget_changes SET status = ?, error = ?, applied_budget = COALESCE(?, applied_budget), \
+             attempts = attempts + ?, updated_at = ? WHERE org_id = ? AND decision_id = ? AND campaign_id = ?",
+        )
+        .bind(u.status)
+        .bind(u.error)
+        .bind(u.applied_budget)
+        .bind(i64::from(u.attempt))
+        .bind(to_millis(u.now))
+        .bind(u.org.as_str())
+        .bind(u.decision_id)
+        .bind(u.campaign_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 }
