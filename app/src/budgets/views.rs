@@ -258,31 +258,28 @@ fn row(i18n: I18n, r: &ProposalRow, currency: &str, changes: &[AppliedChange]) -
     }
 }
 
-/// The proposal in words, fetched after the page (Claude may take a few seconds).
+/// The proposal in words, fetched once the page runs in the browser (effects never run on the
+/// server): Claude may take seconds, and a LocalResource read during server rendering stalls the
+/// page's stream (see the inbox's quick replies).
 #[component]
 fn Explained(id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let t = move |key: &'static str| move || i18n.t(key);
-    let words = LocalResource::new(move || {
+    let words = RwSignal::new(None::<Result<super::model::Explanation, crate::error::AppError>>);
+    Effect::new(move |_| {
         let (id, lang) = (id.clone(), i18n.lang.get().code().to_owned());
-        async move { explain_proposal(id, Some(lang)).await }
+        leptos::task::spawn_local(async move { words.set(Some(explain_proposal(id, Some(lang)).await)) });
     });
-    view! {
-        <div class="explanation" data-testid="explanation" aria-live="polite">
-            <Suspense fallback=move || view! { <p class="hint">{t("budget-explaining")}</p> }>
-                {move || Suspend::new(async move {
-                    match words.await {
-                        Ok(e) => {
-                            let label = if e.source == "claude" { "budget-by-claude" } else { "budget-by-rules" };
-                            view! {
-                                <p class="badge" data-source=e.source.clone()>{i18n.t(label)}</p>
-                                <p>{e.text}</p>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </div>
-    }
+    let shown = move || match words.get() {
+        None => view! { <p class="hint">{i18n.t("budget-explaining")}</p> }.into_any(),
+        Some(Ok(e)) => {
+            let label = if e.source == "claude" { "budget-by-claude" } else { "budget-by-rules" };
+            view! {
+                <p class="badge" data-source=e.source.clone()>{i18n.t(label)}</p>
+                <p>{e.text}</p>
+            }
+            .into_any()
+        }
+        Some(Err(e)) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+    };
+    view! { <div class="explanation" data-testid="explanation" aria-live="polite">{shown}</div> }
 }
