@@ -122,6 +122,29 @@ async fn main() {
         assert_eq!(p.rows.iter().map(|r| r.budget_after).sum::<i64>(), settings.daily_budget);
         curve = p.maturity;
     }
+    // Where the time goes: each read, reading and estimating, then the engine alone.
+    let t = Instant::now();
+    let n = stores.ads.daily_results(&org, "2025-01-01", "2027-01-01").await.unwrap().len();
+    println!("  daily results: {n} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
+    let n = stores.ads.sighting_pairs(&org, "2025-01-01").await.unwrap().len();
+    println!(
+        "  sighting pairs of {} sightings: {n} sums in {:.1} ms",
+        sightings.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let started = Instant::now();
+    let inputs = adronx::budgets::inputs::read(&stores, &org, &account).await.unwrap();
+    let read = started.elapsed();
+    let input = inputs.decision_input(&org, &settings).unwrap();
+    let started = Instant::now();
+    adronx::optimiser::decide(&input).unwrap();
+    let engine = started.elapsed();
+    println!(
+        "  of which: reading the store and estimating the curve {:.1} ms, the engine {:.1} ms",
+        read.as_secs_f64() * 1e3,
+        engine.as_secs_f64() * 1e3
+    );
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(

@@ -4,10 +4,10 @@
 
 use crate::ads::dashboard::{day_text, parse_day, today_in};
 use crate::optimiser::decide::DayResult;
-use crate::optimiser::maturity::{Maturity, Sighting};
+use crate::optimiser::maturity::{Maturity, Pairs};
 use crate::optimiser::{CampaignInput, DecisionInput};
 use crate::storage::Stores;
-use crate::storage::ads::{AdAccountRecord, CampaignRecord, Level, SightingRecord};
+use crate::storage::ads::{AdAccountRecord, CampaignRecord, SightingPairs};
 use crate::storage::budgets::BudgetSettingsRecord;
 use app::budgets::port::BudgetError;
 use app::ids::OrgId;
@@ -17,8 +17,9 @@ use time::{Date, Duration};
 
 /// Days of insights a proposal reads (the optimiser tracks drift, so older days weigh little).
 const HISTORY_DAYS: i64 = 365;
-/// Days of sightings the maturity curve is estimated from.
-const SIGHTING_DAYS: i64 = 90;
+/// Days of sightings the maturity curve is estimated from: each sync re-reads 28 days, so two
+/// months give every age of the curve about sixty days of evidence per campaign.
+const SIGHTING_DAYS: i64 = 60;
 
 /// A campaign the optimiser may move, with its history (index 0: yesterday).
 pub struct Candidate {
@@ -108,8 +109,13 @@ impl Inputs {
         ));
         for c in &self.candidates {
             h.update(format!("{}|{:?}\n", c.campaign.id, c.campaign.daily_budget));
+            // The numbers' bytes: formatting a year of days per campaign would cost more than the
+            // decision itself.
             for d in &c.history {
-                h.update(format!("{}:{}:{}:{:.6};", d.age_days, d.spend, d.revenue, d.maturity));
+                h.update(d.age_days.to_le_bytes());
+                for v in [d.spend, d.revenue, d.maturity] {
+                    h.update(v.to_bits().to_le_bytes());
+                }
             }
         }
         hex::encode(h.finalize())
@@ -122,18 +128,23 @@ fn account_key(org: &OrgId) -> u64 {
     u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
 }
 
-/// The account's maturity curves from the sightings: the pooled one, and one per campaign that
-/// borrows the pooled ratios where it has seen too little.
-fn curves(sightings: &[SightingRecord]) -> (Maturity, HashMap<String, Maturity>) {
-    let mut by_campaign: BTreeMap<&str, BTreeMap<&str, Vec<Sighting>>> = BTreeMap::new();
-    for s in sightings {
-        let seen = Sighting { age: s.age.max(0) as u32, revenue: s.revenue as f64 };
-        by_campaign.entry(&s.campaign_id).or_default().entry(&s.day).or_default().push(seen);
+/// The account's maturity curves from the sightings' pairs: the pooled one, and one per campaign
+/// that borrows the pooled ratios where it has seen too little.
+fn curves(pairs: &[SightingPairs]) -> (Maturity, HashMap<String, Maturity>) {
+    let mut by_campaign: BTreeMap<&str, Vec<Pairs>> = BTreeMap::new();
+    let mut pooled: Vec<Pairs> = Vec::new();
+    for p in pairs.iter().filter(|p| p.age >= 0) {
+        let a = p.age as usize;
+        for ages in [by_campaign.entry(&p.campaign_id).or_default(), &mut pooled] {
+            if ages.len() <= a {
+                ages.resize(a + 1, Pairs::default());
+            }
+            let at = &mut ages[a];
+            (at.young, at.old, at.days) = (at.young + p.young as f64, at.old + p.old as f64, at.days + p.days as u32);
+        }
     }
-    let days = |days: &BTreeMap<&str, Vec<Sighting>>| days.values().cloned().collect::<Vec<_>>();
-    let all: Vec<Vec<Sighting>> = by_campaign.values().flat_map(days).collect();
-    let pooled = Maturity::estimate(&all, &Maturity::mature());
-    let each = by_campaign.iter().map(|(id, d)| (id.to_string(), Maturity::estimate(&days(d), &pooled))).collect();
+    let pooled = Maturity::from_pairs(&pooled, &Maturity::mature());
+    let each = by_campaign.iter().map(|(id, ages)| (id.to_string(), Maturity::from_pairs(ages, &pooled))).collect();
     (pooled, each)
 }
 
@@ -143,13 +154,13 @@ pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Re
     let yesterday = today - Duration::days(1);
     let (from, to) = (day_text(today - Duration::days(HISTORY_DAYS)), day_text(yesterday));
     let seen_from = day_text(today - Duration::days(SIGHTING_DAYS));
-    let (campaigns, insights, sightings) = tokio::join!(
+    let (campaigns, insights, pairs) = tokio::join!(
         stores.ads.campaigns(org),
-        stores.ads.daily_insights(org, Level::Campaign, &from, &to),
-        stores.ads.sightings(org, &seen_from),
+        stores.ads.daily_results(org, &from, &to),
+        stores.ads.sighting_pairs(org, &seen_from),
     );
-    let (campaigns, insights, sightings) = (campaigns.map_err(e)?, insights.map_err(e)?, sightings.map_err(e)?);
-    let (maturity, per_campaign) = curves(&sightings);
+    let (campaigns, insights, pairs) = (campaigns.map_err(e)?, insights.map_err(e)?, pairs.map_err(e)?);
+    let (maturity, per_campaign) = curves(&pairs);
     let mut by_campaign: HashMap<&str, Vec<DayResult>> = HashMap::new();
     for i in &insights {
         let Some(day) = parse_day(&i.day) else { continue };

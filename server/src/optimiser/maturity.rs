@@ -25,6 +25,14 @@ pub const MIN_PAIRS: u32 = 3;
 /// little to be scaled up twentyfold.
 const LOWEST: f64 = 0.05;
 
+/// Days seen at both age `a` and `a + 1`: their revenue at each, summed, and how many.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pairs {
+    pub young: f64,
+    pub old: f64,
+    pub days: u32,
+}
+
 /// The ratios F(a)/F(a+1) behind a curve, with the evidence for each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Maturity {
@@ -42,7 +50,13 @@ impl Maturity {
     /// From the sightings of each day (one list per day, any order); ages with fewer than
     /// [`MIN_PAIRS`] pairs take `fallback`'s ratio.
     pub fn estimate(days: &[Vec<Sighting>], fallback: &Maturity) -> Self {
-        let (mut seen_young, mut seen_old, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
+        Self::from_pairs(&Self::pairs(days), fallback)
+    }
+
+    /// Per age `a`: what the days seen at both `a` and `a + 1` showed at each, summed, and how
+    /// many days.
+    pub fn pairs(days: &[Vec<Sighting>]) -> Vec<Pairs> {
+        let mut out: Vec<Pairs> = Vec::new();
         for day in days {
             let mut sorted: Vec<Sighting> = day.iter().copied().filter(|s| s.revenue.is_finite()).collect();
             sorted.sort_by_key(|s| s.age);
@@ -52,16 +66,21 @@ impl Maturity {
                     continue;
                 }
                 let a = young.age as usize;
-                if seen_young.len() <= a {
-                    seen_young.resize(a + 1, 0.0);
-                    seen_old.resize(a + 1, 0.0);
-                    pairs.resize(a + 1, 0);
+                if out.len() <= a {
+                    out.resize(a + 1, Pairs::default());
                 }
-                seen_young[a] += young.revenue;
-                seen_old[a] += old.revenue;
-                pairs[a] += 1;
+                (out[a].young, out[a].old, out[a].days) =
+                    (out[a].young + young.revenue, out[a].old + old.revenue, out[a].days + 1);
             }
         }
+        out
+    }
+
+    /// From [`Maturity::pairs`] (index = age), as [`Maturity::estimate`].
+    pub fn from_pairs(by_age: &[Pairs], fallback: &Maturity) -> Self {
+        let seen_young: Vec<f64> = by_age.iter().map(|p| p.young).collect();
+        let seen_old: Vec<f64> = by_age.iter().map(|p| p.old).collect();
+        let pairs: Vec<u32> = by_age.iter().map(|p| p.days).collect();
         let len = pairs.len().max(fallback.ratio.len());
         let (mut ratio, mut evidence) = (Vec::with_capacity(len), Vec::with_capacity(len));
         for a in 0..len {

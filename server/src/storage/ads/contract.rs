@@ -195,17 +195,30 @@ pub async fn the_first_sighting_of_each_age_is_kept_and_read_back_in_order(s: St
     s.ads.record_sightings(&first).await.unwrap();
     // A second sync the same day sees age 0 again, with more revenue: the first sighting stays.
     s.ads.record_sightings(&[sighting("org-a", "c1", "2026-11-01", 0, 650)]).await.unwrap();
-    let seen = s.ads.sightings(&org, "2026-10-25").await.unwrap();
-    let keys: Vec<(&str, &str, i64, i64)> =
-        seen.iter().map(|x| (x.campaign_id.as_str(), x.day.as_str(), x.age, x.revenue)).collect();
-    assert_eq!(keys, [("c1", "2026-11-01", 0, 500), ("c1", "2026-11-01", 1, 900), ("c2", "2026-11-01", 0, 300)]);
+    // More days and ages: a gap (ages 2 and 4 of one day) pairs nothing; a zero later pairs nothing.
+    let more = [
+        sighting("org-a", "c1", "2026-11-02", 0, 200),
+        sighting("org-a", "c1", "2026-11-02", 1, 300),
+        sighting("org-a", "c1", "2026-11-02", 2, 350),
+        sighting("org-a", "c1", "2026-11-03", 2, 10),
+        sighting("org-a", "c1", "2026-11-03", 4, 20),
+        sighting("org-a", "c2", "2026-11-02", 0, 40),
+        sighting("org-a", "c2", "2026-11-02", 1, 0),
+        sighting("org-b", "c1", "2026-11-01", 1, 778),
+        sighting("org-a", "c1", "2026-10-20", 4, 150), // pairs with a sighting before the window
+    ];
+    s.ads.record_sightings(&more).await.unwrap();
+    let pairs = s.ads.sighting_pairs(&org, "2026-10-25").await.unwrap();
+    let seen: Vec<(&str, i64, i64, i64, i64)> =
+        pairs.iter().map(|p| (p.campaign_id.as_str(), p.age, p.young, p.old, p.days)).collect();
+    assert_eq!(seen, [("c1", 0, 500 + 200, 900 + 300, 2), ("c1", 1, 300, 350, 1)], "the first sighting of age 0 kept");
     // They are synced data: they go with the account.
     assert!(s.ads.remove_ad_account(&org).await.unwrap());
-    assert!(s.ads.sightings(&org, "2026-01-01").await.unwrap().is_empty());
-    assert_eq!(s.ads.sightings(&OrgId::new("org-b"), "2026-01-01").await.unwrap().len(), 1);
+    assert!(s.ads.sighting_pairs(&org, "2026-01-01").await.unwrap().is_empty());
+    assert_eq!(s.ads.sighting_pairs(&OrgId::new("org-b"), "2026-01-01").await.unwrap().len(), 1);
 }
 
-pub async fn daily_insights_come_by_object_then_day_within_the_period_and_level(s: Stores) {
+pub async fn daily_results_come_by_campaign_then_day_within_the_period(s: Stores) {
     let org = OrgId::new("org-a");
     let rows = [
         insight("org-a", Level::Campaign, "c2", "c2", "2026-11-02", 200),
@@ -216,8 +229,8 @@ pub async fn daily_insights_come_by_object_then_day_within_the_period_and_level(
         insight("org-b", Level::Campaign, "c1", "c1", "2026-11-01", 999), // another organisation
     ];
     s.ads.upsert_insights(&rows).await.unwrap();
-    let got = s.ads.daily_insights(&org, Level::Campaign, "2026-10-15", "2026-11-30").await.unwrap();
-    let keys: Vec<(&str, &str, i64)> = got.iter().map(|i| (i.object_id.as_str(), i.day.as_str(), i.spend)).collect();
-    assert_eq!(keys, [("c1", "2026-11-01", 100), ("c1", "2026-11-02", 120), ("c2", "2026-11-02", 200)]);
-    assert_eq!(got[0], rows[2]);
+    let got = s.ads.daily_results(&org, "2026-10-15", "2026-11-30").await.unwrap();
+    let keys: Vec<(&str, &str, i64, i64)> =
+        got.iter().map(|i| (i.campaign_id.as_str(), i.day.as_str(), i.spend, i.revenue)).collect();
+    assert_eq!(keys, [("c1", "2026-11-01", 100, 300), ("c1", "2026-11-02", 120, 360), ("c2", "2026-11-02", 200, 600)]);
 }

@@ -50,14 +50,61 @@ pub trait AdsStore: Send + Sync {
     /// Sums of the insights at `level` for days `from..=to` (`YYYY-MM-DD`), grouped as asked, in
     /// key order; only the campaign's objects when `campaign` is given.
     async fn insight_sums(&self, org: &OrgId, query: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>>;
-    /// Every object's day at `level` for days `from..=to`, by object then day.
-    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>>;
+    /// Each campaign's spend and revenue per day for days `from..=to`, by campaign then day (what
+    /// the optimiser learns from).
+    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>>;
 
     /// Keeps the first sighting of each (campaign, day, age); later ones of the same age change
     /// nothing (the optimiser's maturity curve compares what successive ages showed).
     async fn record_sightings(&self, sightings: &[SightingRecord]) -> StoreResult<()>;
-    /// The sightings of days from `from` (`YYYY-MM-DD`, inclusive), by campaign, day and age.
-    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>>;
+    /// Over the days from `from` (`YYYY-MM-DD`, inclusive) seen at both age `a` and `a + 1`, per
+    /// campaign and age: what was seen at each, summed, and how many such days (by campaign, age).
+    async fn sighting_pairs(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingPairs>>;
+}
+
+/// A campaign's day as the optimiser reads it (minor units).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct DayResultRow {
+    pub campaign_id: String,
+    pub day: String,
+    pub spend: i64,
+    pub revenue: i64,
+}
+
+/// See [`AdsStore::sighting_pairs`]: days with revenue seen at `age` (`young`) and `age + 1`
+/// (`old`, above zero).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct SightingPairs {
+    pub campaign_id: String,
+    pub age: i64,
+    pub young: i64,
+    pub old: i64,
+    pub days: i64,
+}
+
+/// [`SightingPairs`] from plain sightings (what an adapter without joins computes).
+pub(crate) fn pair_up(mut rows: Vec<SightingRecord>) -> Vec<SightingPairs> {
+    rows.sort_by(|a, b| (&a.campaign_id, &a.day, a.age).cmp(&(&b.campaign_id, &b.day, b.age)));
+    let mut sums: std::collections::BTreeMap<(String, i64), SightingPairs> = Default::default();
+    for w in rows.windows(2) {
+        let (young, old) = (&w[0], &w[1]);
+        if young.campaign_id != old.campaign_id || young.day != old.day || old.age != young.age + 1 {
+            continue;
+        }
+        if old.revenue <= 0 || young.revenue < 0 {
+            continue;
+        }
+        let key = (young.campaign_id.clone(), young.age);
+        let entry = sums.entry(key).or_insert_with(|| SightingPairs {
+            campaign_id: young.campaign_id.clone(),
+            age: young.age,
+            young: 0,
+            old: 0,
+            days: 0,
+        });
+        (entry.young, entry.old, entry.days) = (entry.young + young.revenue, entry.old + old.revenue, entry.days + 1);
+    }
+    sums.into_values().collect()
 }
 
 /// What a sync read of a campaign's revenue for one of the account's days, when the day was

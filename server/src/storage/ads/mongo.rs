@@ -1,6 +1,6 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, Level,
-    SightingRecord, SumQuery, SyncState,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, DayResultRow, Group, InsightRecord, InsightSum,
+    Level, SightingPairs, SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::mongo::{MongoStore, backend};
 use crate::storage::whatsapp::ConnectionStatus;
@@ -181,11 +181,15 @@ impl AdsStore for MongoStore {
             .collect()
     }
 
-    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>> {
-        let filter = doc! { "org_id": org.as_str(), "level": level.key(), "day": { "$gte": from, "$lte": to } };
+    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
+        let filter = doc! { "org_id": org.as_str(), "level": Level::Campaign.key(), "day": { "$gte": from, "$lte": to } };
         let insights = self.typed::<InsightRecord>(INSIGHTS);
         let found = insights.find(filter).sort(doc! { "object_id": 1, "day": 1 });
-        found.await.map_err(backend)?.try_collect().await.map_err(backend)
+        let rows: Vec<InsightRecord> = found.await.map_err(backend)?.try_collect().await.map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|i| DayResultRow { campaign_id: i.object_id, day: i.day, spend: i.spend, revenue: i.revenue })
+            .collect())
     }
 
     async fn record_sightings(&self, sightings: &[SightingRecord]) -> StoreResult<()> {
@@ -200,10 +204,11 @@ impl AdsStore for MongoStore {
         Ok(())
     }
 
-    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>> {
+    async fn sighting_pairs(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingPairs>> {
         let filter = doc! { "org_id": org.as_str(), "day": { "$gte": from } };
         let sightings = self.typed::<SightingRecord>(SIGHTINGS);
-        let found = sightings.find(filter).sort(doc! { "campaign_id": 1, "day": 1, "age": 1 });
-        found.await.map_err(backend)?.try_collect().await.map_err(backend)
+        let rows: Vec<SightingRecord> =
+            sightings.find(filter).await.map_err(backend)?.try_collect().await.map_err(backend)?;
+        Ok(crate::storage::ads::pair_up(rows))
     }
 }

@@ -1,6 +1,6 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Group, InsightRecord, InsightSum, Level,
-    SightingRecord, SumQuery, SyncState,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, DayResultRow, Group, InsightRecord, InsightSum,
+    SightingPairs, SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::whatsapp::ConnectionStatus;
@@ -272,16 +272,22 @@ impl AdsStore for SqliteStore {
         query.fetch_all(&self.pool).await.map_err(backend)
     }
 
-    async fn daily_insights(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<InsightRecord>> {
+    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
         sqlx::query_as(
-            "SELECT * FROM ad_insights WHERE org_id = ? AND level = ? AND day >= ? AND day <= ? ORDER BY object_id, day",
+            // In the primary key's order (day, then campaign), sorted after: SQLite would otherwise
+            // sort every row in a temporary tree.
+            "SELECT object_id AS campaign_id, day, spend, revenue FROM ad_insights \
+             WHERE org_id = ? AND level = 'campaign' AND day >= ? AND day <= ?",
         )
         .bind(org.as_str())
-        .bind(level.key())
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
         .await
+        .map(|mut rows: Vec<DayResultRow>| {
+            rows.sort_unstable_by(|a, b| (&a.campaign_id, &a.day).cmp(&(&b.campaign_id, &b.day)));
+            rows
+        })
         .map_err(backend)
     }
 
@@ -299,12 +305,20 @@ impl AdsStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn sightings(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingRecord>> {
-        sqlx::query_as("SELECT * FROM ad_sightings WHERE org_id = ? AND day >= ? ORDER BY campaign_id, day, age")
-            .bind(org.as_str())
-            .bind(from)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)
+    async fn sighting_pairs(&self, org: &OrgId, from: &str) -> StoreResult<Vec<SightingPairs>> {
+        // One pass in primary-key order: each day's sighting beside the day's next one.
+        sqlx::query_as(
+            "SELECT campaign_id, age, SUM(revenue) AS young, SUM(next_revenue) AS old, COUNT(*) AS days FROM ( \
+             SELECT campaign_id, age, revenue, LEAD(age) OVER w AS next_age, LEAD(revenue) OVER w AS next_revenue \
+             FROM ad_sightings WHERE org_id = ? AND day >= ? \
+             WINDOW w AS (PARTITION BY campaign_id, day ORDER BY age)) \
+             WHERE next_age = age + 1 AND revenue >= 0 AND next_revenue > 0 \
+             GROUP BY campaign_id, age ORDER BY campaign_id, age",
+        )
+        .bind(org.as_str())
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
     }
 }
