@@ -80,3 +80,22 @@ export async function fillRegistration(page, email) {
   await page.fill('#reg-org', 'Tienda Ana');
 }
 
+
+/**
+ * One signed-up account shared by a file's cases: signed up once, in English (the confirmation
+ * mail is read as plain text), its browser registered in `browsers` for closing. Sign-ups are
+ * limited to ten an hour per client address, and the whole suite signs up from one.
+ * Returns `() => Promise<{ browser, state }>` (state: the session's storageState).
+ */
+export function sharedSession(email, browsers) {
+  let shared = null;
+  return async () => {
+    if (!shared) {
+      const { browser, context } = await newBrowser({ locale: 'en-US' });
+      browsers.push(browser);
+      await signUp(await context.newPage(), email);
+      shared = { browser, state: await context.storageState() };
+    }
+    return shared;
+  };
+}

@@ -3,7 +3,7 @@
 // width and a laptop's.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
+import { BASE_URL, sharedSession, watchErrors, waitForHydration } from '../support.mjs';
 
 const browsers = [];
 after(async () => Promise.all(browsers.map((b) => b.close())));
@@ -23,18 +23,7 @@ async function drawn(page) {
   return page.locator('.chart-box img[alt]').count();
 }
 
-let shared = null;
-/** One account for both cases, signed up in English (the confirmation mail is read as plain
- * text): sign-ups are limited per client address, and the whole suite signs up from one. */
-async function session() {
-  if (!shared) {
-    const { browser, context } = await newBrowser({ locale: 'en-US' });
-    browsers.push(browser);
-    await signUp(await context.newPage(), 'campaigns@example.com');
-    shared = { browser, state: await context.storageState() };
-  }
-  return shared;
-}
+const session = sharedSession('campaigns@example.com', browsers);
 
 for (const [index, c] of CASES.entries()) {
   test(`campaigns at ${c.width} px in ${c.locale}: ${index === 0 ? 'connect the sandbox, watch it sync, ' : ''}change the period, open a campaign`, async () => {

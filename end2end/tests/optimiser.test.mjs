@@ -5,7 +5,7 @@
 // address, and the whole suite signs up from one).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, newBrowser, signUp, watchErrors, waitForHydration } from '../support.mjs';
+import { BASE_URL, sharedSession, watchErrors, waitForHydration } from '../support.mjs';
 
 const browsers = [];
 after(async () => Promise.all(browsers.map((b) => b.close())));
@@ -15,17 +15,7 @@ const CASES = [
   { first: false, locale: 'ar', width: 375, height: 740, title: 'محسّن الميزانية', bad: 'أدخل مبلغًا', saved: 'تم الحفظ.', rules: 'مكتوب من الأرقام' },
 ];
 
-let shared = null;
-/** The one signed-up account's browser and session. */
-async function session() {
-  if (!shared) {
-    const { browser, context } = await newBrowser({ locale: 'en-US' });
-    browsers.push(browser);
-    await signUp(await context.newPage(), 'optimiser@example.com');
-    shared = { browser, state: await context.storageState() };
-  }
-  return shared;
-}
+const session = sharedSession('optimiser@example.com', browsers);
 
 for (const c of CASES) {
   test(`optimiser at ${c.width} px in ${c.locale}: set the rails, propose, read why${c.first ? ', apply' : ''}`, async () => {
