@@ -1,9 +1,10 @@
 //! Server functions of the budget optimiser. Each checks the caller, then calls the port; every one
 //! also accepts a bearer token (see `docs/API.md`).
 
-use super::model::{BudgetSettings, Explanation, Proposal};
+use super::model::{BudgetSettings, Explanation, History, Proposal, WhatIf};
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use {
     super::port::SettingsForm,
@@ -59,4 +60,39 @@ pub async fn explain_proposal(id: String, lang: Option<String>) -> Result<Explan
     let caller = caller().await?;
     let lang = lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
     Ok(services()?.budgets.explain(&caller, &id, lang).await?)
+}
+
+/// The proposal `id` with some budgets changed by hand (`budgets[<campaign id>]`, decimals in the
+/// account's currency), valued against the proposal; `save=true` keeps it as a draft to share.
+#[server(name = WhatIfPlan, prefix = "/api", endpoint = "budgets/what-if")]
+pub async fn what_if_plan(
+    id: String,
+    #[server(default)] budgets: BTreeMap<String, String>,
+    #[server(default)] save: Option<String>,
+) -> Result<WhatIf, AppError> {
+    let caller = caller().await?;
+    let save = save.is_some_and(|s| s == "true" || s == "1");
+    Ok(services()?.budgets.what_if(&caller, &id, &budgets, save).await?)
+}
+
+/// A saved what-if draft, valued again.
+#[server(name = GetDraft, prefix = "/api", endpoint = "budgets/draft")]
+pub async fn budget_draft(id: String) -> Result<WhatIf, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.draft(&caller, &id).await?)
+}
+
+/// Admins and owners: applies a saved draft's plan on Meta in place of its proposal.
+#[server(name = ApplyDraft, prefix = "/api", endpoint = "budgets/apply-draft")]
+pub async fn apply_draft(id: String) -> Result<Proposal, AppError> {
+    let caller = caller().await?;
+    Ok(services()?.budgets.apply_draft(&caller, &id).await?)
+}
+
+/// Every proposal and applied plan, newest first, with realised spend and revenue.
+#[server(name = GetBudgetHistory, prefix = "/api", endpoint = "budgets/history")]
+pub async fn budget_history(lang: Option<String>) -> Result<History, AppError> {
+    let caller = caller().await?;
+    let lang = lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
+    Ok(services()?.budgets.history(&caller, lang).await?)
 }

@@ -49,6 +49,17 @@ pub struct Proposal {
     /// The account's maturity curve: the share of a day's final revenue reported at ages 0, 1, …
     /// until mature (empty when the history shows no delay).
     pub maturity: Vec<f64>,
+    /// The rails it was computed under (what-if warns outside them).
+    #[serde(default)]
+    pub floor: i64,
+    #[serde(default)]
+    pub cap: i64,
+    /// The spend the rows' curves are expressed around (minor units).
+    #[serde(default)]
+    pub s_ref: f64,
+    /// Set when an admin applied a what-if plan instead: the draft it came from.
+    #[serde(default)]
+    pub from_draft: Option<String>,
     /// Once applied: who asked (a member's name), when (Unix ms), and each change's state.
     #[serde(default)]
     pub applied_by: Option<String>,
@@ -88,8 +99,6 @@ fn share(now: i64, base: i64) -> Option<f64> {
     (base > 0).then(|| (now - base) as f64 / base as f64)
 }
 
-impl Proposal {}
-
 /// One campaign in a proposal.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProposalRow {
@@ -108,6 +117,10 @@ pub struct ProposalRow {
     /// What bound it: `none`, `floor`, `cap`, `max_increase`, `max_decrease`; or `thin`: too
     /// little data, so it keeps its budget.
     pub bound_by: String,
+    /// The posterior of its response curve, (α, β, l11, l21, l22): ln(revenue/s_ref) =
+    /// α + β·ln(spend/s_ref), with the Cholesky factor of the covariance; empty when held.
+    #[serde(default)]
+    pub curve: Vec<f64>,
 }
 
 /// A proposal in words, in one language: Claude's, or built from the record when Claude is not
@@ -118,4 +131,83 @@ pub struct Explanation {
     /// `claude` or `rules`.
     pub source: String,
     pub lang: String,
+}
+
+/// A plan changed by hand (what-if) and what it is expected to earn, beside the proposal's.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WhatIf {
+    pub proposal_id: String,
+    /// Once saved: `/app/campaigns/optimiser?draft=<id>` opens it for the organisation's members.
+    pub draft_id: Option<String>,
+    pub currency: String,
+    /// The daily budget the proposal shares, and what this plan adds up to.
+    pub budget: i64,
+    pub total: i64,
+    pub rows: Vec<WhatIfRow>,
+    /// Expected revenue a day and its 90 % interval; the proposal's own, valued the same way.
+    pub expected: i64,
+    pub low: i64,
+    pub high: i64,
+    pub proposal_expected: i64,
+    /// Warnings about the whole plan (message keys): its total differs from the daily budget.
+    pub warnings: Vec<String>,
+}
+
+impl WhatIf {
+    /// Expected revenue as a share of the proposal's (1.0 = the same).
+    pub fn share(&self) -> Option<f64> {
+        (self.proposal_expected > 0).then(|| self.expected as f64 / self.proposal_expected as f64)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfRow {
+    pub id: String,
+    pub name: String,
+    pub budget_before: i64,
+    pub proposed: i64,
+    pub budget: i64,
+    /// Message keys: below the floor, above the cap, beyond the day's change limit, or held for
+    /// thin data (valued at its observed ROAS).
+    pub warnings: Vec<String>,
+}
+
+/// Every proposal and applied plan, newest first, and how the applied ones did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub currency: String,
+    pub entries: Vec<HistoryEntry>,
+    /// Cumulative revenue since the first applied plan against the equal split's; `None` before
+    /// any applied plan has a complete day.
+    pub chart: Option<crate::campaigns::model::Chart>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub day: String,
+    pub status: String,
+    pub created_at: i64,
+    pub budget: i64,
+    /// A day, under the posterior: this plan, and an equal split.
+    pub expected_revenue: i64,
+    pub expected_equal_split: i64,
+    pub changed: i64,
+    pub applied_by: Option<String>,
+    pub applied_at: Option<i64>,
+    pub from_draft: bool,
+    pub realised: Option<Realised>,
+}
+
+/// What an applied plan's moved campaigns spent and earned over the complete days it was in force
+/// (from the day after it was applied until the next plan), against its forecast for those days.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Realised {
+    pub days: i64,
+    pub spend: i64,
+    pub revenue: i64,
+    pub forecast_spend: i64,
+    pub forecast_revenue: i64,
+    /// Of `days`, those still collecting conversions (their revenue will grow).
+    pub maturing: i64,
 }

@@ -1,10 +1,11 @@
 //! The budgets service as the server functions see it (implemented in the `server` crate). Every
 //! method takes the caller first and stays in the caller's organisation.
 
-use super::model::{BudgetSettings, Explanation, Proposal};
+use super::model::{BudgetSettings, Explanation, History, Proposal, WhatIf};
 use crate::accounts::model::Caller;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use std::collections::BTreeMap;
 
 /// What an admin types: amounts as decimals in the account's currency, the rest whole numbers.
 #[derive(Clone, Debug, Default)]
@@ -32,6 +33,23 @@ pub trait Budgets: Send + Sync {
     async fn apply(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError>;
     /// A proposal in words, written once per language and kept.
     async fn explain(&self, caller: &Caller, id: &str, lang: Lang) -> Result<Explanation, BudgetError>;
+    /// The proposal `id` with `budgets` (campaign id → a decimal amount; the others keep the
+    /// proposal's) valued; kept as a draft to share when `save`.
+    async fn what_if(
+        &self,
+        caller: &Caller,
+        id: &str,
+        budgets: &BTreeMap<String, String>,
+        save: bool,
+    ) -> Result<WhatIf, BudgetError>;
+    /// A saved draft, valued again.
+    async fn draft(&self, caller: &Caller, id: &str) -> Result<WhatIf, BudgetError>;
+    /// Admins and owners: applies a saved draft's plan (it replaces its proposal, once).
+    async fn apply_draft(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError>;
+    /// Proposals and applied plans, newest first, with realised against forecast.
+    async fn history(&self, caller: &Caller, lang: Lang) -> Result<History, BudgetError>;
+    /// A drawing of the history's chart (`cumulative-s` or `cumulative-l`).
+    async fn chart(&self, caller: &Caller, id: &str, lang: Lang) -> Result<String, BudgetError>;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +70,8 @@ pub enum BudgetError {
     Infeasible,
     #[error("too few campaigns have enough data")]
     ThinData,
+    #[error("a campaign the proposal does not hold")]
+    UnknownCampaign,
     #[error("a newer proposal replaced this one")]
     Superseded,
     #[error("internal: {0}")]
@@ -76,6 +96,7 @@ impl From<BudgetError> for AppError {
             BudgetError::Infeasible => ("error-budget-infeasible", 422),
             BudgetError::ThinData => ("error-budget-thin-data", 422),
             BudgetError::Superseded => ("error-budget-superseded", 409),
+            BudgetError::UnknownCampaign => ("error-budget-unknown-campaign", 422),
             BudgetError::Internal(cause) => return crate::server::request::internal(cause),
         };
         AppError::with_status(code, status)

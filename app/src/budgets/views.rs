@@ -3,9 +3,12 @@
 //! Forms are plain posts that work before hydration; the explanation loads after the page.
 
 use super::api::{
-    ApplyProposal, ProposeBudgets, SaveBudgetSettings, budget_settings, explain_proposal, latest_proposal,
+    ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, budget_history, budget_settings, explain_proposal,
+    latest_proposal,
 };
+use super::history::HistoryView;
 use super::model::{AppliedChange, BudgetSettings, Proposal, ProposalRow};
+use super::whatif::WhatIfEditor;
 use crate::accounts::model::Viewer;
 use crate::campaigns::money;
 use crate::fetch::in_request;
@@ -21,11 +24,16 @@ pub fn OptimiserPage() -> impl IntoView {
     let save = ServerAction::<SaveBudgetSettings>::new();
     let propose = ServerAction::<ProposeBudgets>::new();
     let apply = ServerAction::<ApplyProposal>::new();
+    let apply_draft = ServerAction::<ApplyDraft>::new();
     let tick = RwSignal::new(0u32);
     let settings = Resource::new(move || save.version().get(), |_| in_request(budget_settings()));
-    let latest = Resource::new(
-        move || (propose.version().get(), save.version().get(), apply.version().get(), tick.get()),
-        |_| in_request(latest_proposal()),
+    let changed = move || {
+        (propose.version().get(), save.version().get(), apply.version().get(), apply_draft.version().get(), tick.get())
+    };
+    let latest = Resource::new(changed, |_| in_request(latest_proposal()));
+    let history = Resource::new(
+        move || (changed(), i18n.lang.get().code()),
+        |(_, lang)| in_request(budget_history(Some(lang.to_owned()))),
     );
     // While Meta takes the changes, the page reads them again every two seconds.
     Effect::new(move |_| {
@@ -59,8 +67,24 @@ pub fn OptimiserPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match latest.await {
-                        Ok(Some(p)) => view! { <ProposalView proposal=p admin=admin apply=apply/> }.into_any(),
+                        Ok(Some(p)) => {
+                            let editable = p.status == "proposed";
+                            view! {
+                                <ProposalView proposal=p.clone() admin=admin apply=apply/>
+                                {editable.then(|| view! { <WhatIfEditor proposal=p admin=admin apply=apply_draft/> })}
+                            }.into_any()
+                        }
                         Ok(None) => view! { <p class="empty-state">{t("budget-no-proposal")}</p> }.into_any(),
+                        Err(e) if e.code == "error-ads-not-connected" => ().into_any(),
+                        Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <h2>{t("budget-history")}</h2>
+            <Transition fallback=move || view! { <p>{t("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(h) => view! { <HistoryView history=h/> }.into_any(),
                         Err(e) if e.code == "error-ads-not-connected" => ().into_any(),
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
                     }
@@ -127,6 +151,7 @@ fn rail_key(bound: &str) -> &'static str {
         "max_increase" => "budget-rail-max-increase",
         "max_decrease" => "budget-rail-max-decrease",
         "thin" => "budget-rail-thin",
+        "manual" => "budget-rail-manual",
         _ => "budget-rail-none",
     }
 }

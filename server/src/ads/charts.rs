@@ -151,6 +151,43 @@ pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Drawn> {
         .collect()
 }
 
+/// The optimiser's history: cumulative revenue of the applied plans' moved campaigns, their
+/// forecast, and the equal split's counterfactual, by day (oldest first):
+/// `(day, realised, forecast, equal split)`, all cumulative, minor units.
+pub fn cumulative(days: &[(String, f64, f64, f64)], currency: &str, lang: Lang) -> Vec<Drawn> {
+    let money = |v: f64| money::money_whole(v as i64, currency, lang);
+    let series = [
+        Series {
+            key: "budget-chart-realised",
+            color: REVENUE,
+            values: days.iter().map(|d| d.1).collect(),
+            secondary: false,
+            label: &money,
+        },
+        Series {
+            key: "budget-chart-forecast",
+            color: ROAS,
+            values: days.iter().map(|d| d.2).collect(),
+            secondary: false,
+            label: &money,
+        },
+        Series {
+            key: "budget-chart-equal",
+            color: CLICKS,
+            values: days.iter().map(|d| d.3).collect(),
+            secondary: false,
+            label: &money,
+        },
+    ];
+    let labels: Vec<String> = days.iter().map(|d| money::short_day(&d.0, lang)).collect();
+    SIZES
+        .iter()
+        .map(|&(size, width, height, x_labels)| {
+            draw(format!("cumulative-{size}"), "cumulative", &series, &labels, (width, height), x_labels, lang)
+        })
+        .collect()
+}
+
 /// `name` at one size, with its title and description (an empty drawing, logged, if plotters fails).
 fn draw(
     id: String,

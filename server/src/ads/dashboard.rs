@@ -24,8 +24,14 @@ pub fn parse_day(text: &str) -> Option<Date> {
 
 /// Today in the IANA time zone `tz` (UTC when the name is unknown).
 pub fn today_in(tz: &str) -> Date {
+    day_at(tz, time::OffsetDateTime::now_utc())
+}
+
+/// The day `at` falls on in the IANA time zone `tz` (UTC when the name is unknown).
+pub fn day_at(tz: &str, at: time::OffsetDateTime) -> Date {
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = jiff::Timestamp::now().to_zoned(zone).date();
+    let at = jiff::Timestamp::from_second(at.unix_timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let today = at.to_zoned(zone).date();
     let month = time::Month::try_from(today.month() as u8).unwrap_or(time::Month::January);
     Date::from_calendar_date(i32::from(today.year()), month, today.day() as u8).unwrap_or(Date::MIN)
 }

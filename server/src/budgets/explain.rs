@@ -52,6 +52,7 @@ fn rail(bound: &str) -> &'static str {
         "max_increase" => "at the largest increase allowed today",
         "max_decrease" => "at the largest decrease allowed today",
         "thin" => "kept as it is: not enough data yet",
+        "manual" => "set by hand by an admin",
         _ => "inside the rails",
     }
 }
@@ -223,6 +224,7 @@ mod tests {
             days_observed: 60,
             spend_observed: before * 60,
             bound_by: bound.into(),
+            curve: Vec::new(),
         };
         Proposal {
             id: "d1".into(),

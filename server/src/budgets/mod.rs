@@ -3,12 +3,15 @@
 //! maturity curve estimated from the account's own history, and its explanation by Claude.
 //!
 //! Rooms: `inputs` reads what a proposal is computed from; `service` is the port the server
-//! functions call; `explain` writes the proposal in words; `apply` sets the budgets on Meta.
+//! functions call; `explain` writes the proposal in words; `apply` sets the budgets on Meta;
+//! `whatif` values a plan changed by hand; `history` judges applied plans on later days.
 
 pub mod apply;
 pub mod explain;
+pub mod history;
 pub mod inputs;
 pub mod service;
+pub mod whatif;
 
 pub use apply::{APPLY_JOB, ApplyBudgets};
 pub use service::BudgetService;

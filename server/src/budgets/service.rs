@@ -9,12 +9,13 @@ use crate::optimiser::{OptimiserError, Rail, decide};
 use crate::storage::Stores;
 use crate::storage::ads::AdAccountRecord;
 use crate::storage::budgets::{
-    BudgetChangeRecord, BudgetSettingsRecord, ChangeUpdate, DecisionRecord, ExplanationRecord,
+    BudgetChangeRecord, BudgetSettingsRecord, ChangeUpdate, DecisionRecord, DraftRecord, ExplanationRecord,
 };
 use app::accounts::model::Caller;
-use app::budgets::model::{AppliedChange, BudgetSettings, Explanation, Proposal, ProposalRow};
+use app::budgets::model::{AppliedChange, BudgetSettings, Explanation, History, Proposal, ProposalRow, WhatIf};
 use app::budgets::port::{BudgetError, Budgets, SettingsForm};
 use app::i18n::Lang;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 pub struct BudgetService {
@@ -93,6 +94,27 @@ fn change_view(c: &BudgetChangeRecord) -> AppliedChange {
     }
 }
 
+/// A new decision to store: `p` asked by `caller`, computed from inputs digested as `hash`.
+fn record_of(caller: &Caller, p: &Proposal, hash: String) -> Result<DecisionRecord, BudgetError> {
+    Ok(DecisionRecord {
+        id: p.id.clone(),
+        org_id: caller.org_id.clone(),
+        day: p.day.clone(),
+        inputs_hash: hash,
+        status: p.status.clone(),
+        body: serde_json::to_string(p).map_err(BudgetError::internal)?,
+        created_by: caller.user_id.to_string(),
+        created_at: crate::storage::from_millis(p.created_at),
+        applied_by: None,
+        applied_at: None,
+    })
+}
+
+/// A member's name, or the id a former member leaves behind.
+fn named(names: &BTreeMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
 /// A whole number in `min..=max` typed in a form.
 fn whole(text: &str, min: i64, max: i64, code: &'static str) -> Result<i64, BudgetError> {
     text.trim().parse::<i64>().ok().filter(|n| (min..=max).contains(n)).ok_or(BudgetError::Invalid(code))
@@ -117,17 +139,57 @@ impl BudgetService {
         let mut p = proposal(record)?;
         if let Some(by) = &record.applied_by {
             let e = BudgetError::internal;
-            let (changes, members) = tokio::join!(
-                self.stores.budgets.changes(&caller.org_id, &record.id),
-                self.stores.members.members(&caller.org_id)
-            );
+            let (changes, names) =
+                tokio::join!(self.stores.budgets.changes(&caller.org_id, &record.id), self.names(caller));
             p.changes = changes.map_err(e)?.iter().map(change_view).collect();
-            let member = members.map_err(e)?.into_iter().find(|(u, _)| u.id.to_string() == *by);
-            // A former member keeps their id.
-            p.applied_by =
-                Some(member.map_or_else(|| by.clone(), |(u, _)| format!("{} {}", u.first_name, u.last_name)));
+            p.applied_by = Some(named(&names?, by));
         }
         Ok(p)
+    }
+
+    /// The organisation's members' names by user id.
+    async fn names(&self, caller: &Caller) -> Result<BTreeMap<String, String>, BudgetError> {
+        let members = self.stores.members.members(&caller.org_id).await.map_err(BudgetError::internal)?;
+        Ok(members.into_iter().map(|(u, _)| (u.id.to_string(), format!("{} {}", u.first_name, u.last_name))).collect())
+    }
+
+    /// The history's decisions with their proposals, newest first.
+    async fn recent(&self, caller: &Caller) -> Result<Vec<(DecisionRecord, Proposal)>, BudgetError> {
+        let records = self.stores.budgets.decisions(&caller.org_id, super::history::SHOWN);
+        let records = records.await.map_err(BudgetError::internal)?;
+        records.into_iter().map(|r| proposal(&r).map(|p| (r, p))).collect()
+    }
+
+    async fn history_drawn(
+        &self,
+        caller: &Caller,
+        lang: Lang,
+    ) -> Result<(History, Vec<crate::ads::charts::Drawn>), BudgetError> {
+        let account = self.account(caller).await?;
+        let (decisions, names) = tokio::join!(self.recent(caller), self.names(caller));
+        let (decisions, names) = (decisions?, names?);
+        let (mut history, drawn) = super::history::read(&self.stores, &account, &decisions, lang).await?;
+        for (entry, (record, _)) in history.entries.iter_mut().zip(&decisions) {
+            entry.applied_by = record.applied_by.as_deref().map(|by| named(&names, by));
+        }
+        // The drawing changes with each sync and each decision: both are in its address.
+        let version = crate::ads::dashboard::synced(&account)
+            ^ decisions.first().map_or(0, |(r, _)| crate::storage::to_millis(r.created_at));
+        history.chart = crate::ads::charts::listed(&drawn, |id| {
+            format!("/api/budgets/charts/{id}.svg?lang={}&v={version}", lang.code())
+        })
+        .into_iter()
+        .next();
+        Ok((history, drawn))
+    }
+
+    async fn draft_record(&self, caller: &Caller, id: &str) -> Result<(DraftRecord, DecisionRecord), BudgetError> {
+        let e = BudgetError::internal;
+        let store = &self.stores.budgets;
+        let draft = store.draft(&caller.org_id, id).await.map_err(e)?.ok_or(BudgetError::NotFound)?;
+        let record =
+            store.decision(&caller.org_id, &draft.decision_id).await.map_err(e)?.ok_or(BudgetError::NotFound)?;
+        Ok((draft, record))
     }
 
     async fn saved(&self, caller: &Caller) -> Result<Option<BudgetSettingsRecord>, BudgetError> {
@@ -164,6 +226,7 @@ impl BudgetService {
                     days_observed: d.days_observed as i64,
                     spend_observed: d.spend_observed.round() as i64,
                     bound_by: rail_key(d.bound_by).into(),
+                    curve: super::whatif::kept(&d.curve),
                 }),
                 None => {
                     // Kept at its budget: what it earned so far is shown, nothing is inferred.
@@ -181,6 +244,7 @@ impl BudgetService {
                         days_observed: c.history.len() as i64,
                         spend_observed: spend.round() as i64,
                         bound_by: "thin".into(),
+                        curve: Vec::new(),
                     })
                 }
             }
@@ -199,6 +263,9 @@ impl BudgetService {
             expected_equal_split: decision.expected_revenue_equal_split.round() as i64,
             expected_unchanged: decision.expected_revenue_unchanged.round() as i64,
             maturity: inputs.maturity.curve(),
+            floor: settings.floor,
+            cap: settings.cap,
+            s_ref: decision.s_ref,
             ..Default::default()
         })
     }
@@ -270,18 +337,7 @@ impl Budgets for BudgetService {
             old.status = "superseded".into();
             self.stores.budgets.save_decision(&old).await.map_err(e)?;
         }
-        let record = DecisionRecord {
-            id: p.id.clone(),
-            org_id: caller.org_id.clone(),
-            day: p.day.clone(),
-            inputs_hash: digest,
-            status: p.status.clone(),
-            body: serde_json::to_string(&p).map_err(BudgetError::internal)?,
-            created_by: caller.user_id.to_string(),
-            created_at: crate::storage::from_millis(p.created_at),
-            applied_by: None,
-            applied_at: None,
-        };
+        let record = record_of(caller, &p, digest)?;
         self.stores.budgets.save_decision(&record).await.map_err(e)?;
         tracing::info!(org = %caller.org_id, decision = %p.id, campaigns = p.rows.len(), "budget proposal made");
         Ok(p)
@@ -393,5 +449,73 @@ impl Budgets for BudgetService {
             store.save_explanation(&kept).await.map_err(e)?;
         }
         Ok(explanation)
+    }
+
+    async fn what_if(
+        &self,
+        caller: &Caller,
+        id: &str,
+        budgets: &BTreeMap<String, String>,
+        save: bool,
+    ) -> Result<WhatIf, BudgetError> {
+        let e = BudgetError::internal;
+        let record = self.stores.budgets.decision(&caller.org_id, id).await.map_err(e)?.ok_or(BudgetError::NotFound)?;
+        let p = proposal(&record)?;
+        let plan = super::whatif::typed(&p, budgets)?;
+        let draft_id = if save {
+            let draft = DraftRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                org_id: caller.org_id.clone(),
+                decision_id: id.to_owned(),
+                budgets: serde_json::to_string(&plan).map_err(BudgetError::internal)?,
+                created_by: caller.user_id.to_string(),
+                created_at: OffsetDateTime::now_utc(),
+            };
+            self.stores.budgets.save_draft(&draft).await.map_err(e)?;
+            tracing::info!(org = %caller.org_id, draft = %draft.id, decision = id, "what-if draft saved");
+            Some(draft.id)
+        } else {
+            None
+        };
+        Ok(super::whatif::what_if(&p, &plan, draft_id))
+    }
+
+    async fn draft(&self, caller: &Caller, id: &str) -> Result<WhatIf, BudgetError> {
+        let (draft, record) = self.draft_record(caller, id).await?;
+        let plan: BTreeMap<String, i64> = serde_json::from_str(&draft.budgets).map_err(BudgetError::internal)?;
+        Ok(super::whatif::what_if(&proposal(&record)?, &plan, Some(draft.id)))
+    }
+
+    async fn apply_draft(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError> {
+        admin(caller)?;
+        let e = BudgetError::internal;
+        let (draft, mut original) = self.draft_record(caller, id).await?;
+        let hash = format!("{}/draft/{}", original.inputs_hash, draft.id);
+        // Applied before: that plan again (apply never asks Meta twice for a change).
+        let recent = self.stores.budgets.decisions(&caller.org_id, super::history::SHOWN).await.map_err(e)?;
+        if let Some(done) = recent.iter().find(|d| d.inputs_hash == hash) {
+            return self.apply(caller, &done.id).await;
+        }
+        // Only a draft of the standing proposal: an older one's budgets start from days gone by.
+        if original.status != "proposed" {
+            return Err(BudgetError::Superseded);
+        }
+        let plan: BTreeMap<String, i64> = serde_json::from_str(&draft.budgets).map_err(BudgetError::internal)?;
+        let p = super::whatif::planned_proposal(&proposal(&original)?, &plan, &draft.id);
+        let record = record_of(caller, &p, hash)?;
+        self.stores.budgets.save_decision(&record).await.map_err(e)?;
+        original.status = "superseded".into();
+        self.stores.budgets.save_decision(&original).await.map_err(e)?;
+        tracing::info!(org = %caller.org_id, draft = id, decision = %p.id, "what-if draft turned into a plan");
+        self.apply(caller, &p.id).await
+    }
+
+    async fn history(&self, caller: &Caller, lang: Lang) -> Result<History, BudgetError> {
+        Ok(self.history_drawn(caller, lang).await?.0)
+    }
+
+    async fn chart(&self, caller: &Caller, id: &str, lang: Lang) -> Result<String, BudgetError> {
+        let (_, drawn) = self.history_drawn(caller, lang).await?;
+        drawn.into_iter().find(|d| d.id == id).map(|d| d.svg).ok_or(BudgetError::NotFound)
     }
 }

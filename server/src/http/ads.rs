@@ -56,6 +56,11 @@ async fn chart(
         ..Default::default()
     };
     let svg = state.services.ads.chart(&caller, of, id, query).await?;
+    svg_image(svg, max_age)
+}
+
+/// A chart drawing, kept by the browser for `max_age` seconds.
+pub(super) fn svg_image(svg: String, max_age: u32) -> Result<Response, AppError> {
     Response::builder()
         .header(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")
         .header(header::CACHE_CONTROL, format!("private, max-age={max_age}"))

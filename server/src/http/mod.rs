@@ -2,6 +2,7 @@
 //! middleware every response passes through.
 
 mod ads;
+mod budgets;
 mod contacts;
 mod extract;
 mod health;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(me::router())
         .merge(inbox::router())
         .merge(ads::router())
+        .merge(budgets::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

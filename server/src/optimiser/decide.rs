@@ -62,6 +62,9 @@ pub struct CampaignDecision {
     pub bound_by: Rail,
     pub budget_before: i64,
     pub budget_after: i64,
+    /// The posterior behind the figures (what-if plans are valued on it).
+    #[serde(skip)]
+    pub curve: Curve,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -72,6 +75,9 @@ pub struct Decision {
     pub expected_revenue: f64,
     pub expected_revenue_equal_split: f64,
     pub expected_revenue_unchanged: f64,
+    /// The reference spend the curves are expressed around, and the plausible elasticities.
+    pub s_ref: f64,
+    pub beta_range: (f64, f64),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -127,6 +133,8 @@ pub fn decide(input: &DecisionInput) -> Result<Decision, OptimiserError> {
         expected_revenue: 0.0,
         expected_revenue_equal_split: 0.0,
         expected_revenue_unchanged: 0.0,
+        s_ref,
+        beta_range: settings.beta_range,
     };
     for (i, c) in input.campaigns.iter().enumerate() {
         let belief = &alloc.beliefs[i];
@@ -147,14 +155,14 @@ pub fn decide(input: &DecisionInput) -> Result<Decision, OptimiserError> {
             bound_by: binding_rail(units[i], c, lo[i], hi[i]),
             budget_before: c.current_budget,
             budget_after: units[i],
+            curve: belief.curve,
         });
     }
     Ok(decision)
 }
 
 fn revenue_at(curve: &Curve, s_ref: f64, s: f64, range: (f64, f64)) -> f64 {
-    let b = curve.mean[1].clamp(range.0, range.1);
-    curve.mean[0].exp() * s_ref.powf(1.0 - b) * s.powf(b)
+    super::plan::revenue(curve.mean[0], curve.mean[1], s_ref, s, range)
 }
 
 /// ROAS = exp(α + (β−1)·u) at u = ln(s/s_ref); its 90 % interval from the posterior covariance.

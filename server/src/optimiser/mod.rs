@@ -18,6 +18,7 @@
 
 pub mod decide;
 pub mod maturity;
+pub mod plan;
 pub mod posterior;
 pub mod rails;
 pub mod rng;

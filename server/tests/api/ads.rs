@@ -2,7 +2,7 @@
 //! pages, throttles (613) and restates, to prove the sync resumes where it stopped and counts
 //! exactly; a token Meta rejects; roles and tenant isolation.
 
-use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, page, spawn_app_with};
+use crate::helpers::{Session, TestApp, call, drawing, eventually, json, member_of, owner, page, spawn_app_with};
 use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -30,16 +30,6 @@ async fn synced(app: &TestApp, who: &Session) -> Value {
 
 async fn dashboard(app: &TestApp, who: &Session, form: &[(&str, &str)]) -> (u16, Value) {
     json(call(app, who, "ads/dashboard", form).await).await
-}
-
-/// A chart's drawing as the page's `<img>` fetches it (the visitor's cookie): status, content
-/// type, body.
-async fn drawing(app: &TestApp, who: &Session, src: &Value) -> (u16, String, String) {
-    let src = src.as_str().unwrap_or_else(|| panic!("a chart address: {src}"));
-    let req = app.client.get(app.url(src)).header("cookie", &who.cookie).header("sec-fetch-site", "same-origin");
-    let res = req.send().await.unwrap();
-    let kind = crate::helpers::header(&res, "content-type").to_owned();
-    (res.status().as_u16(), kind, res.text().await.unwrap())
 }
 
 #[tokio::test]

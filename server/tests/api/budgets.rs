@@ -4,7 +4,7 @@
 //! sent (no names, no ids), kept once per language, retried on overload, never on a spent limit,
 //! and replaced by the record's own words when Claude fails or states a number the record does not.
 
-use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, spawn_app_with};
+use crate::helpers::{Session, TestApp, call, drawing, eventually, json, member_of, owner, spawn_app_with};
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -321,15 +321,31 @@ async fn settled(app: &TestApp, who: &Session) -> Value {
     .await
 }
 
-#[tokio::test]
-async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_shown_and_retried() {
+/// An owner (Ana) and a member (Luis) of one organisation with the sandbox ad account, the
+/// rails saved around today's total budget, and Ana's proposal.
+struct Proposed {
+    app: TestApp,
+    ana: Session,
+    luis: Session,
+    total: i64,
+    p: Value,
+}
+
+async fn proposed() -> Proposed {
     let app = spawn_app_with(&[]).await;
     let ana = owner(&app, "ana@tienda.mx").await;
     let luis = member_of(&app, owner(&app, "luis@tienda.mx").await, &ana.org_id).await;
     connected(&app, &ana).await;
     let total = settings(&app, &ana).await["current_total"].as_i64().unwrap();
     assert_eq!(save(&app, &ana, &format!("{:.2}", total as f64 / 100.0), "10", "5000", "20", "7").await.0, 200);
-    let (_, p) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    let (status, p) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    assert_eq!(status, 200, "{p}");
+    Proposed { app, ana, luis, total, p }
+}
+
+#[tokio::test]
+async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_shown_and_retried() {
+    let Proposed { app, ana, luis, p, .. } = proposed().await;
     let id = p["id"].as_str().unwrap().to_owned();
     let rows = p["rows"].as_array().unwrap().clone();
     let changed: Vec<&Value> = rows.iter().filter(|r| r["budget_after"] != r["budget_before"]).collect();
@@ -403,4 +419,143 @@ async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_s
         code(&json(call(&app, &eve, "budgets/apply", &[("id", &id)]).await).await),
         (404, Some("error-not-found"))
     );
+}
+
+/// A what-if answer's figure.
+fn figure(w: &Value, key: &str) -> i64 {
+    w[key].as_i64().unwrap_or_else(|| panic!("{key} in {w}"))
+}
+
+#[tokio::test]
+async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied_and_judged_in_the_history() {
+    let Proposed { app, ana, luis, total, p } = proposed().await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let rows = p["rows"].as_array().unwrap().clone();
+    let major = |minor: i64| format!("{:.2}", minor as f64 / 100.0);
+    let field = |r: &Value| format!("budgets[{}]", r["id"].as_str().unwrap());
+
+    // The proposal itself, valued: its own figure, an interval around it, nothing to warn about.
+    let (status, same) = json(call(&app, &luis, "budgets/what-if", &[("id", &id)]).await).await;
+    assert_eq!(status, 200, "{same}");
+    assert_eq!(figure(&same, "expected"), figure(&same, "proposal_expected"));
+    assert!((figure(&same, "expected") - p["expected_revenue"].as_i64().unwrap()).abs() <= 1, "{same} {p}");
+    assert!(figure(&same, "low") < figure(&same, "expected") && figure(&same, "expected") < figure(&same, "high"));
+    assert_eq!((same["total"].as_i64(), same["warnings"].clone()), (Some(total), json!([])));
+
+    // Half of the likeliest-best campaign's budget moved to the least likely: the same total,
+    // less expected, and a warning on the campaign cut beyond the day's limit.
+    let by_best = |best: bool| {
+        let pick = rows.iter().max_by(|a, b| {
+            let (x, y) = (a["p_best"].as_f64().unwrap(), b["p_best"].as_f64().unwrap());
+            if best { x.total_cmp(&y) } else { y.total_cmp(&x) }
+        });
+        pick.unwrap().clone()
+    };
+    let (from, to) = (by_best(true), by_best(false));
+    let moved = from["budget_before"].as_i64().unwrap() / 2;
+    let (from_budget, to_budget) =
+        (major(from["budget_after"].as_i64().unwrap() - moved), major(to["budget_after"].as_i64().unwrap() + moved));
+    let (fields_from, fields_to) = (field(&from), field(&to));
+    let plan =
+        [("id", id.as_str()), (fields_from.as_str(), from_budget.as_str()), (fields_to.as_str(), to_budget.as_str())];
+    let (status, w) = json(call(&app, &luis, "budgets/what-if", &plan).await).await;
+    assert_eq!(status, 200, "{w}");
+    assert_eq!((w["total"].as_i64(), w["draft_id"].clone()), (Some(total), Value::Null), "{w}");
+    assert!(figure(&w, "expected") < figure(&w, "proposal_expected"), "{w}");
+    let warned = |w: &Value, r: &Value| {
+        let row = w["rows"].as_array().unwrap().iter().find(|x| x["id"] == r["id"]).unwrap().clone();
+        row["warnings"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert!(warned(&w, &from).contains(&"budget-warn-change".to_owned()), "{w}");
+    let over = [("id", id.as_str()), (fields_to.as_str(), "9999.00")];
+    let (_, big) = json(call(&app, &luis, "budgets/what-if", &over).await).await;
+    assert!(warned(&big, &to).contains(&"budget-warn-cap".to_owned()), "{big}");
+    assert_eq!(big["warnings"], json!(["budget-warn-total"]));
+
+    // Bad input is refused with its reason; another organisation finds nothing.
+    let bad = [("id", id.as_str()), (fields_to.as_str(), "mucho")];
+    assert_eq!(code(&json(call(&app, &luis, "budgets/what-if", &bad).await).await), (422, Some("error-budget-amount")));
+    let stranger = [("id", id.as_str()), ("budgets[999]", "10.00")];
+    assert_eq!(
+        code(&json(call(&app, &luis, "budgets/what-if", &stranger).await).await),
+        (422, Some("error-budget-unknown-campaign"))
+    );
+    let eve = owner(&app, "eve@otra.mx").await;
+    assert_eq!(code(&json(call(&app, &eve, "budgets/what-if", &plan).await).await), (404, Some("error-not-found")));
+
+    // A member saves the plan as a draft; the admin opens it and applies it; members cannot.
+    let mut saving = plan.to_vec();
+    saving.push(("save", "true"));
+    let (status, saved) = json(call(&app, &luis, "budgets/what-if", &saving).await).await;
+    assert_eq!(status, 200, "{saved}");
+    let draft = saved["draft_id"].as_str().unwrap().to_owned();
+    let (_, opened) = json(call(&app, &ana, "budgets/draft", &[("id", &draft)]).await).await;
+    assert_eq!((opened["rows"].clone(), opened["expected"].clone()), (w["rows"].clone(), w["expected"].clone()));
+    assert_eq!(
+        code(&json(call(&app, &eve, "budgets/draft", &[("id", &draft)]).await).await),
+        (404, Some("error-not-found"))
+    );
+    assert_eq!(call(&app, &luis, "budgets/apply-draft", &[("id", &draft)]).await.status(), 403);
+    let (status, applying) = json(call(&app, &ana, "budgets/apply-draft", &[("id", &draft)]).await).await;
+    assert_eq!(status, 200, "{applying}");
+    let applied = settled(&app, &ana).await;
+    assert_eq!((applied["status"].as_str(), applied["from_draft"].as_str()), (Some("applied"), Some(draft.as_str())));
+    let budget_of = |p: &Value, r: &Value| {
+        p["rows"].as_array().unwrap().iter().find(|x| x["id"] == r["id"]).unwrap()["budget_after"].as_i64().unwrap()
+    };
+    assert_eq!(budget_of(&applied, &from), from["budget_after"].as_i64().unwrap() - moved);
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+    let on_meta = app.store.budgets.changes(&org, applied["id"].as_str().unwrap()).await.unwrap();
+    let change = on_meta.iter().find(|c| c.campaign_id == from["id"].as_str().unwrap()).unwrap();
+    assert_eq!((change.status.as_str(), change.applied_budget), ("applied", Some(budget_of(&applied, &from))));
+    // Applying the draft again changes nothing; its proposal was replaced.
+    let (_, again) = json(call(&app, &ana, "budgets/apply-draft", &[("id", &draft)]).await).await;
+    assert_eq!(again["id"], applied["id"]);
+    assert_eq!(
+        code(&json(call(&app, &ana, "budgets/apply", &[("id", &id)]).await).await),
+        (409, Some("error-budget-superseded"))
+    );
+
+    // The history: the applied plan (waiting for a whole day), then the proposal it replaced.
+    let (status, h) = json(call(&app, &luis, "budgets/history", &[("lang", "es")]).await).await;
+    assert_eq!(status, 200, "{h}");
+    let entries = h["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{h}");
+    assert_eq!((entries[0]["id"].clone(), entries[0]["status"].as_str()), (applied["id"].clone(), Some("applied")));
+    assert_eq!(
+        (entries[0]["applied_by"].as_str(), entries[0]["from_draft"].as_bool()),
+        (Some("Ana Owner"), Some(true))
+    );
+    assert_eq!((entries[1]["id"].as_str(), entries[1]["status"].as_str()), (Some(id.as_str()), Some("superseded")));
+    assert_eq!((entries[0]["realised"].clone(), h["chart"].clone()), (Value::Null, Value::Null));
+
+    // Four days later (the plan's applied time moved back): three whole days in force, what the
+    // moved campaigns realised over them, and the chart of them.
+    let mut record = app.store.budgets.decision(&org, applied["id"].as_str().unwrap()).await.unwrap().unwrap();
+    record.applied_at = record.applied_at.map(|at| at - time::Duration::days(4));
+    app.store.budgets.save_decision(&record).await.unwrap();
+    let (_, h) = json(call(&app, &luis, "budgets/history", &[("lang", "es")]).await).await;
+    let r = &h["entries"][0]["realised"];
+    assert_eq!(r["days"].as_i64(), Some(3), "{h}");
+    let tz = app.store.ads.ad_account(&org).await.unwrap().unwrap().timezone;
+    let yesterday = adronx::ads::dashboard::today_in(&tz) - time::Duration::days(1);
+    let day = |d: time::Date| adronx::ads::dashboard::day_text(d);
+    let synced =
+        app.store.ads.daily_results(&org, &day(yesterday - time::Duration::days(2)), &day(yesterday)).await.unwrap();
+    let moved_ids: Vec<&str> = applied["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let (spend, revenue) = synced
+        .iter()
+        .filter(|d| moved_ids.contains(&d.campaign_id.as_str()))
+        .fold((0, 0), |(s, r), d| (s + d.spend, r + d.revenue));
+    assert_eq!((r["spend"].as_i64(), r["revenue"].as_i64()), (Some(spend), Some(revenue)), "{r}");
+    assert_eq!(r["forecast_revenue"].as_i64(), Some(3 * applied["expected_revenue"].as_i64().unwrap()));
+    assert!(revenue > 0 && r["maturing"].as_i64().unwrap() <= 3, "{r}");
+    let chart = &h["chart"];
+    assert!(chart["title"].as_str().unwrap().contains("Ingresos acumulados"), "{chart}");
+    let (status, kind, svg) = drawing(&app, &luis, &chart["large"]).await;
+    assert_eq!((status, kind.as_str()), (200, "image/svg+xml; charset=utf-8"));
+    assert!(svg.contains("Ingresos reales") && svg.contains("width=\"1200\""), "{svg}");
+    assert_eq!(drawing(&app, &eve, &chart["small"]).await.0, 409, "not connected: no history of its own");
+    let unsigned = app.client.get(app.url(chart["small"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(unsigned.status(), 401);
 }

@@ -208,3 +208,13 @@ where
     }
     panic!("gave up waiting for {what}");
 }
+
+/// A chart's drawing as the page's `<img>` fetches it (the visitor's cookie): status, content
+/// type, body.
+pub async fn drawing(app: &TestApp, who: &Session, src: &Value) -> (u16, String, String) {
+    let src = src.as_str().unwrap_or_else(|| panic!("a chart address: {src}"));
+    let req = app.client.get(app.url(src)).header("cookie", &who.cookie).header("sec-fetch-site", "same-origin");
+    let res = req.send().await.unwrap();
+    let kind = header(&res, "content-type").to_owned();
+    (res.status().as_u16(), kind, res.text().await.unwrap())
+}

@@ -5,7 +5,7 @@ mod analytics;
 mod campaign;
 mod connect;
 mod dashboard;
-mod parts;
+pub(crate) mod parts;
 
 pub use analytics::AnalyticsPage;
 pub use campaign::CampaignPage;

@@ -137,3 +137,20 @@ pub async fn a_change_is_recorded_once_and_moves_through_its_states(s: Stores) {
     assert_eq!((got[1].error.as_deref(), got[1].updated_at), (None, later));
     assert_eq!(s.budgets.changes(&OrgId::new("org-b"), "d1").await.unwrap().len(), 1);
 }
+
+pub async fn a_draft_is_kept_and_opened_only_in_its_organisation(s: Stores) {
+    let org = OrgId::new("org-a");
+    let draft = DraftRecord {
+        id: "w1".into(),
+        org_id: org.clone(),
+        decision_id: "d1".into(),
+        budgets: r#"{"c1":120000,"c2":80000}"#.into(),
+        created_by: "u-1".into(),
+        created_at: millis_precision(OffsetDateTime::now_utc()),
+    };
+    s.budgets.save_draft(&draft).await.unwrap();
+    assert_eq!(s.budgets.draft(&org, "w1").await.unwrap(), Some(draft.clone()));
+    assert_eq!(s.budgets.draft(&OrgId::new("org-b"), "w1").await.unwrap(), None, "another organisation's");
+    assert_eq!(s.budgets.draft(&org, "w2").await.unwrap(), None);
+    assert!(s.budgets.save_draft(&draft).await.is_err(), "a saved draft is never replaced");
+}

@@ -35,6 +35,25 @@ pub trait BudgetsStore: Send + Sync {
     /// Moves one change to `status` with its error (if any) and, once applied, the budget Meta
     /// took; false when there is no such change.
     async fn set_change(&self, update: &ChangeUpdate<'_>) -> StoreResult<bool>;
+
+    /// Keeps a what-if plan (ids are new each time: a saved draft never changes).
+    async fn save_draft(&self, draft: &DraftRecord) -> StoreResult<()>;
+    async fn draft(&self, org: &OrgId, id: &str) -> StoreResult<Option<DraftRecord>>;
+}
+
+/// A what-if plan saved to share: `budgets` is a JSON object, campaign id → minor units.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct DraftRecord {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub org_id: OrgId,
+    pub decision_id: String,
+    pub budgets: String,
+    pub created_by: String,
+    #[sqlx(try_from = "Millis")]
+    #[serde(with = "millis")]
+    pub created_at: OffsetDateTime,
 }
 
 /// One campaign's budget change when a decision is applied: the job's state and the audit trail

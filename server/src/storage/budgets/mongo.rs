@@ -1,5 +1,5 @@
 use crate::storage::budgets::{
-    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, ExplanationRecord,
+    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, DraftRecord, ExplanationRecord,
 };
 use crate::storage::{StoreError, StoreResult, to_millis};
 use crate::storage::mongo::{MongoStore, backend};
@@ -19,6 +19,7 @@ const SETTINGS: &str = "budget_settings";
 const DECISIONS: &str = "budget_decisions";
 const EXPLANATIONS: &str = "budget_explanations";
 const CHANGES: &str = "budget_changes";
+const DRAFTS: &str = "budget_drafts";
 
 fn change_key(org: &OrgId, decision_id: &str, campaign_id: &str) -> String {
     format!("{}/{decision_id}/{campaign_id}", org.as_str())
@@ -95,5 +96,13 @@ impl BudgetsStore for MongoStore {
         let filter = doc! { "_id": change_key(u.org, u.decision_id, u.campaign_id) };
         let done = self.raw(CHANGES).update_one(filter, update).await.map_err(backend)?;
         Ok(done.matched_count == 1)
+    }
+
+    async fn save_draft(&self, d: &DraftRecord) -> StoreResult<()> {
+        self.typed::<DraftRecord>(DRAFTS).insert_one(d).await.map(|_| ()).map_err(backend)
+    }
+
+    async fn draft(&self, org: &OrgId, id: &str) -> StoreResult<Option<DraftRecord>> {
+        self.typed::<DraftRecord>(DRAFTS).find_one(doc! { "_id": id, "org_id": org.as_str() }).await.map_err(backend)
     }
 }

@@ -1,5 +1,5 @@
 use crate::storage::budgets::{
-    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, ExplanationRecord,
+    BudgetChangeRecord, BudgetSettingsRecord, BudgetsStore, ChangeUpdate, DecisionRecord, DraftRecord, ExplanationRecord,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::{StoreResult, to_millis};
@@ -161,5 +161,31 @@ impl BudgetsStore for SqliteStore {
         .await
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn save_draft(&self, d: &DraftRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO budget_drafts (id, org_id, decision_id, budgets, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&d.id)
+        .bind(d.org_id.as_str())
+        .bind(&d.decision_id)
+        .bind(&d.budgets)
+        .bind(&d.created_by)
+        .bind(to_millis(d.created_at))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(backend)
+    }
+
+    async fn draft(&self, org: &OrgId, id: &str) -> StoreResult<Option<DraftRecord>> {
+        sqlx::query_as("SELECT * FROM budget_drafts WHERE org_id = ? AND id = ?")
+            .bind(org.as_str())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
     }
 }
