@@ -1,7 +1,8 @@
 // Browser tests of the budget optimiser with the sandbox's ad account: from the campaigns page to
 // the optimiser, the rails saved (a bad amount refused first), today's split proposed, its
-// explanation, and the split applied — in English at a laptop's width; then the same account's
-// applied proposal in Arabic at a phone's. One sign-up for both (sign-ups are limited per client
+// explanation, a what-if plan valued, saved as a draft, opened from its link and applied, and the
+// history — in English at a laptop's width; then the same account's applied plan and history in
+// Arabic at a phone's. One sign-up for both (sign-ups are limited per client
 // address, and the whole suite signs up from one).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,13 +52,40 @@ for (const c of CASES) {
     assert.ok(words.length > 80, words);
     if (c.locale === 'ar') assert.match(words, /[٠-٩]/, 'Arabic-Indic digits');
 
-    // Applied on Meta (the sandbox's): every changed budget shows as applied, and by whom. The
-    // second case finds it applied (the same inputs give back the same proposal).
-    if (c.first) await page.click('[data-testid=apply]');
+    // What-if: a unit moved from the first campaign to the last, valued against the proposal,
+    // saved as a draft, opened from its link, and applied on Meta (the sandbox's). The second case
+    // finds it applied.
+    if (c.first) {
+      const fields = page.locator('.what-if-form input[name^="budgets["]');
+      assert.equal(await fields.count(), 5);
+      const first = Number(await fields.first().inputValue());
+      const last = Number(await fields.last().inputValue());
+      await fields.first().fill((first + 1).toFixed(2));
+      await fields.last().fill((last - 1).toFixed(2));
+      await page.click('[data-testid=what-if-value]');
+      const figures = await page.locator('[data-testid=what-if-figures]').textContent();
+      assert.match(figures, /Expected revenue a day: .* of the proposal's/, figures);
+      await page.click('[data-testid=what-if-save]');
+      const link = await page.locator('[data-testid=what-if-draft] a').getAttribute('href');
+      assert.match(link, /^\/app\/campaigns\/optimiser\?draft=[0-9a-f-]{36}$/);
+      await page.goto(link);
+      await waitForHydration(page);
+      assert.equal(Number(await page.locator('.what-if-form input[name^="budgets["]').first().inputValue()), first + 1);
+      await page.waitForSelector('[data-testid=what-if-figures]');
+      await page.click('[data-testid=apply-draft]');
+    }
     await page.waitForSelector('[data-testid=proposal][data-status=applied]', { timeout: 30_000 });
     assert.ok(await page.locator('td[data-change=applied]').count() >= 2);
     assert.equal(await page.locator('td[data-change=failed]').count(), 0);
     assert.match(await page.locator('[data-testid=budget-applied]').textContent(), /Ana|Test/);
+    assert.equal(await page.locator('.proposal-table tr[data-bound=manual]').count(), 2, 'the two set by hand');
+
+    // The history: the applied plan (changed by hand, waiting for a whole day) over the proposal
+    // it replaced.
+    await page.waitForSelector('[data-testid=history] tr[data-status=applied]');
+    assert.equal(await page.locator('[data-testid=history] tbody tr').count(), 2);
+    assert.equal(await page.locator('[data-testid=history] tr[data-status=superseded]').count(), 1);
+    assert.match(await page.locator('[data-testid=history] tr[data-status=applied] [data-testid=realised]').textContent(), /\S/);
 
     // The proposal is kept: a reload shows it again, rendered on the server.
     await page.reload();

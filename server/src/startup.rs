@@ -103,6 +103,12 @@ impl Application {
             keyring: secrets.keyring.clone(),
             clients: ad_clients.clone(),
         };
+        let budgets = Arc::new(crate::budgets::BudgetService::new(store.clone(), integrations.anthropic.clone()));
+        let daily_budgets = crate::budgets::DailyBudgets {
+            stores: store.clone(),
+            service: budgets.clone(),
+            public_url: config.public_url.clone(),
+        };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
         let workers = WorkerPool::new(store.jobs.clone())
@@ -117,6 +123,7 @@ impl Application {
             .handle(crate::whatsapp::TEMPLATE_SYNC_JOB, Arc::new(template_sync))
             .handle(crate::ads::ADS_SYNC_JOB, Arc::new(ads_sync))
             .handle(crate::budgets::APPLY_JOB, Arc::new(apply_budgets))
+            .handle(crate::budgets::DAILY_JOB, Arc::new(daily_budgets))
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),
@@ -136,7 +143,7 @@ impl Application {
             whatsapp,
             inbox: Arc::new(crate::whatsapp::InboxService::new(store.clone())),
             ads: Arc::new(crate::ads::AdsService::new(store.clone(), secrets.keyring.clone(), ad_clients)),
-            budgets: Arc::new(crate::budgets::BudgetService::new(store.clone(), integrations.anthropic.clone())),
+            budgets,
         };
         let state = AppState {
             config: Arc::new(config),

@@ -96,3 +96,12 @@ pub async fn budget_history(lang: Option<String>) -> Result<History, AppError> {
     let lang = lang.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
     Ok(services()?.budgets.history(&caller, lang).await?)
 }
+
+/// Owners switch the automatic mode on (`on=true`, also resuming it after a pause); owners and
+/// admins switch it off.
+#[server(name = SetAutoMode, prefix = "/api", endpoint = "budgets/auto")]
+pub async fn set_auto_mode(on: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let on = on == "true";
+    finish_form(services()?.budgets.set_auto(&caller, on).await.map(|_| ()), "budget-auto")
+}

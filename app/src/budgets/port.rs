@@ -48,6 +48,9 @@ pub trait Budgets: Send + Sync {
     async fn apply_draft(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError>;
     /// Proposals and applied plans, newest first, with realised against forecast.
     async fn history(&self, caller: &Caller, lang: Lang) -> Result<History, BudgetError>;
+    /// Owners switch the automatic mode on (which also resumes it after a pause); owners and
+    /// admins switch it off.
+    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<BudgetSettings, BudgetError>;
     /// A drawing of the history's chart (`cumulative-s` or `cumulative-l`).
     async fn chart(&self, caller: &Caller, id: &str, lang: Lang) -> Result<String, BudgetError>;
 }

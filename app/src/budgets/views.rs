@@ -3,8 +3,8 @@
 //! Forms are plain posts that work before hydration; the explanation loads after the page.
 
 use super::api::{
-    ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, budget_history, budget_settings, explain_proposal,
-    latest_proposal,
+    ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, SetAutoMode, budget_history, budget_settings,
+    explain_proposal, latest_proposal,
 };
 use super::history::HistoryView;
 use super::model::{AppliedChange, BudgetSettings, Proposal, ProposalRow};
@@ -20,13 +20,16 @@ use leptos::prelude::*;
 pub fn OptimiserPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
-    let admin = expect_context::<Viewer>().role.can_manage_members();
+    let role = expect_context::<Viewer>().role;
+    let (admin, owner) = (role.can_manage_members(), role == crate::accounts::model::Role::Owner);
     let save = ServerAction::<SaveBudgetSettings>::new();
     let propose = ServerAction::<ProposeBudgets>::new();
     let apply = ServerAction::<ApplyProposal>::new();
     let apply_draft = ServerAction::<ApplyDraft>::new();
+    let auto = ServerAction::<SetAutoMode>::new();
     let tick = RwSignal::new(0u32);
-    let settings = Resource::new(move || save.version().get(), |_| in_request(budget_settings()));
+    let settings =
+        Resource::new(move || (save.version().get(), auto.version().get()), |_| in_request(budget_settings()));
     let changed = move || {
         (propose.version().get(), save.version().get(), apply.version().get(), apply_draft.version().get(), tick.get())
     };
@@ -49,7 +52,10 @@ pub fn OptimiserPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <Rails settings=s admin=admin save=save/> }.into_any(),
+                        Ok(s) => view! {
+                            <Rails settings=s.clone() admin=admin save=save/>
+                            <AutoMode settings=s admin=admin owner=owner auto=auto/>
+                        }.into_any(),
                         Err(e) if e.code == "error-ads-not-connected" => view! {
                             <p class="empty-state">{t("budget-connect-first")}" "<a href="/app/campaigns">{t("app-nav-campaigns")}</a></p>
                         }.into_any(),
@@ -144,6 +150,41 @@ fn Rails(settings: BudgetSettings, admin: bool, save: ServerAction<SaveBudgetSet
     }
 }
 
+/// The automatic mode: its state (and why it paused), switched on by owners, off by admins.
+#[component]
+fn AutoMode(settings: BudgetSettings, admin: bool, owner: bool, auto: ServerAction<SetAutoMode>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |key: &'static str| move || i18n.t(key);
+    let saved = settings.daily_budget.is_some();
+    let (state, text) = match (settings.auto, &settings.auto_paused) {
+        (true, Some(reason)) => {
+            ("paused", i18n.t_args("budget-auto-paused", &[("reason", i18n.t(&format!("budget-paused-{reason}")))]))
+        }
+        (true, None) => ("on", i18n.t("budget-auto-on")),
+        _ => ("off", i18n.t("budget-auto-off")),
+    };
+    let (on, label) = match state {
+        "paused" => ("true", "budget-auto-resume"),
+        "on" => ("false", "budget-auto-turn-off"),
+        _ => ("true", "budget-auto-turn-on"),
+    };
+    let allowed = saved && if on == "true" { owner } else { admin };
+    view! {
+        <div class="auto-mode" data-testid="auto-mode" data-state=state>
+            <h2>{t("budget-auto")}</h2>
+            <p class="hint">{t("budget-auto-intro")}</p>
+            <p role="status"><strong>{text}</strong></p>
+            {allowed.then(|| view! {
+                <ActionForm action=auto>
+                    <input type="hidden" name="on" value=on/>
+                    <button type="submit" class="btn" data-testid="auto-switch">{t(label)}</button>
+                </ActionForm>
+            })}
+            {move || status_line(i18n, outcome(auto.value().get(), "budget-auto"), None)}
+        </div>
+    }
+}
+
 fn rail_key(bound: &str) -> &'static str {
     match bound {
         "floor" => "budget-rail-floor",
@@ -190,6 +231,11 @@ fn ProposalView(proposal: Proposal, admin: bool, apply: ServerAction<ApplyPropos
     let id = proposal.id.clone();
     let can_apply = admin && matches!(proposal.status.as_str(), "proposed" | "partial");
     let applied = proposal.applied_by.clone().map(|by| {
+        let by = match by.as_str() {
+            "auto" => i18n.t("budget-applied-auto"),
+            "schedule" => i18n.t("budget-applied-schedule"),
+            _ => by,
+        };
         let when = proposal.applied_at.map(|ms| crate::text::utc_timestamp(ms.div_euclid(1000))).unwrap_or_default();
         i18n.t_args("budget-applied-by", &[("who", by), ("when", when)])
     });

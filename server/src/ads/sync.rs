@@ -125,6 +125,8 @@ impl JobHandler for SyncAds {
                 };
                 store.set_sync(&org, &state).await.map_err(JobError::retry)?;
                 tracing::info!(org = %org, rows = report.rows, "ads synced");
+                let tag = crate::storage::to_millis(now).to_string();
+                crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)?;
                 schedule(self.stores.jobs.as_ref(), &org, now, false).await.map_err(JobError::retry)
             }
             Ok(Ended::Wait(wait)) => {
@@ -150,7 +152,9 @@ impl JobHandler for SyncAds {
                 state.sync_detail = Some(reason);
                 store.set_sync(&org, &state).await.map_err(JobError::retry)?;
                 tracing::warn!(org = %org, "the ad account needs re-authorisation");
-                Ok(())
+                // The automatic mode pauses on it (and says so) rather than wait for a sync.
+                let tag = format!("token:{}", crate::storage::to_millis(now));
+                crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)
             }
             Ok(Ended::Gone) => Ok(()),
             Err(e) => {

@@ -4,9 +4,11 @@
 //!
 //! Rooms: `inputs` reads what a proposal is computed from; `service` is the port the server
 //! functions call; `explain` writes the proposal in words; `apply` sets the budgets on Meta;
-//! `whatif` values a plan changed by hand; `history` judges applied plans on later days.
+//! `whatif` values a plan changed by hand; `history` judges applied plans on later days; `auto`
+//! proposes daily after each sync and runs the automatic mode.
 
 pub mod apply;
+pub mod auto;
 pub mod explain;
 pub mod history;
 pub mod inputs;
@@ -14,4 +16,5 @@ pub mod service;
 pub mod whatif;
 
 pub use apply::{APPLY_JOB, ApplyBudgets};
+pub use auto::{DAILY_JOB, DailyBudgets};
 pub use service::BudgetService;

@@ -518,4 +518,19 @@ impl Budgets for BudgetService {
         let (_, drawn) = self.history_drawn(caller, lang).await?;
         drawn.into_iter().find(|d| d.id == id).map(|d| d.svg).ok_or(BudgetError::NotFound)
     }
+
+    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<BudgetSettings, BudgetError> {
+        admin(caller)?;
+        if on && caller.role != app::accounts::model::Role::Owner {
+            return Err(BudgetError::Forbidden);
+        }
+        let account = self.account(caller).await?;
+        let mut settings = self.saved(caller).await?.ok_or(BudgetError::NoSettings)?;
+        (settings.auto, settings.auto_paused) = (on, None);
+        (settings.updated_by, settings.updated_at) = (caller.user_id.to_string(), OffsetDateTime::now_utc());
+        self.stores.budgets.save_budget_settings(&settings).await.map_err(BudgetError::internal)?;
+        tracing::info!(org = %caller.org_id, on, "automatic budget mode switched");
+        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
+        Ok(view(&settings, true, &inputs))
+    }
 }

@@ -25,10 +25,12 @@ pub enum Template {
     ImportDone,
     /// A sign-in link for an account under attack, signing in from a new place (vars: name, link).
     SignInLink,
+    /// The budget optimiser's automatic mode paused itself (vars: name, reason, link).
+    OptimiserPaused,
 }
 
 impl Template {
-    pub const ALL: [Template; 8] = [
+    pub const ALL: [Template; 9] = [
         Template::ContactAck,
         Template::PasswordReset,
         Template::PasswordChanged,
@@ -37,6 +39,7 @@ impl Template {
         Template::AccountExists,
         Template::SignInLink,
         Template::ImportDone,
+        Template::OptimiserPaused,
     ];
 
     fn prefix(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Template {
             Template::AccountExists => "email-exists",
             Template::SignInLink => "email-signin",
             Template::ImportDone => "email-import",
+            Template::OptimiserPaused => "email-optimiser-paused",
         }
     }
 
@@ -73,6 +77,7 @@ impl Template {
             Template::AccountExists => Some(("email-exists-action", "link")),
             Template::SignInLink => Some(("email-signin-action", "link")),
             Template::ImportDone => Some(("email-import-action", "link")),
+            Template::OptimiserPaused => Some(("email-optimiser-paused-action", "link")),
             _ => None,
         }
     }

@@ -559,3 +559,48 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
     let unsigned = app.client.get(app.url(chart["small"].as_str().unwrap())).send().await.unwrap();
     assert_eq!(unsigned.status(), 401);
 }
+
+#[tokio::test]
+async fn the_automatic_mode_applies_the_daily_proposal_by_itself_and_pauses_with_a_reason_and_an_email() {
+    let Proposed { app, ana, luis, .. } = proposed().await;
+    let org = app::ids::OrgId::new(ana.org_id.clone());
+
+    // Owners switch it on; members do not.
+    assert_eq!(call(&app, &luis, "budgets/auto", &[("on", "true")]).await.status(), 403);
+    assert_eq!(call(&app, &ana, "budgets/auto", &[("on", "true")]).await.status(), 200);
+    let s = settings(&app, &luis).await;
+    assert_eq!((s["auto"].as_bool(), s["auto_paused"].clone()), (Some(true), Value::Null));
+
+    // A finished sync runs the daily job: it proposes and, the mode on, applies by itself.
+    assert_eq!(call(&app, &ana, "ads/sync", &[]).await.status(), 200);
+    let applied = eventually("the automatic mode to apply the proposal", || async {
+        let (_, p) = json(call(&app, &luis, "budgets/latest", &[]).await).await;
+        (p["status"] == "applied").then_some(p)
+    })
+    .await;
+    assert_eq!(applied["applied_by"], "auto", "{applied}");
+    let changes = app.store.budgets.changes(&org, applied["id"].as_str().unwrap()).await.unwrap();
+    assert!(!changes.is_empty() && changes.iter().all(|c| c.requested_by == "auto" && c.status == "applied"));
+
+    // Meta refuses the token: the next run pauses the mode, says why, and e-mails the owner.
+    let now = time::OffsetDateTime::now_utc();
+    let status = adronx::storage::whatsapp::ConnectionStatus::Reauthorise;
+    app.store.ads.set_ad_account_status(&org, status, Some("190"), now).await.unwrap();
+    adronx::budgets::auto::schedule(app.store.jobs.as_ref(), &org, "test-token").await.unwrap();
+    eventually("the mode to pause", || async {
+        let s = app.store.budgets.budget_settings(&org).await.unwrap()?;
+        (s.auto_paused.as_deref() == Some("token")).then_some(())
+    })
+    .await;
+    let mail = crate::helpers::outbox_mail(&app, "ana@tienda.mx", "/app/campaigns/optimiser").await;
+    assert!(mail.contains("token"), "{mail}");
+    let s = settings(&app, &luis).await;
+    assert_eq!((s["auto"].as_bool(), s["auto_paused"].as_str()), (Some(true), Some("token")));
+
+    // An owner resumes it; switching it off stops it.
+    assert_eq!(call(&app, &ana, "budgets/auto", &[("on", "true")]).await.status(), 200);
+    assert_eq!(settings(&app, &luis).await["auto_paused"], Value::Null);
+    assert_eq!(call(&app, &luis, "budgets/auto", &[("on", "false")]).await.status(), 403);
+    assert_eq!(call(&app, &ana, "budgets/auto", &[("on", "false")]).await.status(), 200);
+    assert_eq!(settings(&app, &luis).await["auto"].as_bool(), Some(false));
+}
