@@ -62,7 +62,7 @@ pub async fn explain_proposal(id: String, lang: Option<String>) -> Result<Explan
     Ok(services()?.budgets.explain(&caller, &id, lang).await?)
 }
 
-/// The proposal `id` with some budgets changed by hand (`budgets[<campaign id>]`, decimals in the
+/// The proposal `id` with some budgets changed by hand (`budgets[c<campaign id>]`, decimals in the
 /// account's currency), valued against the proposal; `save=true` keeps it as a draft to share.
 #[server(name = WhatIfPlan, prefix = "/api", endpoint = "budgets/what-if")]
 pub async fn what_if_plan(

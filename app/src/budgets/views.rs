@@ -3,8 +3,8 @@
 //! Forms are plain posts that work before hydration; the explanation loads after the page.
 
 use super::api::{
-    ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, SetAutoMode, budget_history, budget_settings,
-    explain_proposal, latest_proposal,
+    ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, SetAutoMode, budget_draft, budget_history,
+    budget_settings, explain_proposal, latest_proposal,
 };
 use super::history::HistoryView;
 use super::model::{AppliedChange, BudgetSettings, Proposal, ProposalRow};
@@ -34,6 +34,17 @@ pub fn OptimiserPage() -> impl IntoView {
         (propose.version().get(), save.version().get(), apply.version().get(), apply_draft.version().get(), tick.get())
     };
     let latest = Resource::new(changed, |_| in_request(latest_proposal()));
+    // A shared what-if draft (`?draft=<id>`), opened in the editor.
+    let query = leptos_router::hooks::use_query_map();
+    let draft = Resource::new(
+        move || query.with(|q| q.get("draft")),
+        |id| async move {
+            match id {
+                Some(id) => Some(in_request(budget_draft(id)).await),
+                None => None,
+            }
+        },
+    );
     let history = Resource::new(
         move || (changed(), i18n.lang.get().code()),
         |(_, lang)| in_request(budget_history(Some(lang.to_owned()))),
@@ -72,13 +83,15 @@ pub fn OptimiserPage() -> impl IntoView {
             {move || status_line(i18n, outcome(propose.value().get(), "budget-propose"), None)}
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match latest.await {
+                    let (latest, draft) = (latest.await, draft.await);
+                    match latest {
                         Ok(Some(p)) => {
                             let editable = p.status == "proposed";
-                            view! {
-                                <ProposalView proposal=p.clone() admin=admin apply=apply/>
-                                {editable.then(|| view! { <WhatIfEditor proposal=p admin=admin apply=apply_draft/> })}
-                            }.into_any()
+                            let shown = view! { <ProposalView proposal=p.clone() admin=admin apply=apply/> }.into_any();
+                            let editor = editable.then(|| {
+                                view! { <WhatIfEditor proposal=p draft=draft admin=admin apply=apply_draft/> }.into_any()
+                            });
+                            view! { {shown} {editor} }.into_any()
                         }
                         Ok(None) => view! { <p class="empty-state">{t("budget-no-proposal")}</p> }.into_any(),
                         Err(e) if e.code == "error-ads-not-connected" => ().into_any(),

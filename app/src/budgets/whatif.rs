@@ -2,31 +2,26 @@
 //! the proposal (expected revenue, its interval, its share of the proposal's), with warnings
 //! where the plan leaves the rails; saved as a draft, it is a link to share, and admins apply it.
 
-use super::api::{ApplyDraft, WhatIfPlan, budget_draft};
+use super::api::{ApplyDraft, WhatIfPlan};
 use super::model::{Proposal, WhatIf, WhatIfRow};
 use crate::campaigns::money;
-use crate::fetch::in_request;
+use crate::error::AppError;
 use crate::forms::{outcome, status_line};
 use crate::i18n::{I18n, use_i18n};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-/// The editor over `proposal` (or over the draft the address names).
+/// The editor over `proposal`, or over the draft the page's address named (`draft`, loaded with
+/// the page: resources stay at the page's top level, where hydration finds them in order).
 #[component]
-pub fn WhatIfEditor(proposal: Proposal, admin: bool, apply: ServerAction<ApplyDraft>) -> impl IntoView {
+pub fn WhatIfEditor(
+    proposal: Proposal,
+    draft: Option<Result<WhatIf, AppError>>,
+    admin: bool,
+    apply: ServerAction<ApplyDraft>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let value = ServerAction::<WhatIfPlan>::new();
-    let query = use_query_map();
-    let draft = Resource::new(
-        move || query.with(|q| q.get("draft")),
-        |id| async move {
-            match id {
-                Some(id) => Some(in_request(budget_draft(id)).await),
-                None => None,
-            }
-        },
-    );
     let unvalued = WhatIf {
         proposal_id: proposal.id.clone(),
         currency: proposal.currency.clone(),
@@ -46,28 +41,20 @@ pub fn WhatIfEditor(proposal: Proposal, admin: bool, apply: ServerAction<ApplyDr
             .collect(),
         ..Default::default()
     };
+    let (start, err) = match draft {
+        Some(Ok(w)) => (w, None),
+        Some(Err(e)) => (unvalued, Some(e)),
+        None => (unvalued, None),
+    };
     view! {
         <section class="what-if" data-testid="what-if">
             <h2>{t("budget-what-if")}</h2>
             <p class="hint">{t("budget-what-if-intro")}</p>
-            <Transition fallback=move || view! { <p>{t("loading")}</p> }>
-                {move || {
-                    let unvalued = unvalued.clone();
-                    Suspend::new(async move {
-                        let (start, err) = match draft.await {
-                            Some(Ok(w)) => (w, None),
-                            Some(Err(e)) => (unvalued, Some(e)),
-                            None => (unvalued, None),
-                        };
-                        view! {
-                            {err.map(|e| view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> })}
-                            <PlanForm start=start value=value admin=admin apply=apply/>
-                        }
-                    })
-                }}
-            </Transition>
+            {err.map(|e| view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> })}
+            {view! { <PlanForm start=start value=value admin=admin apply=apply/> }.into_any()}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -91,7 +78,8 @@ fn PlanForm(
         .rows
         .iter()
         .map(|r| {
-            let name = format!("budgets[{}]", r.id);
+            // Not `budgets[<id>]`: the browser reads a key of digits as a list index.
+            let name = format!("budgets[c{}]", r.id);
             let id = format!("what-if-{}", r.id);
             let proposed = i18n.t_args("budget-what-if-proposed", &[("amount", money::money(r.proposed, &c, lang))]);
             view! {
@@ -111,8 +99,9 @@ fn PlanForm(
             </div>
         </ActionForm>
         {move || status_line(i18n, outcome(value.value().get(), "budget-what-if"), None)}
-        {move || shown().map(|w| view! { <Valued plan=w admin=admin apply=apply/> })}
+        {move || shown().map(|w| view! { <Valued plan=w admin=admin apply=apply/> }.into_any())}
     }
+    .into_any()
 }
 
 fn warning_text(i18n: I18n, r: &WhatIfRow) -> String {

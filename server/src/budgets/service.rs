@@ -328,7 +328,13 @@ impl Budgets for BudgetService {
         let digest = inputs.digest(&settings);
         let e = BudgetError::internal;
         let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(e)?;
-        if let Some(same) = recent.iter().find(|d| d.inputs_hash == digest) {
+        // The same inputs give back the same decision: the proposal, or the plan an admin made of
+        // it by hand and applied (asking again must not undo that plan).
+        let drafted = format!("{digest}/draft/");
+        let same = |d: &&DecisionRecord| {
+            d.inputs_hash == digest || (d.inputs_hash.starts_with(&drafted) && d.applied_at.is_some())
+        };
+        if let Some(same) = recent.iter().find(same) {
             return self.shown(caller, same).await;
         }
         let p = self.compute(caller, &settings, &inputs)?;

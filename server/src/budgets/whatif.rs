@@ -12,11 +12,14 @@ use std::collections::BTreeMap;
 /// Elasticities the engine allows (`thompson::Settings::default().beta_range`).
 const BETA_RANGE: (f64, f64) = (0.05, 0.95);
 
-/// The budgets an admin typed (campaign id → a decimal in `currency`) over the proposal's: every
-/// row's budget in minor units. An empty field keeps the proposal's.
+/// The budgets an admin typed (`c<campaign id>` or the id → a decimal in `currency`) over the
+/// proposal's: every row's budget in minor units. An empty field keeps the proposal's.
 pub fn typed(p: &Proposal, budgets: &BTreeMap<String, String>) -> Result<BTreeMap<String, i64>, BudgetError> {
     let mut plan: BTreeMap<String, i64> = p.rows.iter().map(|r| (r.id.clone(), r.budget_after)).collect();
-    for (id, text) in budgets.iter().filter(|(_, t)| !t.trim().is_empty()) {
+    for (key, text) in budgets.iter().filter(|(_, t)| !t.trim().is_empty()) {
+        // Forms name a field `budgets[c<id>]`: a key of digits alone would be read as a list
+        // index in the browser, where it overflows (wasm32's usize). Bare ids are taken too.
+        let id = key.strip_prefix('c').filter(|id| plan.contains_key(*id)).unwrap_or(key);
         let slot = plan.get_mut(id).ok_or(BudgetError::UnknownCampaign)?;
         *slot =
             crate::ads::parse::typed_amount(text, &p.currency).ok_or(BudgetError::Invalid("error-budget-amount"))?;

@@ -432,7 +432,8 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
     let id = p["id"].as_str().unwrap().to_owned();
     let rows = p["rows"].as_array().unwrap().clone();
     let major = |minor: i64| format!("{:.2}", minor as f64 / 100.0);
-    let field = |r: &Value| format!("budgets[{}]", r["id"].as_str().unwrap());
+    // As the page names them (`c` before the id); bare ids are accepted too (below).
+    let field = |r: &Value| format!("budgets[c{}]", r["id"].as_str().unwrap());
 
     // The proposal itself, valued: its own figure, an interval around it, nothing to warn about.
     let (status, same) = json(call(&app, &luis, "budgets/what-if", &[("id", &id)]).await).await;
@@ -467,7 +468,8 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
         row["warnings"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
     assert!(warned(&w, &from).contains(&"budget-warn-change".to_owned()), "{w}");
-    let over = [("id", id.as_str()), (fields_to.as_str(), "9999.00")];
+    let bare = format!("budgets[{}]", to["id"].as_str().unwrap());
+    let over = [("id", id.as_str()), (bare.as_str(), "9999.00")];
     let (_, big) = json(call(&app, &luis, "budgets/what-if", &over).await).await;
     assert!(warned(&big, &to).contains(&"budget-warn-cap".to_owned()), "{big}");
     assert_eq!(big["warnings"], json!(["budget-warn-total"]));
@@ -515,6 +517,9 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
         code(&json(call(&app, &ana, "budgets/apply", &[("id", &id)]).await).await),
         (409, Some("error-budget-superseded"))
     );
+    // Asking again with the same inputs gives back the applied plan, not the replaced proposal.
+    let (_, asked) = json(call(&app, &ana, "budgets/propose", &[]).await).await;
+    assert_eq!(asked["id"], applied["id"]);
 
     // The history: the applied plan (waiting for a whole day), then the proposal it replaced.
     let (status, h) = json(call(&app, &luis, "budgets/history", &[("lang", "es")]).await).await;
