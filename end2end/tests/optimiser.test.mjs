@@ -44,9 +44,13 @@ for (const c of CASES) {
     await page.waitForSelector(`.form-status.ok:has-text("${c.saved}")`);
 
     // Today's split: every active campaign, the whole budget shared, and why in words.
-    await page.click('[data-testid=propose]');
-    await page.waitForSelector('[data-testid=proposal] .proposal-table tbody tr');
-    assert.equal(await page.locator('.proposal-table tbody tr').count(), 5);
+    // The second case already shows the applied plan, which the answer re-renders: wait for the
+    // answer, then for the table it draws.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/budgets/propose')),
+      page.click('[data-testid=propose]'),
+    ]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=proposal] .proposal-table tbody tr').length === 5);
     await page.waitForSelector(`[data-testid=explanation] [data-source=rules]:has-text("${c.rules}")`);
     const words = await page.locator('[data-testid=explanation] p').last().textContent();
     assert.ok(words.length > 80, words);

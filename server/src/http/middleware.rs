@@ -101,7 +101,7 @@ pub async fn api_input(req: Request, next: Next) -> Response {
         let length: Option<u64> =
             req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
         if length.is_some_and(|l| l > crate::contacts::import::MAX_FILE + 64 * 1024) {
-            return AppError::with_status("error-import-too-large", 413).into_response();
+            return unread("error-import-too-large");
         }
         return next.run(req).await;
     }
@@ -119,10 +119,19 @@ pub async fn api_input(req: Request, next: Next) -> Response {
             return AppError::with_status("error-unsupported-media-type", 415).into_response();
         }
         if length.is_some_and(|l| l > API_BODY_LIMIT) {
-            return AppError::with_status("error-too-large", 413).into_response();
+            return unread("error-too-large");
         }
     }
     next.run(req).await
+}
+
+/// A 413 sent before the body is read. The connection closes after it (the unread body is still
+/// on the wire), and `Connection: close` tells the client so: without it a client that pools
+/// connections sends its next request down the closing one and sees it cut.
+fn unread(code: &'static str) -> Response {
+    let mut res = AppError::with_status(code, 413).into_response();
+    res.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    res
 }
 
 /// server_fn answers every error with 500; the error itself carries its status

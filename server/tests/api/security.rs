@@ -86,6 +86,7 @@ async fn the_api_takes_forms_only_and_refuses_oversized_bodies() {
     let big = "x".repeat(70 * 1024);
     let res = app.client.post(app.url("/api/contact")).form(&[("message", big.as_str())]).send().await.unwrap();
     assert_eq!(res.status(), 413);
+    assert_eq!(header(&res, "connection"), "close", "the unread body ends the connection: the client is told");
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "error-too-large");
     let no_type = app.client.post(app.url("/api/contact")).body("name=a").send().await.unwrap();
     assert_eq!(no_type.status(), 415);
