@@ -63,7 +63,8 @@ pub async fn explain_proposal(id: String, lang: Option<String>) -> Result<Explan
 }
 
 /// The proposal `id` with some budgets changed by hand (`budgets[c<campaign id>]`, decimals in the
-/// account's currency), valued against the proposal; `save=true` keeps it as a draft to share.
+/// account's currency), valued against the proposal; `save=true` keeps it as a draft to share (a
+/// plain HTML post always does, and is redirected to it).
 #[server(name = WhatIfPlan, prefix = "/api", endpoint = "budgets/what-if")]
 pub async fn what_if_plan(
     id: String,
@@ -71,8 +72,23 @@ pub async fn what_if_plan(
     #[server(default)] save: Option<String>,
 ) -> Result<WhatIf, AppError> {
     let caller = caller().await?;
-    let save = save.is_some_and(|s| s == "true" || s == "1");
-    Ok(services()?.budgets.what_if(&caller, &id, &budgets, save).await?)
+    // A plain HTML post (no JavaScript) cannot show an answer in place: the plan is kept as a
+    // draft and the browser sent to it, where the page shows its valuation.
+    let plain = crate::server::request::is_plain_form_post();
+    let save = plain || save.is_some_and(|s| s == "true" || s == "1");
+    let result = services()?.budgets.what_if(&caller, &id, &budgets, save).await.map_err(AppError::from);
+    if plain {
+        let to = match &result {
+            Ok(w) => format!("/app/campaigns/optimiser?draft={}#what-if", w.draft_id.clone().unwrap_or_default()),
+            Err(e) => format!(
+                "{}?error={}&form=budget-what-if#budget-what-if",
+                crate::server::request::referring_path(),
+                e.code
+            ),
+        };
+        leptos_axum::redirect(&to);
+    }
+    result
 }
 
 /// A saved what-if draft, valued again.

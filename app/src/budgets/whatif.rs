@@ -47,7 +47,7 @@ pub fn WhatIfEditor(
         None => (unvalued, None),
     };
     view! {
-        <section class="what-if" data-testid="what-if">
+        <section class="what-if" id="what-if" data-testid="what-if">
             <h2>{t("budget-what-if")}</h2>
             <p class="hint">{t("budget-what-if-intro")}</p>
             {err.map(|e| view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> })}

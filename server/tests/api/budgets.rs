@@ -485,6 +485,33 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
     let eve = owner(&app, "eve@otra.mx").await;
     assert_eq!(code(&json(call(&app, &eve, "budgets/what-if", &plan).await).await), (404, Some("error-not-found")));
 
+    // Without JavaScript the form posts plainly: the plan is kept as a draft and the browser sent
+    // to it, where the page shows its valuation; bad input goes back with its reason.
+    let plain = |form: Vec<(String, String)>| {
+        let req = app.client.post(app.url("/api/budgets/what-if")).header("cookie", &luis.cookie);
+        let req = req.header("sec-fetch-site", "same-origin").header("accept", "text/html");
+        req.header("referer", app.url("/app/campaigns/optimiser")).form(&form).send()
+    };
+    let typed = vec![
+        ("id".to_owned(), id.clone()),
+        (fields_from.clone(), from_budget.clone()),
+        (fields_to.clone(), to_budget.clone()),
+    ];
+    let res = plain(typed).await.unwrap();
+    assert_eq!(res.status(), 302);
+    let to_draft = crate::helpers::header(&res, "location").to_owned();
+    assert!(to_draft.starts_with("/app/campaigns/optimiser?draft=") && to_draft.ends_with("#what-if"), "{to_draft}");
+    let html = crate::helpers::page(&app, &luis, &to_draft, "es").await;
+    assert!(
+        html.contains("Ingresos esperados al día") && html.contains(&from_budget),
+        "the valuation, server-rendered"
+    );
+    let res = plain(vec![("id".to_owned(), id.clone()), (fields_to.clone(), "mucho".to_owned())]).await.unwrap();
+    assert_eq!(
+        crate::helpers::header(&res, "location"),
+        "/app/campaigns/optimiser?error=error-budget-amount&form=budget-what-if#budget-what-if"
+    );
+
     // A member saves the plan as a draft; the admin opens it and applies it; members cannot.
     let mut saving = plan.to_vec();
     saving.push(("save", "true"));
