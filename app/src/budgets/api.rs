@@ -119,5 +119,5 @@ pub async fn budget_history(lang: Option<String>) -> Result<History, AppError> {
 pub async fn set_auto_mode(on: String) -> Result<(), AppError> {
     let caller = caller().await?;
     let on = on == "true";
-    finish_form(services()?.budgets.set_auto(&caller, on).await.map(|_| ()), "budget-auto")
+    finish_form(services()?.budgets.set_auto(&caller, on).await, "budget-auto")
 }

@@ -50,7 +50,7 @@ pub trait Budgets: Send + Sync {
     async fn history(&self, caller: &Caller, lang: Lang) -> Result<History, BudgetError>;
     /// Owners switch the automatic mode on (which also resumes it after a pause); owners and
     /// admins switch it off.
-    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<BudgetSettings, BudgetError>;
+    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<(), BudgetError>;
     /// A drawing of the history's chart (`cumulative-s` or `cumulative-l`).
     async fn chart(&self, caller: &Caller, id: &str, lang: Lang) -> Result<String, BudgetError>;
 }

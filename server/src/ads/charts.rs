@@ -153,8 +153,10 @@ pub fn messages(days: &[(String, i64, i64)], lang: Lang) -> Vec<Drawn> {
 
 /// The optimiser's history: cumulative revenue of the applied plans' moved campaigns, their
 /// forecast, and the equal split's counterfactual, by day (oldest first):
-/// `(day, realised, forecast, equal split)`, all cumulative, minor units.
-pub fn cumulative(days: &[(String, f64, f64, f64)], currency: &str, lang: Lang) -> Vec<Drawn> {
+/// `(day, realised, forecast, equal split)`, all cumulative, minor units. Only the drawing
+/// `drawn` names (`cumulative-s` or `-l`) is plotted: the history page needs the charts' words
+/// alone, and each image request one size.
+pub fn cumulative(days: &[(String, f64, f64, f64)], currency: &str, lang: Lang, drawn: Option<&str>) -> Vec<Drawn> {
     let money = |v: f64| money::money_whole(v as i64, currency, lang);
     let series = [
         Series {
@@ -183,7 +185,13 @@ pub fn cumulative(days: &[(String, f64, f64, f64)], currency: &str, lang: Lang) 
     SIZES
         .iter()
         .map(|&(size, width, height, x_labels)| {
-            draw(format!("cumulative-{size}"), "cumulative", &series, &labels, (width, height), x_labels, lang)
+            let id = format!("cumulative-{size}");
+            if drawn == Some(id.as_str()) {
+                draw(id, "cumulative", &series, &labels, (width, height), x_labels, lang)
+            } else {
+                let (title, desc) = words("cumulative", &series, &labels, lang);
+                Drawn { id, title, desc, svg: String::new() }
+            }
         })
         .collect()
 }

@@ -12,7 +12,7 @@
 //!   weeks' mean by more than two standard deviations, and together under half of it.
 
 use super::BudgetService;
-use super::inputs::{self, Inputs};
+use super::inputs::Inputs;
 use crate::ads::dashboard::{day_at, day_text, today_in};
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::jobs::{JobError, JobHandler};
@@ -79,8 +79,8 @@ impl JobHandler for DailyBudgets {
         if recent.iter().any(|d| d.applied_at.is_some_and(|at| day_at(&account.timezone, at) == today)) {
             return Ok(()); // today's plan is set: budgets move once a day
         }
-        let proposal = match self.service.propose(&acting(&org, SCHEDULE)).await {
-            Ok(p) => p,
+        let (proposal, inputs) = match self.service.propose_reading(&acting(&org, SCHEDULE)).await {
+            Ok(read) => read,
             Err(e @ (BudgetError::ThinData | BudgetError::Infeasible | BudgetError::CurrencyMismatch(_))) => {
                 tracing::info!(org = %org, reason = %e, "no daily budget proposal");
                 return Ok(());
@@ -90,7 +90,6 @@ impl JobHandler for DailyBudgets {
         if !watching || proposal.status != "proposed" {
             return Ok(());
         }
-        let inputs = inputs::read(&self.stores, &org, &account).await.map_err(retry)?;
         if let Some(reason) = guard(&account, &inputs, &recent, OffsetDateTime::now_utc()) {
             return self.pause(settings, reason).await;
         }

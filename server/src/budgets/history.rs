@@ -30,12 +30,14 @@ struct InForce {
     moved: HashSet<String>,
 }
 
-/// The history and the chart's drawings (none before an applied plan has a whole day).
+/// The history and the chart's words (none before an applied plan has a whole day), with the
+/// drawing `drawn` names plotted (see [`charts::cumulative`]).
 pub async fn read(
     stores: &Stores,
     account: &AdAccountRecord,
     decisions: &[(DecisionRecord, Proposal)],
     lang: Lang,
+    drawn: Option<&str>,
 ) -> Result<(History, Vec<Drawn>), BudgetError> {
     let yesterday = today_in(&account.timezone) - Duration::days(1);
     // Oldest applied first: each is in force until the next one starts.
@@ -118,7 +120,8 @@ pub async fn read(
             realised: realised.remove(&i),
         })
         .collect();
-    let drawn = if points.is_empty() { Vec::new() } else { charts::cumulative(&points, &account.currency, lang) };
+    let drawn =
+        if points.is_empty() { Vec::new() } else { charts::cumulative(&points, &account.currency, lang, drawn) };
     let history = History { currency: account.currency.clone(), entries, chart: None };
     Ok((history, drawn))
 }

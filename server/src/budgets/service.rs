@@ -160,15 +160,17 @@ impl BudgetService {
         records.into_iter().map(|r| proposal(&r).map(|p| (r, p))).collect()
     }
 
+    /// The history, with the chart drawing `drawn` names plotted (none for the page).
     async fn history_drawn(
         &self,
         caller: &Caller,
         lang: Lang,
+        drawn: Option<&str>,
     ) -> Result<(History, Vec<crate::ads::charts::Drawn>), BudgetError> {
         let account = self.account(caller).await?;
         let (decisions, names) = tokio::join!(self.recent(caller), self.names(caller));
         let (decisions, names) = (decisions?, names?);
-        let (mut history, drawn) = super::history::read(&self.stores, &account, &decisions, lang).await?;
+        let (mut history, drawn) = super::history::read(&self.stores, &account, &decisions, lang, drawn).await?;
         for (entry, (record, _)) in history.entries.iter_mut().zip(&decisions) {
             entry.applied_by = record.applied_by.as_deref().map(|by| named(&names, by));
         }
@@ -194,6 +196,39 @@ impl BudgetService {
 
     async fn saved(&self, caller: &Caller) -> Result<Option<BudgetSettingsRecord>, BudgetError> {
         self.stores.budgets.budget_settings(&caller.org_id).await.map_err(BudgetError::internal)
+    }
+
+    /// Today's proposal (see [`Budgets::propose`]) and the inputs it was computed from, which the
+    /// automatic mode's guards read too. The caller's role is not checked here.
+    pub async fn propose_reading(&self, caller: &Caller) -> Result<(Proposal, Inputs), BudgetError> {
+        let account = self.account(caller).await?;
+        let settings = self.saved(caller).await?.ok_or(BudgetError::NoSettings)?;
+        if settings.currency != account.currency {
+            return Err(BudgetError::CurrencyMismatch(settings.currency));
+        }
+        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
+        let digest = inputs.digest(&settings);
+        let e = BudgetError::internal;
+        let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(e)?;
+        // The same inputs give back the same decision: the proposal, or the plan an admin made of
+        // it by hand and applied (asking again must not undo that plan).
+        let drafted = format!("{digest}/draft/");
+        let same = |d: &&DecisionRecord| {
+            d.inputs_hash == digest || (d.inputs_hash.starts_with(&drafted) && d.applied_at.is_some())
+        };
+        if let Some(same) = recent.iter().find(same) {
+            return Ok((self.shown(caller, same).await?, inputs));
+        }
+        let p = self.compute(caller, &settings, &inputs)?;
+        // The proposal it replaces stays in the history, marked as such.
+        for mut old in recent.into_iter().filter(|d| d.status == "proposed") {
+            old.status = "superseded".into();
+            self.stores.budgets.save_decision(&old).await.map_err(e)?;
+        }
+        let record = record_of(caller, &p, digest)?;
+        self.stores.budgets.save_decision(&record).await.map_err(e)?;
+        tracing::info!(org = %caller.org_id, decision = %p.id, campaigns = p.rows.len(), "budget proposal made");
+        Ok((p, inputs))
     }
 
     /// Today's proposal from `inputs` under `settings`, with what it was computed from.
@@ -319,34 +354,7 @@ impl Budgets for BudgetService {
 
     async fn propose(&self, caller: &Caller) -> Result<Proposal, BudgetError> {
         admin(caller)?;
-        let account = self.account(caller).await?;
-        let settings = self.saved(caller).await?.ok_or(BudgetError::NoSettings)?;
-        if settings.currency != account.currency {
-            return Err(BudgetError::CurrencyMismatch(settings.currency));
-        }
-        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
-        let digest = inputs.digest(&settings);
-        let e = BudgetError::internal;
-        let recent = self.stores.budgets.decisions(&caller.org_id, 1).await.map_err(e)?;
-        // The same inputs give back the same decision: the proposal, or the plan an admin made of
-        // it by hand and applied (asking again must not undo that plan).
-        let drafted = format!("{digest}/draft/");
-        let same = |d: &&DecisionRecord| {
-            d.inputs_hash == digest || (d.inputs_hash.starts_with(&drafted) && d.applied_at.is_some())
-        };
-        if let Some(same) = recent.iter().find(same) {
-            return self.shown(caller, same).await;
-        }
-        let p = self.compute(caller, &settings, &inputs)?;
-        // The proposal it replaces stays in the history, marked as such.
-        for mut old in recent.into_iter().filter(|d| d.status == "proposed") {
-            old.status = "superseded".into();
-            self.stores.budgets.save_decision(&old).await.map_err(e)?;
-        }
-        let record = record_of(caller, &p, digest)?;
-        self.stores.budgets.save_decision(&record).await.map_err(e)?;
-        tracing::info!(org = %caller.org_id, decision = %p.id, campaigns = p.rows.len(), "budget proposal made");
-        Ok(p)
+        Ok(self.propose_reading(caller).await?.0)
     }
 
     async fn latest(&self, caller: &Caller) -> Result<Option<Proposal>, BudgetError> {
@@ -517,26 +525,25 @@ impl Budgets for BudgetService {
     }
 
     async fn history(&self, caller: &Caller, lang: Lang) -> Result<History, BudgetError> {
-        Ok(self.history_drawn(caller, lang).await?.0)
+        Ok(self.history_drawn(caller, lang, None).await?.0)
     }
 
     async fn chart(&self, caller: &Caller, id: &str, lang: Lang) -> Result<String, BudgetError> {
-        let (_, drawn) = self.history_drawn(caller, lang).await?;
-        drawn.into_iter().find(|d| d.id == id).map(|d| d.svg).ok_or(BudgetError::NotFound)
+        let (_, drawn) = self.history_drawn(caller, lang, Some(id)).await?;
+        drawn.into_iter().find(|d| d.id == id && !d.svg.is_empty()).map(|d| d.svg).ok_or(BudgetError::NotFound)
     }
 
-    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<BudgetSettings, BudgetError> {
+    async fn set_auto(&self, caller: &Caller, on: bool) -> Result<(), BudgetError> {
         admin(caller)?;
         if on && caller.role != app::accounts::model::Role::Owner {
             return Err(BudgetError::Forbidden);
         }
-        let account = self.account(caller).await?;
+        self.account(caller).await?;
         let mut settings = self.saved(caller).await?.ok_or(BudgetError::NoSettings)?;
         (settings.auto, settings.auto_paused) = (on, None);
         (settings.updated_by, settings.updated_at) = (caller.user_id.to_string(), OffsetDateTime::now_utc());
         self.stores.budgets.save_budget_settings(&settings).await.map_err(BudgetError::internal)?;
         tracing::info!(org = %caller.org_id, on, "automatic budget mode switched");
-        let inputs = inputs::read(&self.stores, &caller.org_id, &account).await?;
-        Ok(view(&settings, true, &inputs))
+        Ok(())
     }
 }

@@ -9,9 +9,6 @@ use app::budgets::port::BudgetError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// Elasticities the engine allows (`thompson::Settings::default().beta_range`).
-const BETA_RANGE: (f64, f64) = (0.05, 0.95);
-
 /// The budgets an admin typed (`c<campaign id>` or the id → a decimal in `currency`) over the
 /// proposal's: every row's budget in minor units. An empty field keeps the proposal's.
 pub fn typed(p: &Proposal, budgets: &BTreeMap<String, String>) -> Result<BTreeMap<String, i64>, BudgetError> {
@@ -51,7 +48,9 @@ fn valued(p: &Proposal, plan: &BTreeMap<String, i64>) -> (f64, f64, f64) {
         }
     }
     let seed = u64::from_le_bytes(Sha256::digest(p.id.as_bytes())[..8].try_into().unwrap_or_default());
-    let v = value(&planned, p.s_ref.max(1.0), BETA_RANGE, seed);
+    // The elasticities the engine allows, as in the decision the proposal came from.
+    let range = crate::optimiser::thompson::Settings::default().beta_range;
+    let v = value(&planned, p.s_ref.max(1.0), range, seed);
     (v.expected + held, v.low + held, v.high + held)
 }
 

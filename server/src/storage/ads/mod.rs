@@ -82,29 +82,30 @@ pub struct SightingPairs {
     pub days: i64,
 }
 
-/// [`SightingPairs`] from plain sightings (what an adapter without joins computes).
-pub(crate) fn pair_up(mut rows: Vec<SightingRecord>) -> Vec<SightingPairs> {
-    rows.sort_by(|a, b| (&a.campaign_id, &a.day, a.age).cmp(&(&b.campaign_id, &b.day, b.age)));
-    let mut sums: std::collections::BTreeMap<(String, i64), SightingPairs> = Default::default();
-    for w in rows.windows(2) {
-        let (young, old) = (&w[0], &w[1]);
-        if young.campaign_id != old.campaign_id || young.day != old.day || old.age != young.age + 1 {
-            continue;
-        }
-        if old.revenue <= 0 || young.revenue < 0 {
-            continue;
-        }
-        let key = (young.campaign_id.clone(), young.age);
-        let entry = sums.entry(key).or_insert_with(|| SightingPairs {
-            campaign_id: young.campaign_id.clone(),
-            age: young.age,
-            young: 0,
-            old: 0,
-            days: 0,
-        });
-        (entry.young, entry.old, entry.days) = (entry.young + young.revenue, entry.old + old.revenue, entry.days + 1);
+/// [`SightingPairs`] from plain sightings (what an adapter without the SQL computes).
+pub(crate) fn pair_up(rows: &[SightingRecord]) -> Vec<SightingPairs> {
+    let mut by_campaign: std::collections::BTreeMap<&str, Vec<(&str, i64, i64)>> = Default::default();
+    for r in rows {
+        by_campaign.entry(&r.campaign_id).or_default().push((&r.day, r.age, r.revenue));
     }
-    sums.into_values().collect()
+    by_campaign.into_iter().flat_map(|(campaign, seen)| pair_campaign(campaign, seen)).collect()
+}
+
+/// One campaign's [`SightingPairs`] by age from its sightings `(day, age, revenue)`, in any order:
+/// a day seen at ages `a` and `a + 1` (the later revenue above zero) adds both revenues.
+pub(crate) fn pair_campaign(campaign: &str, mut seen: Vec<(&str, i64, i64)>) -> Vec<SightingPairs> {
+    seen.sort_unstable();
+    let mut sums: std::collections::BTreeMap<i64, (i64, i64, i64)> = Default::default();
+    for w in seen.windows(2) {
+        let ((day, age, young), (next_day, next_age, old)) = (w[0], w[1]);
+        if day == next_day && next_age == age + 1 && young >= 0 && old > 0 {
+            let sum = sums.entry(age).or_default();
+            *sum = (sum.0 + young, sum.1 + old, sum.2 + 1);
+        }
+    }
+    sums.into_iter()
+        .map(|(age, (young, old, days))| SightingPairs { campaign_id: campaign.to_owned(), age, young, old, days })
+        .collect()
 }
 
 /// What a sync read of a campaign's revenue for one of the account's days, when the day was

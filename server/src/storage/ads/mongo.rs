@@ -209,6 +209,6 @@ impl AdsStore for MongoStore {
         let sightings = self.typed::<SightingRecord>(SIGHTINGS);
         let rows: Vec<SightingRecord> =
             sightings.find(filter).await.map_err(backend)?.try_collect().await.map_err(backend)?;
-        Ok(crate::storage::ads::pair_up(rows))
+        Ok(crate::storage::ads::pair_up(&rows))
     }
 }

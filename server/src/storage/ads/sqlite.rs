@@ -289,18 +289,9 @@ impl AdsStore for SqliteStore {
         let mut rows = Vec::new();
         for (campaign, days) in grouped {
             let start = rows.len();
-            for day in days.split(',') {
-                let mut parts = day.split(' ');
-                let (Some(d), Some(spend), Some(revenue)) = (parts.next(), parts.next(), parts.next()) else {
-                    return Err(StoreError::Backend(format!("unreadable daily result {day:?}")));
-                };
-                let number = |t: &str| t.parse::<i64>().map_err(|e| StoreError::Backend(format!("{t:?}: {e}")));
-                rows.push(DayResultRow {
-                    campaign_id: campaign.clone(),
-                    day: d.to_owned(),
-                    spend: number(spend)?,
-                    revenue: number(revenue)?,
-                });
+            for day in joined(&days) {
+                let (day, spend, revenue) = day?;
+                rows.push(DayResultRow { campaign_id: campaign.clone(), day: day.to_owned(), spend, revenue });
             }
             rows[start..].sort_unstable_by(|a, b| a.day.cmp(&b.day));
         }
@@ -336,32 +327,20 @@ impl AdsStore for SqliteStore {
         .map_err(backend)?;
         let mut out = Vec::new();
         for (campaign, text) in &grouped {
-            let mut seen = Vec::new();
-            for item in text.split(',') {
-                let mut parts = item.split(' ');
-                let (Some(day), Some(age), Some(revenue)) = (parts.next(), parts.next(), parts.next()) else {
-                    return Err(StoreError::Backend(format!("unreadable sighting {item:?}")));
-                };
-                let number = |t: &str| t.parse::<i64>().map_err(|e| StoreError::Backend(format!("{t:?}: {e}")));
-                seen.push((day, number(age)?, number(revenue)?));
-            }
-            seen.sort_unstable();
-            let mut sums: std::collections::BTreeMap<i64, (i64, i64, i64)> = Default::default();
-            for w in seen.windows(2) {
-                let ((day, age, young), (next_day, next_age, old)) = (w[0], w[1]);
-                if day == next_day && next_age == age + 1 && young >= 0 && old > 0 {
-                    let sum = sums.entry(age).or_default();
-                    *sum = (sum.0 + young, sum.1 + old, sum.2 + 1);
-                }
-            }
-            out.extend(sums.into_iter().map(|(age, (young, old, days))| SightingPairs {
-                campaign_id: campaign.clone(),
-                age,
-                young,
-                old,
-                days,
-            }));
+            let seen = joined(text).collect::<StoreResult<Vec<_>>>()?;
+            out.extend(crate::storage::ads::pair_campaign(campaign, seen));
         }
         Ok(out)
     }
+}
+
+/// The items of a `group_concat` of `"text number number"` joined with commas.
+fn joined(text: &str) -> impl Iterator<Item = StoreResult<(&str, i64, i64)>> {
+    text.split(',').map(|item| {
+        let mut parts = item.split(' ');
+        let number = |t: Option<&str>| {
+            t.and_then(|t| t.parse::<i64>().ok()).ok_or_else(|| StoreError::Backend(format!("unreadable {item:?}")))
+        };
+        Ok((parts.next().unwrap_or_default(), number(parts.next())?, number(parts.next())?))
+    })
 }
