@@ -112,6 +112,7 @@ async fn main() {
         connected_at: now,
         updated_at: now,
         sync: SyncState { sync_state: "running".into(), sync_stage: "campaigns".into(), ..Default::default() },
+        clock: Default::default(),
     };
     stores.ads.save_ad_account(&account).await.unwrap();
     let job = NewJob {

@@ -40,6 +40,7 @@ async fn main() {
         connected_at: now,
         updated_at: now,
         sync: SyncState { sync_state: "idle".into(), last_sync_at: Some(now), ..Default::default() },
+        clock: Default::default(),
     };
     stores.ads.save_ad_account(&account).await.unwrap();
     let campaigns: Vec<CampaignRecord> = (0..CAMPAIGNS)

@@ -92,22 +92,29 @@ impl Application {
             &config.graph_api_version,
             config.environment != crate::config::Environment::Production,
         );
-        let ads_sync = crate::ads::SyncAds {
+        let ads_sync = Arc::new(crate::ads::SyncAds {
             stores: store.clone(),
             keyring: secrets.keyring.clone(),
             clients: ad_clients.clone(),
             throttle_wait: config.ads_throttle_wait,
-        };
+        });
         let apply_budgets = crate::budgets::ApplyBudgets {
             stores: store.clone(),
             keyring: secrets.keyring.clone(),
             clients: ad_clients.clone(),
         };
         let budgets = Arc::new(crate::budgets::BudgetService::new(store.clone(), integrations.anthropic.clone()));
-        let daily_budgets = crate::budgets::DailyBudgets {
+        let daily_budgets = Arc::new(crate::budgets::DailyBudgets {
             stores: store.clone(),
             service: budgets.clone(),
             public_url: config.public_url.clone(),
+        });
+        let simulate_days = crate::ads::SimulateDays {
+            stores: store.clone(),
+            keyring: secrets.keyring.clone(),
+            clients: ad_clients.clone(),
+            sync: ads_sync.clone(),
+            daily: daily_budgets.clone(),
         };
         let mailer = Arc::new(Mailer::new(secrets.smtp_url.as_ref(), &config.smtp_from, &config.data_dir)?);
         let (shutdown, stopping) = watch::channel(false);
@@ -121,9 +128,10 @@ impl Application {
             .handle(crate::whatsapp::SEND_JOB, Arc::new(send))
             .handle(crate::whatsapp::MEDIA_JOB, Arc::new(media))
             .handle(crate::whatsapp::TEMPLATE_SYNC_JOB, Arc::new(template_sync))
-            .handle(crate::ads::ADS_SYNC_JOB, Arc::new(ads_sync))
+            .handle(crate::ads::ADS_SYNC_JOB, ads_sync)
+            .handle(crate::ads::SIMULATE_JOB, Arc::new(simulate_days))
             .handle(crate::budgets::APPLY_JOB, Arc::new(apply_budgets))
-            .handle(crate::budgets::DAILY_JOB, Arc::new(daily_budgets))
+            .handle(crate::budgets::DAILY_JOB, daily_budgets)
             .spawn(config.workers, stopping.clone());
         let scheduler = Scheduler {
             store: store.jobs.clone(),

@@ -46,6 +46,13 @@ pub async fn sync_ads() -> Result<(), AppError> {
     finish_form(services()?.ads.sync(&caller).await, "ads-sync")
 }
 
+/// Sandbox accounts: simulate `days` days (see `Ads::simulate`).
+#[server(name = SimulateDays, prefix = "/api", endpoint = "ads/simulate")]
+pub async fn simulate_days(days: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    finish_form(services()?.ads.simulate(&caller, &days).await, "simulate")
+}
+
 #[cfg(feature = "ssr")]
 fn query(
     range: Option<String>,

@@ -17,6 +17,12 @@ pub struct AdAccountView {
     /// `connected` or `reauthorise`.
     pub status: String,
     pub sync: SyncView,
+    /// A sandbox account's clock: days it has been moved forward (its today runs that far ahead
+    /// of the calendar), and days of a running simulation still to live.
+    #[serde(default)]
+    pub clock_days: i64,
+    #[serde(default)]
+    pub clock_left: i64,
 }
 
 impl AdAccountView {

@@ -49,6 +49,9 @@ pub trait Ads: Send + Sync {
     async fn disconnect(&self, caller: &Caller) -> Result<(), AdsError>;
     /// Admins and owners: a sync now (one at a time).
     async fn sync(&self, caller: &Caller) -> Result<(), AdsError>;
+    /// Admins and owners, sandbox accounts only: lives `days` (1–90) days in seconds — each
+    /// day's sync and budget job, then the sandbox's clock one day on. One simulation at a time.
+    async fn simulate(&self, caller: &Caller, days: &str) -> Result<(), AdsError>;
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError>;
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError>;
     /// The inbox over the period (days in UTC; 7, 28 or 90 ending yesterday, or custom), every member.

@@ -53,6 +53,8 @@ pub fn view(a: &AdAccountRecord) -> AdAccountView {
             detail: a.sync.sync_detail.clone(),
             last_sync_at: a.sync.last_sync_at.map(crate::storage::to_millis),
         },
+        clock_days: a.clock.clock_days,
+        clock_left: a.clock.clock_left,
     }
 }
 

@@ -27,6 +27,17 @@ pub fn today_in(tz: &str) -> Date {
     day_at(tz, time::OffsetDateTime::now_utc())
 }
 
+/// The account's present: now, run ahead by a sandbox account's clock (zero for Meta's). What
+/// the account's days and its plans' "applied at" are read in.
+pub fn account_now(account: &AdAccountRecord) -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc() + Duration::days(account.clock.clock_days)
+}
+
+/// The account's today, in its time zone and on its clock.
+pub fn account_today(account: &AdAccountRecord) -> Date {
+    day_at(&account.timezone, account_now(account))
+}
+
 /// The day `at` falls on in the IANA time zone `tz` (UTC when the name is unknown).
 pub fn day_at(tz: &str, at: time::OffsetDateTime) -> Date {
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -258,7 +269,7 @@ pub async fn cached(
     account: &AdAccountRecord,
     query: &DashboardQuery,
 ) -> Result<(Period, std::sync::Arc<Figures>), AdsError> {
-    let period = period(query, today_in(&account.timezone))?;
+    let period = period(query, account_today(account))?;
     let key = super::cache::Key::new(org, account, &period, query.lang);
     let figures = match cache.get(&key) {
         Some(f) => f,
@@ -304,7 +315,7 @@ pub async fn campaign(
 ) -> Result<(CampaignDetail, Vec<Drawn>), AdsError> {
     let e = AdsError::internal;
     let campaign = store.campaign(org, id).await.map_err(e)?.ok_or(AdsError::NotFound)?;
-    let period = period(query, today_in(&account.timezone))?;
+    let period = period(query, account_today(account))?;
     let (c, a) = (Level::Campaign, Level::Adset);
     let (days, before, sets, ads, set_sums) = futures_util::future::join5(
         store.insight_sums(org, &sums(c, &period.from, &period.to, Group::Day, Some(id))),

@@ -9,8 +9,10 @@ pub mod messaging;
 pub mod parse;
 pub mod sandbox;
 pub mod service;
+pub mod simulate;
 pub mod sync;
 
 pub use connect::Clients;
 pub use service::AdsService;
+pub use simulate::{SIMULATE_JOB, SimulateDays};
 pub use sync::{ADS_SYNC_JOB, SyncAds};

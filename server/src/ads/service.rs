@@ -66,6 +66,7 @@ impl AdsService {
             connected_at: now,
             updated_at: now,
             sync: SyncState { sync_state: "running".into(), sync_stage: "campaigns".into(), ..Default::default() },
+            clock: Default::default(),
         };
         self.stores.ads.save_ad_account(&record).await.map_err(AdsError::internal)?;
         tracing::info!(org = %org, kind = kind.key(), "ad account connected");
@@ -119,6 +120,30 @@ impl Ads for AdsService {
             ("running".into(), "campaigns".into(), None, 0);
         self.stores.ads.set_sync(&caller.org_id, &state).await.map_err(AdsError::internal)?;
         super::sync::schedule(self.stores.jobs.as_ref(), &caller.org_id, now, true).await.map_err(AdsError::internal)
+    }
+
+    async fn simulate(&self, caller: &Caller, days: &str) -> Result<(), AdsError> {
+        admin(caller)?;
+        let account = self.connected(caller).await?;
+        if account.kind != ConnectionKind::Sandbox {
+            return Err(AdsError::Invalid("error-sandbox-only"));
+        }
+        let most = super::simulate::MOST_DAYS;
+        let days = days.trim().parse::<i64>().ok().filter(|d| (1..=most).contains(d));
+        let days = days.ok_or(AdsError::Invalid("error-simulate-days"))?;
+        if account.status != ConnectionStatus::Connected {
+            return Err(AdsError::Invalid("error-ads-token-rejected"));
+        }
+        if account.clock.clock_left > 0 {
+            return Err(AdsError::Invalid("error-simulate-running"));
+        }
+        let clock = crate::storage::ads::Clock { clock_left: days, ..account.clock };
+        self.stores.ads.set_clock(&caller.org_id, clock).await.map_err(AdsError::internal)?;
+        let run = uuid::Uuid::new_v4().to_string();
+        let first = super::simulate::Step { org: caller.org_id.to_string(), run, step: "live".into(), n: 0, looks: 0 };
+        super::simulate::enqueue(&self.stores, &first, time::Duration::ZERO).await.map_err(AdsError::internal)?;
+        tracing::info!(org = %caller.org_id, days, "sandbox ad account: simulating days");
+        Ok(())
     }
 
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError> {

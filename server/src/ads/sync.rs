@@ -125,6 +125,9 @@ impl JobHandler for SyncAds {
                 };
                 store.set_sync(&org, &state).await.map_err(JobError::retry)?;
                 tracing::info!(org = %org, rows = report.rows, "ads synced");
+                if job.payload.get("simulated").is_some() {
+                    return Ok(()); // a simulated day's sync: the simulation runs what follows
+                }
                 let tag = crate::storage::to_millis(now).to_string();
                 crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)?;
                 schedule(self.stores.jobs.as_ref(), &org, now, false).await.map_err(JobError::retry)
@@ -188,7 +191,7 @@ impl SyncAds {
             return Ok(Ended::Reauthorise(format!("account status {}", fresh.account_status)));
         }
         let currency = fresh.currency.clone();
-        let today = super::dashboard::today_in(&fresh.timezone_name);
+        let today = super::dashboard::day_at(&fresh.timezone_name, super::dashboard::account_now(account));
         if fresh.currency != account.currency || fresh.timezone_name != account.timezone || fresh.name != account.name {
             let mut updated = account.clone();
             (updated.currency, updated.timezone, updated.name) = (fresh.currency, fresh.timezone_name, fresh.name);

@@ -13,7 +13,7 @@
 
 use super::BudgetService;
 use super::inputs::Inputs;
-use crate::ads::dashboard::{day_at, day_text, today_in};
+use crate::ads::dashboard::{account_today, day_at, day_text};
 use crate::email::{EmailJob, SEND_EMAIL, Template};
 use crate::jobs::{JobError, JobHandler};
 use crate::storage::Stores;
@@ -74,7 +74,7 @@ impl JobHandler for DailyBudgets {
         if account.status != ConnectionStatus::Connected {
             return if watching { self.pause(settings, "token").await } else { Ok(()) };
         }
-        let today = today_in(&account.timezone);
+        let today = account_today(&account);
         let recent = self.stores.budgets.decisions(&org, 20).await.map_err(retry)?;
         if recent.iter().any(|d| d.applied_at.is_some_and(|at| day_at(&account.timezone, at) == today)) {
             return Ok(()); // today's plan is set: budgets move once a day
@@ -153,13 +153,14 @@ pub fn guard(
     collapsed(&complete).then_some("revenue")
 }
 
-/// Whether yesterday's spend of the plan in force since before yesterday (its changed campaigns)
-/// missed their budgets by more than a quarter.
+/// Whether yesterday's spend of the plan in force at its end (its changed campaigns) missed their
+/// budgets by more than a quarter. Meta applies a new budget at once, so a plan applied yesterday
+/// is yesterday's; one applied late in the day moves spend by less than the daily change limit.
 fn spend_diverged(account: &AdAccountRecord, inputs: &Inputs, decisions: &[DecisionRecord]) -> bool {
     let yesterday = inputs.today - Duration::days(1);
     let in_force = decisions
         .iter()
-        .filter(|d| d.applied_at.is_some_and(|at| day_at(&account.timezone, at) < yesterday))
+        .filter(|d| d.applied_at.is_some_and(|at| day_at(&account.timezone, at) <= yesterday))
         .max_by_key(|d| d.applied_at);
     let Some(plan) = in_force.and_then(|d| serde_json::from_str::<app::budgets::model::Proposal>(&d.body).ok()) else {
         return false;

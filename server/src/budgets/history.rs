@@ -9,7 +9,7 @@
 //! under an equal split, as the model sees it — a counterfactual no account can observe.
 
 use crate::ads::charts::{self, Drawn};
-use crate::ads::dashboard::{day_at, day_text, parse_day, today_in};
+use crate::ads::dashboard::{account_today, day_at, day_text, parse_day};
 use crate::storage::Stores;
 use crate::storage::ads::AdAccountRecord;
 use crate::storage::budgets::DecisionRecord;
@@ -39,7 +39,7 @@ pub async fn read(
     lang: Lang,
     drawn: Option<&str>,
 ) -> Result<(History, Vec<Drawn>), BudgetError> {
-    let yesterday = today_in(&account.timezone) - Duration::days(1);
+    let yesterday = account_today(account) - Duration::days(1);
     // Oldest applied first: each is in force until the next one starts.
     let mut applied: Vec<(usize, Date)> = decisions
         .iter()

@@ -2,7 +2,7 @@
 //! (active, with a daily budget), a year of their daily insights, the maturity curve estimated from
 //! what successive syncs saw, the rails, and which campaigns have too little data to be moved.
 
-use crate::ads::dashboard::{day_text, parse_day, today_in};
+use crate::ads::dashboard::{account_today, day_text, parse_day};
 use crate::optimiser::decide::DayResult;
 use crate::optimiser::maturity::{Maturity, Pairs};
 use crate::optimiser::{CampaignInput, DecisionInput};
@@ -150,7 +150,7 @@ fn curves(pairs: &[SightingPairs]) -> (Maturity, HashMap<String, Maturity>) {
 
 pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Result<Inputs, BudgetError> {
     let e = BudgetError::internal;
-    let today = today_in(&account.timezone);
+    let today = account_today(account);
     let yesterday = today - Duration::days(1);
     let (from, to) = (day_text(today - Duration::days(HISTORY_DAYS)), day_text(yesterday));
     let seen_from = day_text(today - Duration::days(SIGHTING_DAYS));

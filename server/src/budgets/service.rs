@@ -425,7 +425,9 @@ impl Budgets for BudgetService {
             }
         }
         if record.applied_by.is_none() {
-            (record.applied_by, record.applied_at) = (Some(caller.user_id.to_string()), Some(now));
+            // In the account's time: a sandbox account's plan is applied on its simulated day.
+            let at = crate::ads::dashboard::account_now(&account);
+            (record.applied_by, record.applied_at) = (Some(caller.user_id.to_string()), Some(at));
         }
         record.status = super::apply::status_of(&store.changes(&caller.org_id, id).await.map_err(e)?).into();
         store.save_decision(&record).await.map_err(e)?;

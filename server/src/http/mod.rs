@@ -86,7 +86,8 @@ pub fn router(state: AppState) -> Router {
         let secret = state.secrets.whatsapp_app_secret.clone();
         let sandbox =
             crate::whatsapp::sandbox::Sandbox::new(&state.config.public_url, secret, state.store.whatsapp.clone())
-                .with_pace(state.config.sandbox_pace);
+                .with_pace(state.config.sandbox_pace)
+                .with_ledger(state.config.data_dir.join("sandbox"));
         site = site.nest_service(crate::whatsapp::connect::SANDBOX_PREFIX, sandbox.router());
     }
 

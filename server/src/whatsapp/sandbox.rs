@@ -46,6 +46,8 @@ pub struct Sandbox {
     pace: f64,
     /// To wait until the app has stored a new connection before its customers write.
     connections: Arc<dyn crate::storage::whatsapp::WhatsAppStore>,
+    /// The simulated ad account's world and memory, answered under the same address.
+    ads: crate::ads::sandbox::World,
 }
 
 struct Customer {
@@ -195,7 +197,14 @@ impl Sandbox {
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("HTTP client"),
             progress: Arc::default(),
             pace: 1.0,
+            ads: crate::ads::sandbox::World::new(None),
         }
+    }
+
+    /// Keeps the simulated ad account's ledger in `dir` (else in memory).
+    pub fn with_ledger(mut self, dir: std::path::PathBuf) -> Self {
+        self.ads = crate::ads::sandbox::World::new(Some(dir));
+        self
     }
 
     /// Scales every simulated delay (1.0: as a person would see them).
@@ -205,14 +214,16 @@ impl Sandbox {
     }
 
     pub fn router(self) -> Router {
+        let ads = self.ads.clone();
         Router::new()
             .route(
                 "/{version}/{id}",
-                get(phone_number).post(
+                get(phone_number).post({
+                    let ads = self.ads.clone();
                     |Path((_, id)): Path<(String, String)>, headers: HeaderMap, Json(body): Json<Value>| async move {
-                        crate::ads::sandbox::update_campaign(&id, &headers, &body)
-                    },
-                ),
+                        crate::ads::sandbox::update_campaign(&ads, &id, &headers, &body)
+                    }
+                }),
             )
             .route("/files/{id}", get(download))
             .route("/{version}/{id}/subscribed_apps", post(subscribe))
@@ -220,7 +231,7 @@ impl Sandbox {
             .route("/{version}/{id}/messages", post(send))
             .with_state(self)
             // The simulated ad account answers under the same Graph API address.
-            .merge(crate::ads::sandbox::router())
+            .merge(crate::ads::sandbox::router(ads))
     }
 
     fn later(&self, seconds: f64) -> Duration {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
 /// Connects the sandbox ad account and waits for its first sync.
-async fn connected(app: &TestApp, who: &Session) {
+pub(crate) async fn connected(app: &TestApp, who: &Session) {
     assert_eq!(call(app, who, "ads/connect-sandbox", &[]).await.status(), 200);
     eventually("the sync to end", || async {
         let (_, a) = json(call(app, who, "ads/account", &[]).await).await;

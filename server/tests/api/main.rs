@@ -16,6 +16,7 @@ mod pages;
 mod password_reset;
 mod secrets_at_rest;
 mod security;
+mod simulation;
 mod smtp;
 mod static_files;
 mod webhook;

@@ -15,6 +15,9 @@ pub struct SeedResult {
     pub pct_oracle: f64,
     pub regret: f64,
     pub last7: f64,
+    /// Revenue earned over the scored days as observed (noisy, fully matured): what an account's
+    /// books would show, the figure the sandbox's realised revenue is compared with.
+    pub revenue: f64,
 }
 
 pub fn run_seed(sc: &Scenario, policy: &str, seed: u64) -> SeedResult {
@@ -23,11 +26,12 @@ pub fn run_seed(sc: &Scenario, policy: &str, seed: u64) -> SeedResult {
     let floor = vec![sc.s_min(); k];
     let cap = vec![sc.s_max(); k];
     let boxed = Bounds { lo: floor.clone(), hi: cap.clone() };
-    let mut spends: Vec<Vec<f64>> = Vec::with_capacity(sc.t);
-    let mut revenues: Vec<Vec<f64>> = Vec::with_capacity(sc.t);
-    let (mut got, mut best) = (vec![0.0; sc.t], vec![0.0; sc.t]);
-    for t in 0..sc.t {
-        let s = if t == 0 {
+    let days = sc.days();
+    let mut spends: Vec<Vec<f64>> = Vec::with_capacity(days);
+    let mut revenues: Vec<Vec<f64>> = Vec::with_capacity(days);
+    let (mut got, mut best) = (vec![0.0; days], vec![0.0; days]);
+    for t in 0..days {
+        let s = if t == 0 || t < sc.history {
             vec![budget / k as f64; k]
         } else {
             let bounds = ramp_bounds(&spends[t - 1], &floor, &cap, sc.ramp_rel, sc.ramp_abs());
@@ -40,29 +44,31 @@ pub fn run_seed(sc: &Scenario, policy: &str, seed: u64) -> SeedResult {
         revenues.push((0..k).map(|i| env.observed_revenue(t, i, s[i])).collect::<Vec<_>>());
         spends.push(s);
     }
+    let (got, best) = (&got[sc.history..], &best[sc.history..]);
     let last = sc.t.saturating_sub(7);
     SeedResult {
         pct_oracle: 100.0 * got.iter().sum::<f64>() / best.iter().sum::<f64>(),
-        regret: best.iter().zip(&got).map(|(o, r)| o - r).sum(),
+        regret: best.iter().zip(got).map(|(o, r)| o - r).sum(),
         last7: 100.0 * got[last..].iter().sum::<f64>() / best[last..].iter().sum::<f64>(),
+        revenue: revenues[sc.history..].iter().flatten().sum(),
     }
 }
 
-/// Runs seeds 0..n on all cores (results are in seed order).
-pub fn run_seeds(sc: &Scenario, policy: &str, n: u64) -> Vec<SeedResult> {
+/// Runs `seeds` on all cores (results are in seed order).
+pub fn run_seeds(sc: &Scenario, policy: &str, seeds: std::ops::Range<u64>) -> Vec<SeedResult> {
     let threads = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1) as u64;
-    let mut results = vec![None; n as usize];
+    let first = seeds.start;
+    let mut results = vec![None; (seeds.end - first) as usize];
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|w| {
-                scope.spawn(move || {
-                    (w..n).step_by(threads as usize).map(|s| (s, run_seed(sc, policy, s))).collect::<Vec<_>>()
-                })
+                let mine = (first + w..seeds.end).step_by(threads as usize);
+                scope.spawn(move || mine.map(|s| (s, run_seed(sc, policy, s))).collect::<Vec<_>>())
             })
             .collect();
         for h in handles {
             for (s, r) in h.join().expect("simulation thread") {
-                results[s as usize] = Some(r);
+                results[(s - first) as usize] = Some(r);
             }
         }
     });

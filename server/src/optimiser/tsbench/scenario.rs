@@ -28,6 +28,9 @@ pub struct Scenario {
     pub mc_draws: usize,
     pub eps: f64,
     pub gamma_disc: f64,
+    /// Days spent at an equal split before day 0, seen by every policy and not scored (0 in
+    /// tsbench; the sandbox's ad account starts with 90 of them).
+    pub history: usize,
 }
 
 impl Scenario {
@@ -51,6 +54,7 @@ impl Scenario {
             mc_draws: 10_000,
             eps: 0.1,
             gamma_disc: 0.9,
+            history: 0,
         };
         let name = SCENARIOS.into_iter().find(|s| *s == name)?;
         Some(match name {
@@ -61,6 +65,11 @@ impl Scenario {
             "k20" => Scenario { name, k: 20, ..base },
             _ => base,
         })
+    }
+
+    /// Every simulated day: the history, then the `t` scored ones.
+    pub fn days(&self) -> usize {
+        self.history + self.t
     }
 
     pub fn s_ref(&self) -> f64 {
@@ -105,15 +114,15 @@ impl Environment {
         let a0: Vec<f64> = (0..k).map(|i| m[i] * sc.s_ref().powf(1.0 - b[i])).collect();
         let star = crate::optimiser::rails::argmax(&m);
         let mut level = vec![0.0; k];
-        let mut a = Vec::with_capacity(sc.t);
-        for t in 0..sc.t {
+        let mut a = Vec::with_capacity(sc.days());
+        for t in 0..sc.days() {
             if t >= 1 {
                 for (i, l) in level.iter_mut().enumerate() {
                     *l += sc.drift_sd * normal(kd, (t * k + i) as u64);
                 }
             }
             let mut day: Vec<f64> = (0..k).map(|i| a0[i] * level[i].exp()).collect();
-            if sc.shock && t >= sc.t / 2 {
+            if sc.shock && t >= sc.history + sc.t / 2 {
                 day[star] *= sc.shock_mult;
             }
             a.push(day);

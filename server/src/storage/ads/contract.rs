@@ -20,6 +20,7 @@ pub(crate) fn account(org: &str) -> AdAccountRecord {
         connected_at: now,
         updated_at: now,
         sync: SyncState { sync_state: "idle".into(), ..Default::default() },
+        clock: Clock::default(),
     }
 }
 
@@ -72,6 +73,13 @@ pub async fn an_ad_account_keeps_its_sync_progress_and_turns_to_reauthorise(s: S
     assert!(s.ads.set_sync(&org, &progress).await.unwrap());
     assert!(!s.ads.set_sync(&OrgId::new("org-b"), &progress).await.unwrap());
     assert_eq!(s.ads.ad_account(&org).await.unwrap().unwrap().sync, progress);
+
+    // A sandbox account's clock moves on its own, leaving the rest of the record alone.
+    let clock = Clock { clock_days: 12, clock_left: 48 };
+    assert!(s.ads.set_clock(&org, clock).await.unwrap());
+    assert!(!s.ads.set_clock(&OrgId::new("org-b"), clock).await.unwrap());
+    let got = s.ads.ad_account(&org).await.unwrap().unwrap();
+    assert_eq!((got.clock, got.sync), (clock, progress.clone()));
 
     assert!(s.ads.set_ad_account_status(&org, ConnectionStatus::Reauthorise, Some("190"), at).await.unwrap());
     let got = s.ads.ad_account(&org).await.unwrap().unwrap();

@@ -29,6 +29,8 @@ pub trait AdsStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Records where the running (or last) sync is; false without a connection.
     async fn set_sync(&self, org: &OrgId, sync: &SyncState) -> StoreResult<bool>;
+    /// Records a sandbox account's clock; false without a connection.
+    async fn set_clock(&self, org: &OrgId, clock: Clock) -> StoreResult<bool>;
     /// Removes the connection and everything synced from it.
     async fn remove_ad_account(&self, org: &OrgId) -> StoreResult<bool>;
 
@@ -199,6 +201,20 @@ pub struct AdAccountRecord {
     #[sqlx(flatten)]
     #[serde(flatten)]
     pub sync: SyncState,
+    /// Sandbox accounts only: days their clock has been moved forward (the account's days run
+    /// that far ahead of the calendar), and days of a simulation still to live.
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub clock: Clock,
+}
+
+/// A sandbox account's clock (see [`AdAccountRecord::clock`]); zero for Meta's accounts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct Clock {
+    #[serde(default)]
+    pub clock_days: i64,
+    #[serde(default)]
+    pub clock_left: i64,
 }
 
 /// Where a sync is: its stage, the cursor to resume from, progress, and the last finished one.

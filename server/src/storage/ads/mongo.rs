@@ -1,5 +1,5 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, DayResultRow, Group, InsightRecord, InsightSum,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Clock, DayResultRow, Group, InsightRecord, InsightSum,
     Level, SightingPairs, SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::mongo::{MongoStore, backend};
@@ -85,6 +85,12 @@ impl AdsStore for MongoStore {
             "sync_done": s.sync_done, "sync_total": s.sync_total, "sync_detail": s.sync_detail.as_deref(),
             "last_sync_at": s.last_sync_at.map(to_millis),
         } };
+        let done = self.ad_accounts().update_one(doc! { "_id": org.as_str() }, set).await.map_err(backend)?;
+        Ok(done.matched_count == 1)
+    }
+
+    async fn set_clock(&self, org: &OrgId, c: Clock) -> StoreResult<bool> {
+        let set = doc! { "$set": { "clock_days": c.clock_days, "clock_left": c.clock_left } };
         let done = self.ad_accounts().update_one(doc! { "_id": org.as_str() }, set).await.map_err(backend)?;
         Ok(done.matched_count == 1)
     }

@@ -1,5 +1,5 @@
 use crate::storage::ads::{
-    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, DayResultRow, Group, InsightRecord, InsightSum,
+    AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Clock, DayResultRow, Group, InsightRecord, InsightSum,
     SightingPairs, SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 macro_rules! account_columns {
     () => {
         "org_id, kind, account_id, page_id, name, currency, timezone, account_status, token, status, status_detail, \
-         connected_at, updated_at, sync_state, sync_stage, sync_cursor, sync_done, sync_total, sync_detail, last_sync_at"
+         connected_at, updated_at, sync_state, sync_stage, sync_cursor, sync_done, sync_total, sync_detail, last_sync_at, \
+         clock_days, clock_left"
     };
 }
 
@@ -25,7 +26,7 @@ impl AdsStore for SqliteStore {
         let sql = concat!(
             "INSERT OR REPLACE INTO ad_accounts (",
             account_columns!(),
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         );
         sqlx::query(sql)
             .bind(a.org_id.as_str())
@@ -48,6 +49,8 @@ impl AdsStore for SqliteStore {
             .bind(a.sync.sync_total)
             .bind(&a.sync.sync_detail)
             .bind(a.sync.last_sync_at.map(to_millis))
+            .bind(a.clock.clock_days)
+            .bind(a.clock.clock_left)
             .execute(&self.pool)
             .await
             .map(|_| ())
@@ -93,6 +96,17 @@ impl AdsStore for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_clock(&self, org: &OrgId, c: Clock) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE ad_accounts SET clock_days = ?, clock_left = ? WHERE org_id = ?")
+            .bind(c.clock_days)
+            .bind(c.clock_left)
+            .bind(org.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 

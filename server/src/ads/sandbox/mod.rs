@@ -1,29 +1,29 @@
-//! The sandbox's ad account: the Marketing API calls a sync makes, answered with Meta's
-//! documented payloads, so a new organisation sees a full dashboard without a Meta account.
-//! Six campaigns spend about their daily budget every day; what they earn follows diminishing
-//! returns (revenue = a·spend^b), drifts over the weeks and varies day to day — in the spirit of
-//! the optimiser benchmark — and is the same on every read (seeded by account, campaign and day),
-//! so syncs agree with each other. Served only outside production, behind sandbox tokens.
+//! The sandbox's ad account: the Marketing API calls a sync makes and the budget changes the
+//! optimiser sends, answered with Meta's documented payloads, so a new organisation sees a full
+//! dashboard — and the optimiser at work — without a Meta account. Five active campaigns spend
+//! the budget in force each day and earn what one seed of the optimiser benchmark's `delay` world
+//! says ([`world`]); a sixth, paused three weeks before the account opened, keeps its history.
+//! Every read of a day agrees with the others. A sandbox-only call (`POST …/sandbox_clock`, not a
+//! Meta endpoint) moves the account's clock forward, so days can be lived in seconds. Served only
+//! outside production, behind sandbox tokens.
+
+pub mod world;
 
 use crate::whatsapp::sandbox::{graph_error, refuse_token};
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+pub use world::World;
 
 struct Campaign {
     name: &'static str,
     objective: &'static str,
-    /// Daily budget in Meta's offset (cents of MXN).
-    budget: i64,
-    /// revenue = scale · spend^curve (spend in pesos), before drift and noise.
-    scale: f64,
-    curve: f64,
-    /// Relative change of the return per 30 days.
-    drift: f64,
+    /// Its campaign in the benchmark world; `None` for the paused one, outside it.
+    world: Option<usize>,
     ad: (&'static str, &'static str, &'static str),
 }
 
@@ -31,10 +31,7 @@ const CAMPAIGNS: [Campaign; 6] = [
     Campaign {
         name: "Chaquetas de temporada",
         objective: "OUTCOME_SALES",
-        budget: 150_000,
-        scale: 14.0,
-        curve: 0.82,
-        drift: 0.05,
+        world: Some(0),
         ad: (
             "La chaqueta azul ya llegó",
             "Tallas S a XL. Pregunta por WhatsApp y te la apartamos.",
@@ -44,68 +41,89 @@ const CAMPAIGNS: [Campaign; 6] = [
     Campaign {
         name: "Carrito abandonado",
         objective: "OUTCOME_SALES",
-        budget: 60_000,
-        scale: 22.0,
-        curve: 0.78,
-        drift: -0.02,
+        world: Some(1),
         ad: ("¿Se te olvidó algo?", "Tu carrito te espera con envío gratis hoy.", "SHOP_NOW"),
     },
     Campaign {
         name: "Click-to-WhatsApp Ofertas",
         objective: "OUTCOME_ENGAGEMENT",
-        budget: 90_000,
-        scale: 11.0,
-        curve: 0.85,
-        drift: 0.08,
+        world: Some(2),
         ad: ("Ofertas de la semana", "Escríbenos y recibe el catálogo al instante.", "WHATSAPP_MESSAGE"),
     },
     Campaign {
         name: "Marca — alcance",
         objective: "OUTCOME_AWARENESS",
-        budget: 80_000,
-        scale: 3.0,
-        curve: 0.80,
-        drift: 0.0,
+        world: None,
         ad: ("Hecho en Guadalajara", "Conoce nuestra historia.", "LEARN_MORE"),
     },
     Campaign {
         name: "Público similar compradores",
         objective: "OUTCOME_SALES",
-        budget: 120_000,
-        scale: 9.0,
-        curve: 0.84,
-        drift: -0.06,
+        world: Some(3),
         ad: ("Lo que todos están comprando", "Nuevos estilos cada viernes.", "SHOP_NOW"),
     },
     Campaign {
         name: "Black Friday",
         objective: "OUTCOME_SALES",
-        budget: 200_000,
-        scale: 12.0,
-        curve: 0.80,
-        drift: 0.10,
+        world: Some(4),
         ad: ("Black Friday: hasta 40 %", "Solo este fin de semana.", "WHATSAPP_MESSAGE"),
     },
 ];
+
+/// The paused campaign's budget (centavos), and the world day it was paused on: three weeks
+/// before the account opened.
+const PAUSED_BUDGET: i64 = 80_000;
+const PAUSED_FROM: i64 = world::HISTORY - 21;
 
 const CURRENCY: &str = "MXN";
 const TIMEZONE: &str = "America/Mexico_City";
 /// Meta's default page size when `limit` is not given.
 const DEFAULT_LIMIT: usize = 25;
 
-pub fn router() -> Router {
+pub fn router(world: World) -> Router {
     let route = |edge: Edge| {
+        let world = world.clone();
         get(
             move |Path((_, id)): Path<(String, String)>,
                   Query(q): Query<HashMap<String, String>>,
-                  headers: HeaderMap| { serve(edge, id, q, headers) },
+                  headers: HeaderMap| { serve(world, edge, id, q, headers) },
         )
     };
+    let clock = world.clone();
     Router::new()
         .route("/{version}/{id}/campaigns", route(Edge::Campaigns))
         .route("/{version}/{id}/adsets", route(Edge::AdSets))
         .route("/{version}/{id}/ads", route(Edge::Ads))
         .route("/{version}/{id}/insights", route(Edge::Insights))
+        .route(
+            "/{version}/{id}/sandbox_clock",
+            post(
+                move |Path((_, id)): Path<(String, String)>, headers: HeaderMap, Json(body): Json<Value>| async move {
+                    advance_clock(&clock, &id, &headers, &body)
+                },
+            ),
+        )
+}
+
+/// The real day in the sandbox account's time zone (its clock moves on from there).
+fn real_today() -> time::Date {
+    super::dashboard::today_in(TIMEZONE)
+}
+
+/// `POST /{version}/act_{id}/sandbox_clock` with `{"days": n}` (1–365): a sandbox-only call, not
+/// Meta's, that moves the account's clock `n` days forward. Answers its new today and clock.
+fn advance_clock(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
+    let account = match checked(id, headers) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match body.get("days").and_then(Value::as_i64).filter(|d| (1..=365).contains(d)) {
+        Some(days) => {
+            let (today, clock) = world.advance(&account, real_today(), days);
+            Json(json!({ "today": super::dashboard::day_text(today), "clock": clock })).into_response()
+        }
+        None => graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter: days must be 1 to 365"),
+    }
 }
 
 fn sandbox_account(id: &str) -> bool {
@@ -138,19 +156,15 @@ fn checked(id: &str, headers: &HeaderMap) -> Result<String, Box<Response>> {
     }
 }
 
-/// Daily budgets set through the API since this instance started (campaign id → Meta's units):
-/// the simulator's memory, back to the defaults when the server restarts.
-static BUDGETS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, i64>>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// A campaign's daily budget now, in Meta's units.
-fn budget_of(campaign: &str, c: &Campaign) -> i64 {
-    BUDGETS.lock().ok().and_then(|b| b.get(campaign).copied()).unwrap_or(c.budget)
+/// A campaign's daily budget at the end of `day`, in Meta's units.
+fn budget_on(world: &World, account: &str, campaign: &str, c: &Campaign, day: time::Date) -> i64 {
+    let default = if c.world.is_some() { world::EQUAL_SPLIT } else { PAUSED_BUDGET };
+    world.budget_on(account, campaign, real_today(), day, default)
 }
 
 /// `POST /{version}/{campaign-id}` with `daily_budget` (Meta's units, a string or a number):
 /// Meta's `{"success": true}`, or its refusal of an unknown object or a bad value.
-pub fn update_campaign(id: &str, headers: &HeaderMap, body: &Value) -> Response {
+pub fn update_campaign(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
     if let Some(refused) = refuse_token(headers) {
         return refused;
     }
@@ -173,9 +187,8 @@ pub fn update_campaign(id: &str, headers: &HeaderMap, body: &Value) -> Response 
     };
     match units.filter(|u| *u > 0) {
         Some(units) => {
-            if let Ok(mut budgets) = BUDGETS.lock() {
-                budgets.insert(id.to_owned(), units);
-            }
+            let account = format!("7{}", &id[3..17]);
+            world.set_budget(&account, id, real_today(), units);
             Json(json!({ "success": true })).into_response()
         }
         None => graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter: daily_budget"),
@@ -234,7 +247,7 @@ enum Edge {
 }
 
 /// `GET /{version}/act_{id}/{edge}`: the token and account checked, the edge's rows, one page.
-async fn serve(edge: Edge, id: String, q: HashMap<String, String>, headers: HeaderMap) -> Response {
+async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>, headers: HeaderMap) -> Response {
     let account = match checked(&id, &headers) {
         Ok(a) => a,
         Err(r) => return *r,
@@ -244,7 +257,7 @@ async fn serve(edge: Edge, id: String, q: HashMap<String, String>, headers: Head
         Edge::Campaigns => (
             "campaigns",
             per_campaign(&account, |i, c, (campaign, _, _)| {
-                let budget = budget_of(&campaign, c);
+                let budget = budget_on(&world, &account, &campaign, c, world.today(&account, real_today()));
                 json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
                 "daily_budget": budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
             }),
@@ -265,7 +278,7 @@ async fn serve(edge: Edge, id: String, q: HashMap<String, String>, headers: Head
                     "image_url": "/favicon.svg" } })
             }),
         ),
-        Edge::Insights => match insights(&account, &q) {
+        Edge::Insights => match insights(&world, &account, &q) {
             Ok(rows) => ("insights", rows),
             Err(refused) => return *refused,
         },
@@ -291,23 +304,31 @@ fn pesos(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-/// One campaign's day (`day_index` days ago): spend, impressions, clicks, purchases, revenue.
-fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -> Value {
+/// One campaign's day `day`, as reported on `today`: spend, impressions, clicks, purchases and
+/// revenue; `Null` when it did not run.
+fn day_row(world: &World, account: &str, index: usize, today: time::Date, day: time::Date, level: &str) -> Value {
     let c = &CAMPAIGNS[index];
+    let w = world.world_day(account, real_today(), day);
     let seed = account.bytes().fold(index as u64 * 1_000_003, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
-    let noise = |salt: u64| unit(seed ^ (days_ago as u64).wrapping_mul(0x1000_0001) ^ salt);
-    // Paused campaigns (the awareness one) spent only until three weeks ago.
-    if index == 3 && days_ago < 21 {
-        return Value::Null;
-    }
-    let spend = (c.budget as f64 * (0.85 + 0.2 * noise(1))).round() as i64;
-    let drift = 1.0 + c.drift * (-(days_ago as f64) / 30.0);
-    let revenue =
-        (c.scale * (spend as f64 / 100.0).powf(c.curve) * drift * (0.7 + 0.6 * noise(2)) * 100.0).round() as i64;
+    let noise = |salt: u64| unit(seed ^ (w as u64).wrapping_mul(0x1000_0001) ^ salt);
+    let (campaign, set, _) = ids(account, index);
+    let (spend, revenue) = match c.world {
+        _ if w < 0 => return Value::Null,
+        Some(k) => {
+            let spend = budget_on(world, account, &campaign, c, day);
+            (spend, world.revenue(account, k, w, spend, (today - day).whole_days() - 1))
+        }
+        // The paused campaign earned little (brand reach), until it was paused.
+        None if w >= PAUSED_FROM => return Value::Null,
+        None => {
+            let spend = (PAUSED_BUDGET as f64 * (0.85 + 0.2 * noise(1))).round() as i64;
+            (spend, (3.0 * (spend as f64 / 100.0).powf(0.8) * (0.7 + 0.6 * noise(2)) * 100.0).round() as i64)
+        }
+    };
     let purchases = (revenue as f64 / 100.0 / 650.0).round().max(0.0) as i64;
     let impressions = (spend as f64 / 100.0 * (18.0 + 8.0 * noise(3))).round() as i64;
     let clicks = (impressions as f64 * (0.008 + 0.01 * noise(4))).round() as i64;
-    let (campaign, set, _) = ids(account, index);
+    let day = super::dashboard::day_text(day);
     // Meta lists a purchase under several action types; the sync must count it once.
     let actions = json!([
         { "action_type": "link_click", "value": clicks.to_string() },
@@ -330,7 +351,7 @@ fn day_row(account: &str, index: usize, days_ago: i64, day: &str, level: &str) -
 }
 
 /// Daily insights for the `date_preset` and `level` asked for, or Meta's refusal of them.
-fn insights(account: &str, q: &HashMap<String, String>) -> Result<Vec<Value>, Box<Response>> {
+fn insights(world: &World, account: &str, q: &HashMap<String, String>) -> Result<Vec<Value>, Box<Response>> {
     let days: i64 = match q.get("date_preset").map(String::as_str) {
         Some("last_7d") => 7,
         Some("last_14d") => 14,
@@ -347,14 +368,13 @@ fn insights(account: &str, q: &HashMap<String, String>) -> Result<Vec<Value>, Bo
         let message = "(#100) level must be campaign or adset";
         return Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 100, message)));
     }
-    // The presets end yesterday in the account's time zone.
-    let today = super::dashboard::today_in(TIMEZONE);
+    // The presets end yesterday in the account's time zone, on its clock.
+    let today = world.today(account, real_today());
     let mut rows = Vec::new();
     for days_ago in (1..=days).rev() {
         let day = today - time::Duration::days(days_ago);
-        let day = super::dashboard::day_text(day);
         for index in 0..CAMPAIGNS.len() {
-            let row = day_row(account, index, days_ago, &day, &level);
+            let row = day_row(world, account, index, today, day, &level);
             if !row.is_null() {
                 rows.push(row);
             }
