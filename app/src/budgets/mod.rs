@@ -3,6 +3,7 @@
 //! and the history of applied plans.
 
 pub mod api;
+mod clock;
 mod history;
 pub mod model;
 #[cfg(feature = "ssr")]

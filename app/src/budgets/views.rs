@@ -6,6 +6,7 @@ use super::api::{
     ApplyDraft, ApplyProposal, ProposeBudgets, SaveBudgetSettings, SetAutoMode, budget_draft, budget_history,
     budget_settings, explain_proposal, latest_proposal,
 };
+use super::clock::SandboxClock;
 use super::history::HistoryView;
 use super::model::{AppliedChange, BudgetSettings, Proposal, ProposalRow};
 use super::whatif::WhatIfEditor;
@@ -27,7 +28,13 @@ pub fn OptimiserPage() -> impl IntoView {
     let apply = ServerAction::<ApplyProposal>::new();
     let apply_draft = ServerAction::<ApplyDraft>::new();
     let auto = ServerAction::<SetAutoMode>::new();
+    let simulate = ServerAction::<crate::campaigns::api::SimulateDays>::new();
     let tick = RwSignal::new(0u32);
+    let clock_tick = RwSignal::new(0u32);
+    let account = Resource::new(
+        move || (simulate.version().get(), clock_tick.get()),
+        |_| in_request(crate::campaigns::api::ad_account()),
+    );
     let settings =
         Resource::new(move || (save.version().get(), auto.version().get()), |_| in_request(budget_settings()));
     let changed = move || {
@@ -55,6 +62,16 @@ pub fn OptimiserPage() -> impl IntoView {
             set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(2));
         }
     });
+    // While the sandbox simulates days, the page follows its clock and its plans every second.
+    Effect::new(move |_| {
+        if account.get().and_then(|r| r.ok()).flatten().is_some_and(|a| a.clock_left > 0) {
+            let next = move || {
+                clock_tick.update(|t| *t += 1);
+                tick.update(|t| *t += 1);
+            };
+            set_timeout(next, std::time::Duration::from_secs(1));
+        }
+    });
     view! {
         <section class="optimiser">
             <p class="hint"><a href="/app/campaigns">{t("app-nav-campaigns")}</a>" › "</p>
@@ -71,6 +88,16 @@ pub fn OptimiserPage() -> impl IntoView {
                             <p class="empty-state">{t("budget-connect-first")}" "<a href="/app/campaigns">{t("app-nav-campaigns")}</a></p>
                         }.into_any(),
                         Err(e) => view! { <p class="form-status err" role="alert">{i18n.t(&e.code)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match account.await {
+                        Ok(Some(a)) if a.is_sandbox() => {
+                            view! { <SandboxClock account=a admin=admin simulate=simulate/> }.into_any()
+                        }
+                        _ => ().into_any(),
                     }
                 })}
             </Transition>

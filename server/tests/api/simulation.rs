@@ -69,7 +69,8 @@ async fn sixty_simulated_days_spend_the_applied_budgets_and_earn_what_the_engine
     // the budgets of the plan applied that day (Meta applies a budget at once).
     let decisions = app.store.budgets.decisions(&org, 200).await.unwrap();
     let applied: Vec<_> = decisions.iter().filter(|d| d.applied_by.as_deref() == Some("auto")).collect();
-    assert_eq!(applied.len() as i64, DAYS + SETTLE, "one plan a day");
+    let listed: Vec<_> = decisions.iter().map(|d| (&d.day, &d.status, &d.created_by, &d.applied_by)).collect();
+    assert_eq!(applied.len() as i64, DAYS + SETTLE, "one plan a day: {listed:?}");
     let results = app.store.ads.daily_results(&org, "0000-01-01", "9999-12-31").await.unwrap();
     let spent: HashMap<(String, String), i64> =
         results.iter().map(|r| ((r.campaign_id.clone(), r.day.clone()), r.spend)).collect();
