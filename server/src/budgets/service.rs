@@ -405,6 +405,7 @@ impl Budgets for BudgetService {
         store.add_changes(&wanted).await.map_err(e)?;
         // Recorded now (new, or from an earlier apply): the pending ones are queued — again for an
         // earlier apply's, whose job key makes it the same job — and the failed ones retried.
+        let mut queued = Vec::new();
         for mut change in store.changes(&caller.org_id, id).await.map_err(e)? {
             if change.status == "failed" && active(&change.campaign_id) {
                 let update = ChangeUpdate {
@@ -421,7 +422,7 @@ impl Budgets for BudgetService {
                 (change.status, change.attempts) = ("pending".into(), change.attempts + 1);
             }
             if change.status == "pending" {
-                super::apply::enqueue(&self.stores, &change, now).await.map_err(e)?;
+                queued.push(change);
             }
         }
         if record.applied_by.is_none() {
@@ -429,8 +430,14 @@ impl Budgets for BudgetService {
             let at = crate::ads::dashboard::account_now(&account);
             (record.applied_by, record.applied_at) = (Some(caller.user_id.to_string()), Some(at));
         }
+        // The decision is written before its jobs exist: once they run, only they move its status
+        // (`apply::settle`), and nothing here can write over what they recorded.
         record.status = super::apply::status_of(&store.changes(&caller.org_id, id).await.map_err(e)?).into();
         store.save_decision(&record).await.map_err(e)?;
+        for change in &queued {
+            super::apply::enqueue(&self.stores, change, now).await.map_err(e)?;
+        }
+        let record = store.decision(&caller.org_id, id).await.map_err(e)?.unwrap_or(record);
         tracing::info!(org = %caller.org_id, decision = id, changes = wanted.len(), "budget proposal applied");
         self.shown(caller, &record).await
     }
