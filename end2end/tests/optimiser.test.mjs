@@ -2,7 +2,7 @@
 // the optimiser, the rails saved (a bad amount refused first), today's split proposed, its
 // explanation, a what-if plan valued, saved as a draft, opened from its link and applied, and the
 // history — in English at a laptop's width; then the same account's applied plan and history in
-// Arabic at a phone's. One sign-up for both (sign-ups are limited per client
+// Arabic at a phone's, where the sandbox then simulates three days. One sign-up for both (sign-ups are limited per client
 // address, and the whole suite signs up from one).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,6 +96,17 @@ for (const c of CASES) {
     await waitForHydration(page);
     assert.equal(await page.locator('.proposal-table tbody tr').count(), 5);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, 'fits the window');
+    // The sandbox lives three days in seconds: its clock moves on, and each day's sync brings a
+    // proposal from the daily job into the history.
+    if (!c.first) {
+      const clock = '[data-testid=sandbox-clock]';
+      assert.equal(await page.locator(clock).getAttribute('data-days'), '0');
+      await page.fill('#simulate-days', '3');
+      await page.click('[data-testid=simulate]');
+      await page.waitForSelector(`${clock}[data-days="3"][data-left="0"]`, { timeout: 60_000 });
+      assert.match(await page.locator(`${clock} [role=status]`).textContent(), /٣/, 'Arabic-Indic digits');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=history] tbody tr').length > 2);
+    }
     // The refused amount answered 422, on purpose; nothing else went wrong.
     assert.deepEqual(errors.filter((e) => !/\b422\b/.test(e)), []);
     await page.close();

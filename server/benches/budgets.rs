@@ -125,7 +125,12 @@ async fn main() {
     }
     // Where the time goes: each read, reading and estimating, then the engine alone.
     let t = Instant::now();
-    let n = stores.ads.daily_results(&org, "2025-01-01", "2027-01-01").await.unwrap().len();
+    let n = stores
+        .ads
+        .daily_results(&org, adronx::storage::ads::Level::Campaign, "2025-01-01", "2027-01-01")
+        .await
+        .unwrap()
+        .len();
     println!("  daily results: {n} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
     let n = stores.ads.sighting_pairs(&org, "2025-01-01").await.unwrap().len();

@@ -14,9 +14,10 @@ pub fn SandboxClock(account: AdAccountView, admin: bool, simulate: ServerAction<
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let (days, left) = (account.clock_days, account.clock_left);
+    let n = move |v: i64| crate::campaigns::money::count(v, i18n.lang.get_untracked());
     let state = match (left, days) {
-        (1.., _) => i18n.t_args("simulate-running", &[("left", left.to_string()), ("days", days.to_string())]),
-        (_, 1..) => i18n.t_args("simulate-ahead", &[("days", days.to_string())]),
+        (1.., _) => i18n.t_args("simulate-running", &[("left", n(left)), ("days", n(days))]),
+        (_, 1..) => i18n.t_args("simulate-ahead", &[("days", n(days))]),
         _ => i18n.t("simulate-on-time"),
     };
     view! {

@@ -102,8 +102,12 @@ fn share(now: i64, base: i64) -> Option<f64> {
 /// One campaign in a proposal.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProposalRow {
+    /// The campaign's id, or the ad set's when the budget is set on it (`level`).
     pub id: String,
     pub name: String,
+    /// `campaign`, or `adset` for an ad set of a campaign without a budget of its own.
+    #[serde(default = "campaign_level")]
+    pub level: String,
     pub budget_before: i64,
     pub budget_after: i64,
     /// Posterior mean ROAS at its proposed budget, and a 90 % interval.
@@ -210,4 +214,8 @@ pub struct Realised {
     pub forecast_revenue: i64,
     /// Of `days`, those still collecting conversions (their revenue will grow).
     pub maturing: i64,
+}
+
+fn campaign_level() -> String {
+    "campaign".into()
 }

@@ -168,7 +168,7 @@ fn spend_diverged(account: &AdAccountRecord, inputs: &Inputs, decisions: &[Decis
     let (mut budget, mut spent) = (0.0, 0.0);
     for row in plan.rows.iter().filter(|r| r.budget_after != r.budget_before) {
         budget += row.budget_after as f64;
-        let campaign = inputs.candidates.iter().find(|c| c.campaign.id == row.id);
+        let campaign = inputs.candidates.iter().find(|c| c.holder.id == row.id);
         spent += campaign.and_then(|c| c.history.iter().find(|d| d.age_days == 0)).map_or(0.0, |d| d.spend);
     }
     tracing::debug!(day = %day_text(yesterday), budget, spent, "spend against the plan in force");

@@ -215,6 +215,7 @@ mod tests {
         let row = |id: &str, name: &str, before, after, roas, best, bound: &str| ProposalRow {
             id: id.into(),
             name: name.into(),
+            level: "campaign".into(),
             budget_before: before,
             budget_after: after,
             roas,

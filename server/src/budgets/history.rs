@@ -11,7 +11,7 @@
 use crate::ads::charts::{self, Drawn};
 use crate::ads::dashboard::{account_today, day_at, day_text, parse_day};
 use crate::storage::Stores;
-use crate::storage::ads::AdAccountRecord;
+use crate::storage::ads::{AdAccountRecord, Level};
 use crate::storage::budgets::DecisionRecord;
 use app::budgets::model::{History, HistoryEntry, Proposal, Realised};
 use app::budgets::port::BudgetError;
@@ -60,11 +60,13 @@ pub async fn read(
     }
     let mut daily: HashMap<(String, Date), (i64, i64)> = HashMap::new();
     if let Some(first) = spans.iter().map(|s| s.from).min() {
-        let rows = stores
-            .ads
-            .daily_results(&account.org_id, &day_text(first), &day_text(yesterday))
-            .await
-            .map_err(BudgetError::internal)?;
+        let (from, to) = (day_text(first), day_text(yesterday));
+        let mut rows = Vec::new();
+        // A plan's rows are campaigns, or ad sets of campaigns without a budget of their own.
+        for level in [Level::Campaign, Level::Adset] {
+            let read = stores.ads.daily_results(&account.org_id, level, &from, &to).await;
+            rows.extend(read.map_err(BudgetError::internal)?);
+        }
         for r in rows {
             if let Some(day) = parse_day(&r.day) {
                 daily.insert((r.campaign_id, day), (r.spend, r.revenue));

@@ -1,13 +1,15 @@
-//! What a proposal is computed from, read from the store: the campaigns the optimiser moves
-//! (active, with a daily budget), a year of their daily insights, the maturity curve estimated from
-//! what successive syncs saw, the rails, and which campaigns have too little data to be moved.
+//! What a proposal is computed from, read from the store: what the optimiser moves — active
+//! campaigns with a daily budget of their own, and in active campaigns without one, their active
+//! ad sets with a daily budget (Meta's ad set budgets) —, a year of their daily insights, the
+//! maturity curve estimated from what successive syncs saw (an ad set reads its campaign's), the
+//! rails, and which of them have too little data to be moved.
 
 use crate::ads::dashboard::{account_today, day_text, parse_day};
 use crate::optimiser::decide::DayResult;
 use crate::optimiser::maturity::{Maturity, Pairs};
 use crate::optimiser::{CampaignInput, DecisionInput};
 use crate::storage::Stores;
-use crate::storage::ads::{AdAccountRecord, CampaignRecord, SightingPairs};
+use crate::storage::ads::{AdAccountRecord, DayResultRow, Level, SightingPairs};
 use crate::storage::budgets::BudgetSettingsRecord;
 use app::budgets::port::BudgetError;
 use app::ids::OrgId;
@@ -21,9 +23,20 @@ const HISTORY_DAYS: i64 = 365;
 /// months give every age of the curve about sixty days of evidence per campaign.
 const SIGHTING_DAYS: i64 = 60;
 
-/// A campaign the optimiser may move, with its history (index 0: yesterday).
+/// What a daily budget is set on: a campaign, or an ad set of a campaign without a budget.
+#[derive(Clone, Debug)]
+pub struct Holder {
+    pub id: String,
+    pub campaign_id: String,
+    /// The campaign's name, or "campaign › ad set".
+    pub name: String,
+    pub daily_budget: Option<i64>,
+    pub level: Level,
+}
+
+/// A budget the optimiser may move, with its history (index 0: yesterday).
 pub struct Candidate {
-    pub campaign: CampaignRecord,
+    pub holder: Holder,
     pub history: Vec<DayResult>,
     /// Fully reported days with spend, and the spend over them (minor units).
     pub matured_days: i64,
@@ -57,7 +70,7 @@ impl Inputs {
     pub fn allowed(&self, settings: &BudgetSettingsRecord) -> Option<(i64, i64)> {
         (!self.candidates.is_empty()).then(|| {
             self.candidates.iter().fold((0, 0), |(lo, hi), c| {
-                let current = c.campaign.daily_budget.unwrap_or(0);
+                let current = c.holder.daily_budget.unwrap_or(0);
                 let (l, h) = if Self::thin(c, settings) { (current, current) } else { Self::rails(current, settings) };
                 (lo + l, hi + h)
             })
@@ -72,15 +85,15 @@ impl Inputs {
             return None;
         }
         let held: i64 =
-            self.candidates.iter().filter(|c| Self::thin(c, settings)).filter_map(|c| c.campaign.daily_budget).sum();
+            self.candidates.iter().filter(|c| Self::thin(c, settings)).filter_map(|c| c.holder.daily_budget).sum();
         Some(DecisionInput {
             budget: settings.daily_budget - held,
             max_change: settings.max_change_pct as f64 / 100.0,
             campaigns: moved
                 .iter()
                 .map(|c| CampaignInput {
-                    id: c.campaign.id.clone(),
-                    current_budget: c.campaign.daily_budget.unwrap_or(0),
+                    id: c.holder.id.clone(),
+                    current_budget: c.holder.daily_budget.unwrap_or(0),
                     floor: settings.floor,
                     cap: settings.cap,
                     history: c.history.clone(),
@@ -108,7 +121,7 @@ impl Inputs {
             settings.min_spend
         ));
         for c in &self.candidates {
-            h.update(format!("{}|{:?}\n", c.campaign.id, c.campaign.daily_budget));
+            h.update(format!("{}|{:?}\n", c.holder.id, c.holder.daily_budget));
             // The numbers' bytes: formatting a year of days per campaign would cost more than the
             // decision itself.
             for d in &c.history {
@@ -154,40 +167,68 @@ pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Re
     let yesterday = today - Duration::days(1);
     let (from, to) = (day_text(today - Duration::days(HISTORY_DAYS)), day_text(yesterday));
     let seen_from = day_text(today - Duration::days(SIGHTING_DAYS));
-    let (campaigns, insights, pairs) = tokio::join!(
+    let (campaigns, insights, set_insights, pairs) = tokio::join!(
         stores.ads.campaigns(org),
-        stores.ads.daily_results(org, &from, &to),
+        stores.ads.daily_results(org, Level::Campaign, &from, &to),
+        stores.ads.daily_results(org, Level::Adset, &from, &to),
         stores.ads.sighting_pairs(org, &seen_from),
     );
-    let (campaigns, insights, pairs) = (campaigns.map_err(e)?, insights.map_err(e)?, pairs.map_err(e)?);
+    let (campaigns, pairs) = (campaigns.map_err(e)?, pairs.map_err(e)?);
+    let mut holders: Vec<Holder> = Vec::new();
+    for c in campaigns.into_iter().filter(|c| c.status == "ACTIVE") {
+        if c.daily_budget.is_some_and(|b| b > 0) {
+            let (id, name, level) = (c.id.clone(), c.name, Level::Campaign);
+            holders.push(Holder { id, campaign_id: c.id, name, daily_budget: c.daily_budget, level });
+            continue;
+        }
+        if c.lifetime_budget.is_some() {
+            continue; // a lifetime budget is not a daily one: left alone
+        }
+        let sets = stores.ads.ad_sets(org, &c.id).await.map_err(e)?;
+        for s in sets.into_iter().filter(|s| s.status == "ACTIVE" && s.daily_budget.is_some_and(|b| b > 0)) {
+            let name = format!("{} › {}", c.name, s.name);
+            holders.push(Holder {
+                id: s.id,
+                campaign_id: c.id.clone(),
+                name,
+                daily_budget: s.daily_budget,
+                level: Level::Adset,
+            });
+        }
+    }
     let (maturity, per_campaign) = curves(&pairs);
-    let mut by_campaign: HashMap<&str, Vec<DayResult>> = HashMap::new();
-    for i in &insights {
+    let mut by_object: HashMap<String, Vec<DayResult>> = holders.iter().map(|h| (h.id.clone(), Vec::new())).collect();
+    let rows: Vec<DayResultRow> = insights.map_err(e)?.into_iter().chain(set_insights.map_err(e)?).collect();
+    let campaign_of: HashMap<&str, &str> = holders.iter().map(|h| (h.id.as_str(), h.campaign_id.as_str())).collect();
+    for i in &rows {
+        let (Some(days), Some(campaign)) = (by_object.get_mut(&i.campaign_id), campaign_of.get(i.campaign_id.as_str()))
+        else {
+            continue;
+        };
         let Some(day) = parse_day(&i.day) else { continue };
         let age = (yesterday - day).whole_days();
         if age < 0 || i.spend <= 0 {
             continue;
         }
-        let curve = per_campaign.get(&i.campaign_id).unwrap_or(&maturity);
-        by_campaign.entry(i.campaign_id.as_str()).or_default().push(DayResult {
+        let curve = per_campaign.get(*campaign).unwrap_or(&maturity);
+        days.push(DayResult {
             age_days: age as u32,
             spend: i.spend as f64,
             revenue: i.revenue as f64,
             maturity: curve.at(age as u32),
         });
     }
-    let mut candidates: Vec<Candidate> = campaigns
+    let mut candidates: Vec<Candidate> = holders
         .into_iter()
-        .filter(|c| c.status == "ACTIVE" && c.daily_budget.is_some_and(|b| b > 0))
-        .map(|campaign| {
-            let mut history = by_campaign.remove(campaign.id.as_str()).unwrap_or_default();
+        .map(|holder| {
+            let mut history = by_object.remove(&holder.id).unwrap_or_default();
             history.sort_by_key(|d| d.age_days);
-            let horizon = per_campaign.get(&campaign.id).unwrap_or(&maturity).horizon();
+            let horizon = per_campaign.get(&holder.campaign_id).unwrap_or(&maturity).horizon();
             let matured = history.iter().filter(|d| d.age_days >= horizon);
             let (matured_days, matured_spend) = matured.fold((0, 0), |(n, s), d| (n + 1, s + d.spend as i64));
-            Candidate { campaign, history, matured_days, matured_spend }
+            Candidate { holder, history, matured_days, matured_spend }
         })
         .collect();
-    candidates.sort_by(|a, b| a.campaign.id.cmp(&b.campaign.id));
+    candidates.sort_by(|a, b| a.holder.id.cmp(&b.holder.id));
     Ok(Inputs { today, candidates, maturity })
 }

@@ -30,7 +30,7 @@ fn admin(caller: &Caller) -> Result<(), BudgetError> {
 /// Settings before an admin saved any: tsbench's rails (a tenth of an equal share as the floor,
 /// 60 % of the budget as the cap), 20 % a day, a week of data.
 fn defaults(org: &Caller, account: &AdAccountRecord, inputs: &Inputs) -> BudgetSettingsRecord {
-    let budgets: Vec<i64> = inputs.candidates.iter().filter_map(|c| c.campaign.daily_budget).collect();
+    let budgets: Vec<i64> = inputs.candidates.iter().filter_map(|c| c.holder.daily_budget).collect();
     let total: i64 = budgets.iter().sum();
     let share = if budgets.is_empty() { 0 } else { total / budgets.len() as i64 };
     BudgetSettingsRecord {
@@ -61,7 +61,7 @@ fn view(s: &BudgetSettingsRecord, saved: bool, inputs: &Inputs) -> BudgetSetting
         auto: s.auto,
         auto_paused: s.auto_paused.clone(),
         campaigns: inputs.candidates.len() as i64,
-        current_total: inputs.candidates.iter().filter_map(|c| c.campaign.daily_budget).sum(),
+        current_total: inputs.candidates.iter().filter_map(|c| c.holder.daily_budget).sum(),
         allowed: inputs.allowed(s),
     }
 }
@@ -246,12 +246,13 @@ impl BudgetService {
         })?;
         let mut rows = Vec::with_capacity(inputs.candidates.len());
         for c in &inputs.candidates {
-            let name = c.campaign.name.clone();
-            let current = c.campaign.daily_budget.unwrap_or(0);
-            match decision.campaigns.iter().find(|d| d.id == c.campaign.id) {
+            let name = c.holder.name.clone();
+            let current = c.holder.daily_budget.unwrap_or(0);
+            match decision.campaigns.iter().find(|d| d.id == c.holder.id) {
                 Some(d) => rows.push(ProposalRow {
                     id: d.id.clone(),
                     name,
+                    level: c.holder.level.key().into(),
                     budget_before: d.budget_before,
                     budget_after: d.budget_after,
                     roas: d.roas,
@@ -268,8 +269,9 @@ impl BudgetService {
                     let (spend, revenue) = c.history.iter().fold((0.0, 0.0), |(s, r), d| (s + d.spend, r + d.revenue));
                     let roas = if spend > 0.0 { revenue / spend } else { 0.0 };
                     rows.push(ProposalRow {
-                        id: c.campaign.id.clone(),
+                        id: c.holder.id.clone(),
                         name,
+                        level: c.holder.level.key().into(),
                         budget_before: current,
                         budget_after: current,
                         roas,
@@ -379,10 +381,19 @@ impl Budgets for BudgetService {
             return Err(BudgetError::CurrencyMismatch(p.currency));
         }
         let now = OffsetDateTime::now_utc();
-        // Campaigns Meta no longer lists as active since the proposal are not asked: their change
-        // fails at once, with its reason, and the others go ahead.
-        let synced = self.stores.ads.campaigns(&caller.org_id).await.map_err(e)?;
-        let active = |id: &str| synced.iter().any(|c| c.id == id && c.status == "ACTIVE");
+        // Campaigns (or ad sets) Meta no longer lists as active since the proposal are not asked:
+        // their change fails at once, with its reason, and the others go ahead.
+        let mut live: Vec<String> = Vec::new();
+        for c in
+            self.stores.ads.campaigns(&caller.org_id).await.map_err(e)?.into_iter().filter(|c| c.status == "ACTIVE")
+        {
+            if p.rows.iter().any(|r| r.level == "adset") {
+                let sets = self.stores.ads.ad_sets(&caller.org_id, &c.id).await.map_err(e)?;
+                live.extend(sets.into_iter().filter(|s| s.status == "ACTIVE").map(|s| s.id));
+            }
+            live.push(c.id);
+        }
+        let active = |id: &str| live.iter().any(|l| l == id);
         let wanted: Vec<BudgetChangeRecord> = p
             .rows
             .iter()

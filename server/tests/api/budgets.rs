@@ -349,11 +349,17 @@ async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_s
     let id = p["id"].as_str().unwrap().to_owned();
     let rows = p["rows"].as_array().unwrap().clone();
     let changed: Vec<&Value> = rows.iter().filter(|r| r["budget_after"] != r["budget_before"]).collect();
-    assert!(changed.len() >= 2, "the sandbox's campaigns earn differently: {rows:?}");
+    let campaigns: Vec<&Value> = changed.iter().copied().filter(|r| r["level"] == "campaign").collect();
+    assert!(campaigns.len() >= 2, "the sandbox's campaigns earn differently: {rows:?}");
+    // One sandbox campaign has its budget on its ad set (Meta's ad set budgets): that ad set is
+    // moved like a campaign, under both names.
+    let sets: Vec<&Value> = rows.iter().filter(|r| r["level"] == "adset").collect();
+    assert_eq!(sets.len(), 1, "{rows:?}");
+    assert!(sets[0]["name"].as_str().unwrap().contains(" › "), "{}", sets[0]);
 
     // Between the proposal and the apply, one campaign stops at Meta (the last sync says so).
     let org = app::ids::OrgId::new(ana.org_id.clone());
-    let gone = changed[0]["id"].as_str().unwrap().to_owned();
+    let gone = campaigns[0]["id"].as_str().unwrap().to_owned();
     let mut stopped = app.store.ads.campaign(&org, &gone).await.unwrap().unwrap();
     let was = stopped.status.clone();
     stopped.status = "PAUSED".into();
@@ -386,10 +392,20 @@ async fn applying_sets_each_changed_budget_on_meta_once_and_a_failed_change_is_s
     // The next sync reads the budgets Meta now holds.
     assert_eq!(call(&app, &ana, "ads/sync", &[]).await.status(), 200);
     eventually("the sync to read the new budgets", || async {
-        let c = app.store.ads.campaign(&org, changed[1]["id"].as_str().unwrap()).await.unwrap()?;
-        (c.daily_budget == changed[1]["budget_after"].as_i64()).then_some(())
+        let c = app.store.ads.campaign(&org, campaigns[1]["id"].as_str().unwrap()).await.unwrap()?;
+        (c.daily_budget == campaigns[1]["budget_after"].as_i64()).then_some(())
     })
     .await;
+    if sets[0]["budget_after"] != sets[0]["budget_before"] {
+        let all = app.store.ads.campaigns(&org).await.unwrap();
+        let mut held = None;
+        for c in &all {
+            let found =
+                app.store.ads.ad_sets(&org, &c.id).await.unwrap().into_iter().find(|s| sets[0]["id"] == s.id.as_str());
+            held = held.or(found);
+        }
+        assert_eq!(held.and_then(|s| s.daily_budget), sets[0]["budget_after"].as_i64(), "the ad set took its budget");
+    }
 
     // Running again; the failed change is retried (a second attempt), the applied ones are not.
     stopped.status = was;
@@ -572,8 +588,11 @@ async fn a_what_if_plan_is_valued_against_the_proposal_shared_as_a_draft_applied
     let tz = app.store.ads.ad_account(&org).await.unwrap().unwrap().timezone;
     let yesterday = adronx::ads::dashboard::today_in(&tz) - time::Duration::days(1);
     let day = |d: time::Date| adronx::ads::dashboard::day_text(d);
-    let synced =
-        app.store.ads.daily_results(&org, &day(yesterday - time::Duration::days(2)), &day(yesterday)).await.unwrap();
+    let (from, to) = (day(yesterday - time::Duration::days(2)), day(yesterday));
+    let mut synced = Vec::new();
+    for level in [adronx::storage::ads::Level::Campaign, adronx::storage::ads::Level::Adset] {
+        synced.extend(app.store.ads.daily_results(&org, level, &from, &to).await.unwrap());
+    }
     let moved_ids: Vec<&str> = applied["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     let (spend, revenue) = synced
         .iter()

@@ -71,9 +71,12 @@ async fn sixty_simulated_days_spend_the_applied_budgets_and_earn_what_the_engine
     let applied: Vec<_> = decisions.iter().filter(|d| d.applied_by.as_deref() == Some("auto")).collect();
     let listed: Vec<_> = decisions.iter().map(|d| (&d.day, &d.status, &d.created_by, &d.applied_by)).collect();
     assert_eq!(applied.len() as i64, DAYS + SETTLE, "one plan a day: {listed:?}");
-    let results = app.store.ads.daily_results(&org, "0000-01-01", "9999-12-31").await.unwrap();
+    let (all, campaign_level) = ("0000-01-01", adronx::storage::ads::Level::Campaign);
+    let results = app.store.ads.daily_results(&org, campaign_level, all, "9999-12-31").await.unwrap();
+    // Budgets are set on campaigns, and on the ad sets of a campaign without one of its own.
+    let sets = app.store.ads.daily_results(&org, adronx::storage::ads::Level::Adset, all, "9999-12-31").await.unwrap();
     let spent: HashMap<(String, String), i64> =
-        results.iter().map(|r| ((r.campaign_id.clone(), r.day.clone()), r.spend)).collect();
+        results.iter().chain(&sets).map(|r| ((r.campaign_id.clone(), r.day.clone()), r.spend)).collect();
     let mut checked = 0;
     for d in &applied {
         let plan: Value = serde_json::from_str(&d.body).unwrap();

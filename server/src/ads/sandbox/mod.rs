@@ -162,24 +162,22 @@ fn budget_on(world: &World, account: &str, campaign: &str, c: &Campaign, day: ti
     world.budget_on(account, campaign, real_today(), day, default)
 }
 
-/// `POST /{version}/{campaign-id}` with `daily_budget` (Meta's units, a string or a number):
+/// `POST /{version}/{campaign-id or ad-set-id}` with `daily_budget` (Meta's units, a string or a number):
 /// Meta's `{"success": true}`, or its refusal of an unknown object or a bad value.
 pub fn update_campaign(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
     if let Some(refused) = refuse_token(headers) {
         return refused;
     }
-    let index = id
-        .strip_prefix("238")
-        .filter(|rest| rest.len() == 15 && rest.bytes().all(|b| b.is_ascii_digit()))
-        .filter(|rest| sandbox_account(&format!("7{}", &rest[..14])))
-        .and_then(|rest| rest[14..].parse::<usize>().ok())
-        .filter(|i| *i < CAMPAIGNS.len());
-    if index.is_none() {
+    // A campaign's id (`238…`) takes a budget, unless its budget is on its ad set (`239…`).
+    let account = id.get(3..17).map(|digits| format!("7{digits}"));
+    let account = account.filter(|a| id.len() == 18 && id.bytes().all(|b| b.is_ascii_digit()) && sandbox_account(a));
+    let index = account.as_ref().and_then(|a| (0..CAMPAIGNS.len()).find(|&i| holder(a, i) == id));
+    let (Some(account), Some(_)) = (account, index) else {
         let message = format!(
             "Unsupported post request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
         );
         return graph_error(StatusCode::BAD_REQUEST, 100, &message);
-    }
+    };
     let units = match body.get("daily_budget") {
         Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
         Some(Value::Number(n)) => n.as_i64(),
@@ -187,7 +185,6 @@ pub fn update_campaign(world: &World, id: &str, headers: &HeaderMap, body: &Valu
     };
     match units.filter(|u| *u > 0) {
         Some(units) => {
-            let account = format!("7{}", &id[3..17]);
             world.set_budget(&account, id, real_today(), units);
             Json(json!({ "success": true })).into_response()
         }
@@ -198,6 +195,15 @@ pub fn update_campaign(world: &World, id: &str, headers: &HeaderMap, body: &Valu
 /// Campaign index of the click-to-WhatsApp campaign: its ad is the one the WhatsApp sandbox's
 /// customer clicked, so the dashboard shows the conversation it started.
 const CTWA: usize = 2;
+/// Campaign index of the campaign whose budget is set on its ad set (Meta's ad set budget
+/// optimisation, "ABO"): it has no daily budget of its own.
+const ABO: usize = 5;
+
+/// The id a campaign's daily budget is set on: its own, or its ad set's.
+fn holder(account: &str, index: usize) -> String {
+    let (campaign, set, _) = ids(account, index);
+    if index == ABO { set } else { campaign }
+}
 
 fn ids(account: &str, index: usize) -> (String, String, String) {
     let base = &account[1..];
@@ -257,16 +263,25 @@ async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>,
         Edge::Campaigns => (
             "campaigns",
             per_campaign(&account, |i, c, (campaign, _, _)| {
-                let budget = budget_on(&world, &account, &campaign, c, world.today(&account, real_today()));
-                json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
-                "daily_budget": budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+                let mut row = json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
+                "bid_strategy": "LOWEST_COST_WITHOUT_CAP" });
+                if i != ABO {
+                    let budget = budget_on(&world, &account, &campaign, c, world.today(&account, real_today()));
+                    row["daily_budget"] = json!(budget.to_string());
+                }
+                row
             }),
         ),
         Edge::AdSets => (
             "adsets",
             per_campaign(&account, |i, c, (campaign, set, _)| {
+                let budget = if i == ABO {
+                    budget_on(&world, &account, &set, c, world.today(&account, real_today()))
+                } else {
+                    0
+                };
                 json!({ "id": set, "campaign_id": campaign, "name": format!("{} — México 25-44", c.name),
-                "status": status(i), "daily_budget": "0", "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
+                "status": status(i), "daily_budget": budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
             }),
         ),
         Edge::Ads => (
@@ -315,7 +330,7 @@ fn day_row(world: &World, account: &str, index: usize, today: time::Date, day: t
     let (spend, revenue) = match c.world {
         _ if w < 0 => return Value::Null,
         Some(k) => {
-            let spend = budget_on(world, account, &campaign, c, day);
+            let spend = budget_on(world, account, &holder(account, index), c, day);
             (spend, world.revenue(account, k, w, spend, (today - day).whole_days() - 1))
         }
         // The paused campaign earned little (brand reach), until it was paused.
@@ -381,4 +396,29 @@ fn insights(world: &World, account: &str, q: &HashMap<String, String>) -> Result
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_is_taken_where_the_campaign_keeps_it_and_refused_elsewhere() {
+        let world = World::new(None);
+        let account = "712345678901234";
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", HeaderValue::from_static("Bearer sbx-token"));
+        let body = json!({ "daily_budget": "25000" });
+        let set = |id: &str| update_campaign(&world, id, &headers, &body).status();
+        let (campaign, own_set, _) = ids(account, 0);
+        let (abo_campaign, abo_set, _) = ids(account, ABO);
+        assert_eq!((set(&campaign), set(&own_set)), (StatusCode::OK, StatusCode::BAD_REQUEST));
+        assert_eq!((set(&abo_set), set(&abo_campaign)), (StatusCode::OK, StatusCode::BAD_REQUEST));
+        assert_eq!(set("238999"), StatusCode::BAD_REQUEST);
+        let today = world.today(account, real_today());
+        assert_eq!(world.budget_on(account, &abo_set, real_today(), today, 1), 25_000);
+        assert_eq!(world.budget_on(account, &abo_campaign, real_today(), today, 1), 1, "nothing kept for it");
+        let wrong = json!({ "daily_budget": "-5" });
+        assert_eq!(update_campaign(&world, &campaign, &headers, &wrong).status(), StatusCode::BAD_REQUEST);
+    }
 }

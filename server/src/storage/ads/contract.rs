@@ -237,8 +237,12 @@ pub async fn daily_results_come_by_campaign_then_day_within_the_period(s: Stores
         insight("org-b", Level::Campaign, "c1", "c1", "2026-11-01", 999), // another organisation
     ];
     s.ads.upsert_insights(&rows).await.unwrap();
-    let got = s.ads.daily_results(&org, "2026-10-15", "2026-11-30").await.unwrap();
+    let got = s.ads.daily_results(&org, Level::Campaign, "2026-10-15", "2026-11-30").await.unwrap();
     let keys: Vec<(&str, &str, i64, i64)> =
         got.iter().map(|i| (i.campaign_id.as_str(), i.day.as_str(), i.spend, i.revenue)).collect();
     assert_eq!(keys, [("c1", "2026-11-01", 100, 300), ("c1", "2026-11-02", 120, 360), ("c2", "2026-11-02", 200, 600)]);
+    // Ad sets' days, for campaigns whose budgets are set on their ad sets.
+    let sets = s.ads.daily_results(&org, Level::Adset, "2026-10-15", "2026-11-30").await.unwrap();
+    let keys: Vec<(&str, &str, i64)> = sets.iter().map(|i| (i.campaign_id.as_str(), i.day.as_str(), i.spend)).collect();
+    assert_eq!(keys, [("s1", "2026-11-01", 100)]);
 }

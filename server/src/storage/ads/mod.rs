@@ -52,9 +52,9 @@ pub trait AdsStore: Send + Sync {
     /// Sums of the insights at `level` for days `from..=to` (`YYYY-MM-DD`), grouped as asked, in
     /// key order; only the campaign's objects when `campaign` is given.
     async fn insight_sums(&self, org: &OrgId, query: &SumQuery<'_>) -> StoreResult<Vec<InsightSum>>;
-    /// Each campaign's spend and revenue per day for days `from..=to`, by campaign then day (what
-    /// the optimiser learns from).
-    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>>;
+    /// Each campaign's (or, at `Level::Adset`, ad set's) spend and revenue per day for days
+    /// `from..=to`, by object then day (what the optimiser learns from).
+    async fn daily_results(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>>;
 
     /// Keeps the first sighting of each (campaign, day, age); later ones of the same age change
     /// nothing (the optimiser's maturity curve compares what successive ages showed).

@@ -187,8 +187,8 @@ impl AdsStore for MongoStore {
             .collect()
     }
 
-    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
-        let filter = doc! { "org_id": org.as_str(), "level": Level::Campaign.key(), "day": { "$gte": from, "$lte": to } };
+    async fn daily_results(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
+        let filter = doc! { "org_id": org.as_str(), "level": level.key(), "day": { "$gte": from, "$lte": to } };
         let insights = self.typed::<InsightRecord>(INSIGHTS);
         let found = insights.find(filter).sort(doc! { "object_id": 1, "day": 1 });
         let rows: Vec<InsightRecord> = found.await.map_err(backend)?.try_collect().await.map_err(backend)?;

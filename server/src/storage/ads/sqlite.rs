@@ -1,6 +1,6 @@
 use crate::storage::ads::{
     AdAccountRecord, AdRecord, AdSetRecord, AdsStore, CampaignRecord, Clock, DayResultRow, Group, InsightRecord, InsightSum,
-    SightingPairs, SightingRecord, SumQuery, SyncState,
+    Level, SightingPairs, SightingRecord, SumQuery, SyncState,
 };
 use crate::storage::sqlite::{SqliteStore, backend};
 use crate::storage::whatsapp::ConnectionStatus;
@@ -286,15 +286,16 @@ impl AdsStore for SqliteStore {
         query.fetch_all(&self.pool).await.map_err(backend)
     }
 
-    async fn daily_results(&self, org: &OrgId, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
+    async fn daily_results(&self, org: &OrgId, level: Level, from: &str, to: &str) -> StoreResult<Vec<DayResultRow>> {
         // A year of fifty campaigns is 18,000 rows: decoded one by one through the driver they
         // cost more than the optimiser itself, so SQLite joins each campaign's days into one
         // text ("day spend revenue,…") and they are split here.
         let grouped: Vec<(String, String)> = sqlx::query_as(
             "SELECT object_id, group_concat(day || ' ' || spend || ' ' || revenue, ',') FROM ad_insights \
-             WHERE org_id = ? AND level = 'campaign' AND day >= ? AND day <= ? GROUP BY object_id",
+             WHERE org_id = ? AND level = ? AND day >= ? AND day <= ? GROUP BY object_id",
         )
         .bind(org.as_str())
+        .bind(level.key())
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
