@@ -794,6 +794,7 @@ simulate-ahead = ساعة بيئة الاختبار متقدّمة على الت
 simulate-running = جارٍ المحاكاة: بقي { $left } يومًا (الساعة متقدّمة { $days } يومًا).
 simulate-days = عدد الأيام للمحاكاة
 simulate-run = محاكاة
+simulate-stop = إيقاف المحاكاة
 simulate-started = بدأت المحاكاة، وهذه الصفحة تتابعها.
 error-sandbox-only = لا يمكن محاكاة الأيام إلا لحساب الإعلانات التجريبي.
 error-simulate-days = أدخل عددًا صحيحًا من الأيام بين 1 و90.

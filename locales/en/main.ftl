@@ -794,6 +794,7 @@ simulate-ahead = The sandbox's clock is { $days } days ahead of the calendar.
 simulate-running = Simulating: { $left } days to go (the clock is { $days } days ahead).
 simulate-days = Days to simulate
 simulate-run = Simulate
+simulate-stop = Stop the simulation
 simulate-started = The simulation has started; this page follows it.
 error-sandbox-only = Only the sandbox ad account can simulate days.
 error-simulate-days = Enter a whole number of days from 1 to 90.

@@ -794,6 +794,7 @@ simulate-ahead = El reloj del entorno de prueba va { $days } días por delante d
 simulate-running = Simulando: faltan { $left } días (el reloj va { $days } días por delante).
 simulate-days = Días que simular
 simulate-run = Simular
+simulate-stop = Detener la simulación
 simulate-started = La simulación empezó; esta página la sigue.
 error-sandbox-only = Solo la cuenta publicitaria de prueba puede simular días.
 error-simulate-days = Escribe un número entero de días entre 1 y 90.

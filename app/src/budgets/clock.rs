@@ -25,6 +25,12 @@ pub fn SandboxClock(account: AdAccountView, admin: bool, simulate: ServerAction<
             <h2>{t("simulate-title")}</h2>
             <p class="hint">{t("simulate-intro")}</p>
             <p role="status"><strong>{state}</strong></p>
+            {(admin && left > 0).then(|| view! {
+                <ActionForm action=simulate>
+                    <input type="hidden" name="days" value="0"/>
+                    <button type="submit" class="btn" data-testid="simulate-stop">{t("simulate-stop")}</button>
+                </ActionForm>
+            })}
             {(admin && left == 0).then(|| view! {
                 <ActionForm action=simulate>
                     <label for="simulate-days">{t("simulate-days")}</label>

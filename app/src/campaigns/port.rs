@@ -50,7 +50,8 @@ pub trait Ads: Send + Sync {
     /// Admins and owners: a sync now (one at a time).
     async fn sync(&self, caller: &Caller) -> Result<(), AdsError>;
     /// Admins and owners, sandbox accounts only: lives `days` (1–90) days in seconds — each
-    /// day's sync and budget job, then the sandbox's clock one day on. One simulation at a time.
+    /// day's sync and budget job, then the sandbox's clock one day on. One simulation at a time;
+    /// `0` stops the running one after the day it is living.
     async fn simulate(&self, caller: &Caller, days: &str) -> Result<(), AdsError>;
     async fn dashboard(&self, caller: &Caller, query: DashboardQuery) -> Result<Dashboard, AdsError>;
     async fn campaign(&self, caller: &Caller, id: &str, query: DashboardQuery) -> Result<CampaignDetail, AdsError>;

@@ -129,8 +129,14 @@ impl Ads for AdsService {
             return Err(AdsError::Invalid("error-sandbox-only"));
         }
         let most = super::simulate::MOST_DAYS;
-        let days = days.trim().parse::<i64>().ok().filter(|d| (1..=most).contains(d));
+        let days = days.trim().parse::<i64>().ok().filter(|d| (0..=most).contains(d));
         let days = days.ok_or(AdsError::Invalid("error-simulate-days"))?;
+        if days == 0 {
+            // Stops a running simulation after the day it is living.
+            let stopped = crate::storage::ads::Clock { clock_left: 0, ..account.clock };
+            self.stores.ads.set_clock(&caller.org_id, stopped).await.map_err(AdsError::internal)?;
+            return Ok(());
+        }
         if account.status != ConnectionStatus::Connected {
             return Err(AdsError::Invalid("error-ads-token-rejected"));
         }

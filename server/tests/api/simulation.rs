@@ -3,7 +3,7 @@
 //! quality goal — the product's realised revenue over 60 simulated days against what the engine
 //! earns in `adronx simulate` on the same world (`--scenario delay --history 90 --seed S`).
 
-use crate::helpers::{Session, TestApp, call, json, member_of, owner, spawn_app_with};
+use crate::helpers::{Session, TestApp, call, eventually, json, member_of, owner, spawn_app_with};
 use adronx::optimiser::tsbench::run_seed;
 use app::ids::OrgId;
 use serde_json::Value;
@@ -43,13 +43,14 @@ async fn sixty_simulated_days_spend_the_applied_budgets_and_earn_what_the_engine
 
     // Members do not run it; a number of days outside 1–90 is refused with its reason.
     assert_eq!(simulate(&app, &luis, "3").await.0, 403);
-    for bad in ["0", "91", "tres", "-2"] {
+    for bad in ["91", "tres", "-2"] {
         let (status, body) = simulate(&app, &ana, bad).await;
         assert_eq!((status, body["code"].as_str()), (422, Some("error-simulate-days")), "{bad}");
     }
     assert_eq!(simulate(&app, &ana, &(DAYS + SETTLE).to_string()).await.0, 200);
     let (status, body) = simulate(&app, &ana, "3").await;
     assert_eq!((status, body["code"].as_str()), (422, Some("error-simulate-running")), "one at a time");
+    assert_eq!(simulate(&app, &luis, "0").await.0, 403, "members do not stop it either");
     let mut last = -1;
     let done = loop {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -116,4 +117,14 @@ async fn sixty_simulated_days_spend_the_applied_budgets_and_earn_what_the_engine
         gap * 100.0
     );
     assert!(gap.abs() <= 0.02, "within 2 % of the engine: {:+.2} %", gap * 100.0);
+
+    // A simulation stops when asked, after the day it is living.
+    assert_eq!(simulate(&app, &ana, "30").await.0, 200);
+    assert_eq!(simulate(&app, &ana, "0").await.0, 200);
+    let clock = eventually("the simulation to stop", || async {
+        let (_, a) = json(call(&app, &ana, "ads/account", &[]).await).await;
+        (a["clock_left"] == 0).then(|| a["clock_days"].as_i64().unwrap())
+    })
+    .await;
+    assert!((DAYS + SETTLE..DAYS + SETTLE + 30).contains(&clock), "stopped early: {clock}");
 }
