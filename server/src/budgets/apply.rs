@@ -50,18 +50,18 @@ pub fn status_of(changes: &[BudgetChangeRecord]) -> &'static str {
     }
 }
 
-/// Writes the decision's status from its changes. Two changes may finish at once, each settling
-/// from what it read: after writing, it reads again, so the last word is the changes' status.
+/// Moves the decision's status to its changes'. Two changes may finish at once, each settling
+/// from what it read: the move only happens from the status it saw, and it reads again after, so
+/// the last word is the changes' status and nothing else of the decision is written.
 pub async fn settle(stores: &Stores, org: &OrgId, decision_id: &str) -> Result<(), crate::storage::StoreError> {
     for _ in 0..5 {
         let changes = stores.budgets.changes(org, decision_id).await?;
-        let Some(mut decision) = stores.budgets.decision(org, decision_id).await? else { return Ok(()) };
+        let Some(decision) = stores.budgets.decision(org, decision_id).await? else { return Ok(()) };
         let status = status_of(&changes);
         if decision.status == status {
             return Ok(());
         }
-        decision.status = status.into();
-        stores.budgets.save_decision(&decision).await?;
+        stores.budgets.move_decision(org, decision_id, &decision.status, status).await?;
     }
     Ok(())
 }

@@ -221,9 +221,9 @@ impl BudgetService {
         }
         let p = self.compute(caller, &settings, &inputs)?;
         // The proposal it replaces stays in the history, marked as such.
-        for mut old in recent.into_iter().filter(|d| d.status == "proposed") {
-            old.status = "superseded".into();
-            self.stores.budgets.save_decision(&old).await.map_err(e)?;
+        // Only if still unapplied: an admin applying it this instant keeps it.
+        for old in recent.into_iter().filter(|d| d.status == "proposed") {
+            self.stores.budgets.move_decision(&caller.org_id, &old.id, "proposed", "superseded").await.map_err(e)?;
         }
         let record = record_of(caller, &p, digest)?;
         self.stores.budgets.save_decision(&record).await.map_err(e)?;
@@ -445,6 +445,8 @@ impl Budgets for BudgetService {
         // (`apply::settle`), and nothing here can write over what they recorded.
         record.status = super::apply::status_of(&store.changes(&caller.org_id, id).await.map_err(e)?).into();
         store.save_decision(&record).await.map_err(e)?;
+        // A change job of an earlier apply may have settled between the read and the write.
+        super::apply::settle(&self.stores, &caller.org_id, id).await.map_err(e)?;
         for change in &queued {
             super::apply::enqueue(&self.stores, change, now).await.map_err(e)?;
         }
@@ -523,7 +525,7 @@ impl Budgets for BudgetService {
     async fn apply_draft(&self, caller: &Caller, id: &str) -> Result<Proposal, BudgetError> {
         admin(caller)?;
         let e = BudgetError::internal;
-        let (draft, mut original) = self.draft_record(caller, id).await?;
+        let (draft, original) = self.draft_record(caller, id).await?;
         let hash = format!("{}/draft/{}", original.inputs_hash, draft.id);
         // Applied before: that plan again (apply never asks Meta twice for a change).
         let recent = self.stores.budgets.decisions(&caller.org_id, super::history::SHOWN).await.map_err(e)?;
@@ -536,10 +538,18 @@ impl Budgets for BudgetService {
         }
         let plan: BTreeMap<String, i64> = serde_json::from_str(&draft.budgets).map_err(BudgetError::internal)?;
         let p = super::whatif::planned_proposal(&proposal(&original)?, &plan, &draft.id);
+        // The proposal steps aside first, and only if nobody applied it meanwhile: one plan a day.
+        if !self
+            .stores
+            .budgets
+            .move_decision(&caller.org_id, &original.id, "proposed", "superseded")
+            .await
+            .map_err(e)?
+        {
+            return Err(BudgetError::Superseded);
+        }
         let record = record_of(caller, &p, hash)?;
         self.stores.budgets.save_decision(&record).await.map_err(e)?;
-        original.status = "superseded".into();
-        self.stores.budgets.save_decision(&original).await.map_err(e)?;
         tracing::info!(org = %caller.org_id, draft = id, decision = %p.id, "what-if draft turned into a plan");
         self.apply(caller, &p.id).await
     }

@@ -66,6 +66,19 @@ pub async fn decisions_come_newest_first_within_their_organisation_and_change_in
     assert_eq!(s.budgets.decision(&org, "d4").await.unwrap(), None, "another organisation's");
 }
 
+pub async fn a_status_moves_only_from_the_one_expected_and_nothing_else_changes(s: Stores) {
+    let org = OrgId::new("org-a");
+    let t = OffsetDateTime::now_utc();
+    let mut d = decision("org-a", "d1", t);
+    (d.status, d.applied_by, d.applied_at) = ("applying".into(), Some("auto".into()), Some(d.created_at));
+    s.budgets.save_decision(&d).await.unwrap();
+    assert!(!s.budgets.move_decision(&org, "d1", "proposed", "superseded").await.unwrap(), "not proposed any more");
+    assert!(!s.budgets.move_decision(&OrgId::new("org-b"), "d1", "applying", "applied").await.unwrap());
+    assert!(s.budgets.move_decision(&org, "d1", "applying", "applied").await.unwrap());
+    d.status = "applied".into();
+    assert_eq!(s.budgets.decision(&org, "d1").await.unwrap(), Some(d), "only the status moved");
+}
+
 pub async fn an_explanation_is_kept_per_decision_and_language(s: Stores) {
     let org = OrgId::new("org-a");
     let at = millis_precision(OffsetDateTime::now_utc());

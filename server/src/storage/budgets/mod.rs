@@ -20,6 +20,10 @@ pub trait BudgetsStore: Send + Sync {
     async fn save_budget_settings(&self, settings: &BudgetSettingsRecord) -> StoreResult<()>;
     /// Creates or replaces a decision (by id).
     async fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<()>;
+    /// Moves a decision's status from `from` to `to`, touching nothing else; false (and nothing
+    /// changed) when its status is no longer `from` — so jobs and requests racing on one decision
+    /// cannot write over each other's fields.
+    async fn move_decision(&self, org: &OrgId, id: &str, from: &str, to: &str) -> StoreResult<bool>;
     async fn decision(&self, org: &OrgId, id: &str) -> StoreResult<Option<DecisionRecord>>;
     /// The organisation's decisions, newest first.
     async fn decisions(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<DecisionRecord>>;

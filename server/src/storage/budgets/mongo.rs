@@ -45,6 +45,13 @@ impl BudgetsStore for MongoStore {
         decisions.replace_one(doc! { "_id": &d.id }, d).upsert(true).await.map(|_| ()).map_err(backend)
     }
 
+    async fn move_decision(&self, org: &OrgId, id: &str, from: &str, to: &str) -> StoreResult<bool> {
+        let decisions = self.typed::<DecisionRecord>(DECISIONS);
+        let filter = doc! { "_id": id, "org_id": org.as_str(), "status": from };
+        let done = decisions.update_one(filter, doc! { "$set": { "status": to } }).await.map_err(backend)?;
+        Ok(done.matched_count == 1)
+    }
+
     async fn decision(&self, org: &OrgId, id: &str) -> StoreResult<Option<DecisionRecord>> {
         let decisions = self.typed::<DecisionRecord>(DECISIONS);
         decisions.find_one(doc! { "_id": id, "org_id": org.as_str() }).await.map_err(backend)

@@ -60,6 +60,18 @@ impl BudgetsStore for SqliteStore {
         .map_err(backend)
     }
 
+    async fn move_decision(&self, org: &OrgId, id: &str, from: &str, to: &str) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE budget_decisions SET status = ? WHERE org_id = ? AND id = ? AND status = ?")
+            .bind(to)
+            .bind(org.as_str())
+            .bind(id)
+            .bind(from)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn decision(&self, org: &OrgId, id: &str) -> StoreResult<Option<DecisionRecord>> {
         sqlx::query_as("SELECT * FROM budget_decisions WHERE org_id = ? AND id = ?")
             .bind(org.as_str())
