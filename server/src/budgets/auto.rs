@@ -109,7 +109,7 @@ impl DailyBudgets {
         tracing::warn!(org = %org, reason, "automatic budget mode paused itself");
         let members = self.stores.members.members(&org).await.map_err(retry)?;
         let stamp = crate::storage::to_millis(settings.updated_at);
-        for (user, _) in members.into_iter().filter(|(_, role)| role.can_manage_members()) {
+        for user in told(members) {
             let lang = app::i18n::Lang::from_code(&user.lang).unwrap_or(app::i18n::Lang::En);
             let vars = BTreeMap::from([
                 ("name".to_owned(), user.first_name.clone()),
@@ -124,6 +124,11 @@ impl DailyBudgets {
         }
         Ok(())
     }
+}
+
+/// Who hears that the automatic mode paused: the organisation's admins and owners, not members.
+fn told(members: Vec<(crate::storage::accounts::UserRecord, Role)>) -> Vec<crate::storage::accounts::UserRecord> {
+    members.into_iter().filter(|(_, role)| role.can_manage_members()).map(|(user, _)| user).collect()
 }
 
 /// Why the automatic mode should not apply today's proposal, if anything looks wrong.
@@ -189,7 +194,25 @@ pub fn collapsed(days: &[f64]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::collapsed;
+    use super::{collapsed, told};
+    use app::accounts::model::Role;
+
+    #[test]
+    fn a_pause_is_told_to_admins_and_owners_only() {
+        let user = |id: &str| crate::storage::accounts::UserRecord {
+            id: app::ids::UserId::new(id),
+            email: format!("{id}@tienda.mx"),
+            first_name: id.into(),
+            last_name: "Test".into(),
+            password_hash: String::new(),
+            lang: "es".into(),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            session_epoch: 0,
+        };
+        let members = vec![(user("ana"), Role::Owner), (user("luis"), Role::Member), (user("eva"), Role::Admin)];
+        let emails: Vec<String> = told(members).into_iter().map(|u| u.email).collect();
+        assert_eq!(emails, ["ana@tienda.mx", "eva@tienda.mx"]);
+    }
 
     fn days(last: [f64; 3]) -> Vec<f64> {
         let mut d = last.to_vec();
