@@ -221,7 +221,7 @@ impl Sandbox {
                 get(phone_number).post({
                     let ads = self.ads.clone();
                     |Path((_, id)): Path<(String, String)>, headers: HeaderMap, Json(body): Json<Value>| async move {
-                        crate::ads::sandbox::update_campaign(&ads, &id, &headers, &body)
+                        crate::ads::sandbox::set_daily_budget(&ads, &id, &headers, &body)
                     }
                 }),
             )

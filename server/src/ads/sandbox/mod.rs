@@ -164,7 +164,7 @@ fn budget_on(world: &World, account: &str, campaign: &str, c: &Campaign, day: ti
 
 /// `POST /{version}/{campaign-id or ad-set-id}` with `daily_budget` (Meta's units, a string or a number):
 /// Meta's `{"success": true}`, or its refusal of an unknown object or a bad value.
-pub fn update_campaign(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
+pub fn set_daily_budget(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
     if let Some(refused) = refuse_token(headers) {
         return refused;
     }
@@ -259,6 +259,7 @@ async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>,
         Err(r) => return *r,
     };
     let status = |i: usize| if i == 3 { "PAUSED" } else { "ACTIVE" };
+    let today = world.today(&account, real_today());
     let (path, rows): (&str, Vec<Value>) = match edge {
         Edge::Campaigns => (
             "campaigns",
@@ -266,8 +267,7 @@ async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>,
                 let mut row = json!({ "id": campaign, "name": c.name, "objective": c.objective, "status": status(i),
                 "bid_strategy": "LOWEST_COST_WITHOUT_CAP" });
                 if i != ABO {
-                    let budget = budget_on(&world, &account, &campaign, c, world.today(&account, real_today()));
-                    row["daily_budget"] = json!(budget.to_string());
+                    row["daily_budget"] = json!(budget_on(&world, &account, &campaign, c, today).to_string());
                 }
                 row
             }),
@@ -275,11 +275,7 @@ async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>,
         Edge::AdSets => (
             "adsets",
             per_campaign(&account, |i, c, (campaign, set, _)| {
-                let budget = if i == ABO {
-                    budget_on(&world, &account, &set, c, world.today(&account, real_today()))
-                } else {
-                    0
-                };
+                let budget = if i == ABO { budget_on(&world, &account, &set, c, today) } else { 0 };
                 json!({ "id": set, "campaign_id": campaign, "name": format!("{} — México 25-44", c.name),
                 "status": status(i), "daily_budget": budget.to_string(), "bid_strategy": "LOWEST_COST_WITHOUT_CAP" })
             }),
@@ -293,7 +289,7 @@ async fn serve(world: World, edge: Edge, id: String, q: HashMap<String, String>,
                     "image_url": "/favicon.svg" } })
             }),
         ),
-        Edge::Insights => match insights(&world, &account, &q) {
+        Edge::Insights => match insights(&world, &account, today, &q) {
             Ok(rows) => ("insights", rows),
             Err(refused) => return *refused,
         },
@@ -366,7 +362,12 @@ fn day_row(world: &World, account: &str, index: usize, today: time::Date, day: t
 }
 
 /// Daily insights for the `date_preset` and `level` asked for, or Meta's refusal of them.
-fn insights(world: &World, account: &str, q: &HashMap<String, String>) -> Result<Vec<Value>, Box<Response>> {
+fn insights(
+    world: &World,
+    account: &str,
+    today: time::Date,
+    q: &HashMap<String, String>,
+) -> Result<Vec<Value>, Box<Response>> {
     let days: i64 = match q.get("date_preset").map(String::as_str) {
         Some("last_7d") => 7,
         Some("last_14d") => 14,
@@ -383,8 +384,7 @@ fn insights(world: &World, account: &str, q: &HashMap<String, String>) -> Result
         let message = "(#100) level must be campaign or adset";
         return Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 100, message)));
     }
-    // The presets end yesterday in the account's time zone, on its clock.
-    let today = world.today(account, real_today());
+    // The presets end yesterday in the account's time zone, on its clock (`today`).
     let mut rows = Vec::new();
     for days_ago in (1..=days).rev() {
         let day = today - time::Duration::days(days_ago);
@@ -409,7 +409,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_static("Bearer sbx-token"));
         let body = json!({ "daily_budget": "25000" });
-        let set = |id: &str| update_campaign(&world, id, &headers, &body).status();
+        let set = |id: &str| set_daily_budget(&world, id, &headers, &body).status();
         let (campaign, own_set, _) = ids(account, 0);
         let (abo_campaign, abo_set, _) = ids(account, ABO);
         assert_eq!((set(&campaign), set(&own_set)), (StatusCode::OK, StatusCode::BAD_REQUEST));
@@ -419,6 +419,6 @@ mod tests {
         assert_eq!(world.budget_on(account, &abo_set, real_today(), today, 1), 25_000);
         assert_eq!(world.budget_on(account, &abo_campaign, real_today(), today, 1), 1, "nothing kept for it");
         let wrong = json!({ "daily_budget": "-5" });
-        assert_eq!(update_campaign(&world, &campaign, &headers, &wrong).status(), StatusCode::BAD_REQUEST);
+        assert_eq!(set_daily_budget(&world, &campaign, &headers, &wrong).status(), StatusCode::BAD_REQUEST);
     }
 }

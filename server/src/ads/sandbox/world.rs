@@ -9,7 +9,7 @@
 //! The ledger (when each account opened, its clock, the budgets set) is the simulated Meta's own
 //! memory, kept as one JSON file per account under the data directory — not in the app's store.
 
-use crate::optimiser::tsbench::scenario::{Environment, F_FAST, F_SLOW, Scenario};
+use crate::optimiser::tsbench::scenario::{Environment, Scenario, share_reported};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -156,8 +156,7 @@ impl World {
         let env = self.env(seed_of(account));
         let w = (w.max(0) as usize).min(env.a.len() - 1);
         let pesos = env.observed_revenue(w, k, spend as f64 / 100.0);
-        let curve = if k.is_multiple_of(2) { &F_FAST } else { &F_SLOW };
-        (pesos * curve[age.clamp(0, 6) as usize] * 100.0).round() as i64
+        (pesos * share_reported(k, age.max(0) as usize) * 100.0).round() as i64
     }
 }
 

@@ -90,9 +90,15 @@ impl Scenario {
         if !self.delay {
             return 1.0;
         }
-        let f = if k.is_multiple_of(2) { &F_FAST } else { &F_SLOW };
-        f[(t - 1 - tau).min(6)]
+        share_reported(k, t - 1 - tau)
     }
+}
+
+/// The share of campaign k's revenue of a day reported `age` days after it (0: the day after):
+/// even campaigns convert fast, odd ones slowly (the `delay` scenario).
+pub fn share_reported(k: usize, age: usize) -> f64 {
+    let f = if k.is_multiple_of(2) { &F_FAST } else { &F_SLOW };
+    f[age.min(6)]
 }
 
 /// The true, hidden world of one seed.
