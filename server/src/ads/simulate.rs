@@ -10,17 +10,16 @@
 //! to zero stops the chain.
 
 use super::connect::Clients;
-use super::sync::{ADS_SYNC_JOB, SyncAds};
-use crate::budgets::{DAILY_JOB, DailyBudgets};
+use super::sync::SyncAds;
+use crate::budgets::DailyBudgets;
 use crate::crypto::Keyring;
 use crate::jobs::{JobError, JobHandler};
 use crate::storage::Stores;
 use crate::storage::ads::Clock;
-use crate::storage::jobs::{Job, JobStatus, NewJob};
+use crate::storage::jobs::{Job, NewJob};
 use crate::storage::whatsapp::{ConnectionKind, ConnectionStatus};
 use app::ids::OrgId;
 use async_trait::async_trait;
-use serde_json::{Value, json};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
@@ -66,22 +65,6 @@ pub struct SimulateDays {
     pub daily: Arc<DailyBudgets>,
 }
 
-/// Another handler's work, run inline as one attempt of a job of `kind`.
-fn inline(kind: &str, payload: Value) -> Job {
-    Job {
-        id: format!("inline-{}", uuid::Uuid::new_v4()),
-        kind: kind.into(),
-        payload,
-        status: JobStatus::Running,
-        attempts: 1,
-        max_attempts: 1,
-        run_at: OffsetDateTime::now_utc(),
-        lease_until: None,
-        locked_by: None,
-        last_error: None,
-    }
-}
-
 #[async_trait]
 impl JobHandler for SimulateDays {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
@@ -98,8 +81,9 @@ impl JobHandler for SimulateDays {
         let next = |name: &str, looks: u64| Step { step: name.into(), n: step.n + 1, looks, ..step.clone() };
         match step.step.as_str() {
             "live" => {
-                self.sync.run(&inline(ADS_SYNC_JOB, json!({ "org": org.as_str(), "simulated": true }))).await?;
-                self.daily.run(&inline(DAILY_JOB, json!({ "org": org.as_str() }))).await?;
+                // The morning's sync and the daily job, inline: the next day waits for both.
+                self.sync.sync_now(&org, None, false).await?;
+                self.daily.run_for(&org).await?;
                 enqueue(&self.stores, &next("advance", 0), Duration::ZERO).await
             }
             "advance" => {

@@ -75,7 +75,7 @@ enum Ended {
 /// What a sync read and skipped; carried from a throttled run to the one that resumes it (in the
 /// resuming job's payload), so the final report covers the whole sync.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
-struct Report {
+pub struct Report {
     rows: i64,
     skipped: BTreeMap<String, u32>,
 }
@@ -100,18 +100,38 @@ impl JobHandler for SyncAds {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         let org = job.payload.get("org").and_then(|o| o.as_str()).ok_or_else(|| JobError::permanent("no org"))?;
         let org = OrgId::new(org);
+        let carried = job.payload.get("report").cloned().and_then(|r| serde_json::from_value(r).ok());
+        let Some(finished) = self.sync_now(&org, carried, job.attempts < job.max_attempts).await? else {
+            return Ok(());
+        };
+        let tag = crate::storage::to_millis(finished).to_string();
+        crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)?;
+        schedule(self.stores.jobs.as_ref(), &org, finished, false).await.map_err(JobError::retry)
+    }
+}
+
+impl SyncAds {
+    /// One sync of the organisation's account, from where `carried` (a throttled run's report)
+    /// left off; `retried` says whether a failure will be tried again. The time it finished, when
+    /// it did — what follows a sync (the daily budget job, the next sync) is the caller's: the
+    /// recurring job queues it, a simulated day runs it inline.
+    pub async fn sync_now(
+        &self,
+        org: &OrgId,
+        carried: Option<Report>,
+        retried: bool,
+    ) -> Result<Option<OffsetDateTime>, JobError> {
         let store = &self.stores.ads;
-        let Some(account) = store.ad_account(&org).await.map_err(JobError::retry)? else { return Ok(()) };
+        let Some(account) = store.ad_account(org).await.map_err(JobError::retry)? else { return Ok(None) };
         if account.status != ConnectionStatus::Connected {
-            return Ok(()); // waiting for a new token: the chain ends (connecting again restarts it)
+            return Ok(None); // waiting for a new token: the chain ends (connecting again restarts it)
         }
         let client = self.clients.of(account.kind).ok_or_else(|| JobError::permanent("no client for this kind"))?;
-        let token = self.keyring.decrypt(&org, &account.token).map_err(JobError::permanent)?;
-        let carried = job.payload.get("report").cloned().and_then(|r| serde_json::from_value(r).ok());
+        let token = self.keyring.decrypt(org, &account.token).map_err(JobError::permanent)?;
         let mut report: Report = carried.unwrap_or_default();
-        let ended = self.sync(&org, &account, client, &token, &mut report).await;
+        let ended = self.sync(org, &account, client, &token, &mut report).await;
         let now = OffsetDateTime::now_utc();
-        let mut state = store.ad_account(&org).await.map_err(JobError::retry)?.map(|a| a.sync).unwrap_or_default();
+        let mut state = store.ad_account(org).await.map_err(JobError::retry)?.map(|a| a.sync).unwrap_or_default();
         match ended {
             Ok(Ended::Done) => {
                 state = SyncState {
@@ -123,19 +143,14 @@ impl JobHandler for SyncAds {
                     sync_detail: report.summary(),
                     last_sync_at: Some(now),
                 };
-                store.set_sync(&org, &state).await.map_err(JobError::retry)?;
+                store.set_sync(org, &state).await.map_err(JobError::retry)?;
                 tracing::info!(org = %org, rows = report.rows, "ads synced");
-                if job.payload.get("simulated").is_some() {
-                    return Ok(()); // a simulated day's sync: the simulation runs what follows
-                }
-                let tag = crate::storage::to_millis(now).to_string();
-                crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)?;
-                schedule(self.stores.jobs.as_ref(), &org, now, false).await.map_err(JobError::retry)
+                Ok(Some(now))
             }
             Ok(Ended::Wait(wait)) => {
                 state.sync_state = "waiting".into();
                 state.sync_detail = Some(format!("throttled by Meta: resuming in {} s", wait.as_secs()));
-                store.set_sync(&org, &state).await.map_err(JobError::retry)?;
+                store.set_sync(org, &state).await.map_err(JobError::retry)?;
                 let resume = NewJob {
                     kind: ADS_SYNC_JOB.to_owned(),
                     payload: serde_json::json!({ "org": org.as_str(), "report": report }),
@@ -144,33 +159,32 @@ impl JobHandler for SyncAds {
                     max_attempts: 5,
                 };
                 tracing::warn!(org = %org, wait_s = wait.as_secs(), "ads sync throttled; resuming later");
-                self.stores.jobs.enqueue_job(&resume).await.map(|_| ()).map_err(JobError::retry)
+                self.stores.jobs.enqueue_job(&resume).await.map(|_| None).map_err(JobError::retry)
             }
             Ok(Ended::Reauthorise(reason)) => {
                 store
-                    .set_ad_account_status(&org, ConnectionStatus::Reauthorise, Some(&reason), now)
+                    .set_ad_account_status(org, ConnectionStatus::Reauthorise, Some(&reason), now)
                     .await
                     .map_err(JobError::retry)?;
                 state.sync_state = "failed".into();
                 state.sync_detail = Some(reason);
-                store.set_sync(&org, &state).await.map_err(JobError::retry)?;
+                store.set_sync(org, &state).await.map_err(JobError::retry)?;
                 tracing::warn!(org = %org, "the ad account needs re-authorisation");
                 // The automatic mode pauses on it (and says so) rather than wait for a sync.
                 let tag = format!("token:{}", crate::storage::to_millis(now));
-                crate::budgets::auto::schedule(self.stores.jobs.as_ref(), &org, &tag).await.map_err(JobError::retry)
+                crate::budgets::auto::schedule(self.stores.jobs.as_ref(), org, &tag).await.map_err(JobError::retry)?;
+                Ok(None)
             }
-            Ok(Ended::Gone) => Ok(()),
+            Ok(Ended::Gone) => Ok(None),
             Err(e) => {
-                state.sync_state = if job.attempts < job.max_attempts { "waiting" } else { "failed" }.into();
+                state.sync_state = if retried { "waiting" } else { "failed" }.into();
                 state.sync_detail = Some(e.to_string());
-                store.set_sync(&org, &state).await.map_err(JobError::retry)?;
+                store.set_sync(org, &state).await.map_err(JobError::retry)?;
                 Err(JobError::retry(e))
             }
         }
     }
-}
 
-impl SyncAds {
     async fn sync(
         &self,
         org: &OrgId,

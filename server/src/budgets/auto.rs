@@ -67,7 +67,14 @@ fn retry(e: impl std::fmt::Display) -> JobError {
 impl JobHandler for DailyBudgets {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         let org = job.payload.get("org").and_then(|o| o.as_str()).ok_or_else(|| JobError::permanent("no org"))?;
-        let org = OrgId::new(org);
+        self.run_for(&OrgId::new(org)).await
+    }
+}
+
+impl DailyBudgets {
+    /// The day's run for `org` (the job's work; a simulated day runs it inline after its sync).
+    pub async fn run_for(&self, org: &OrgId) -> Result<(), JobError> {
+        let org = org.clone();
         let Some(settings) = self.stores.budgets.budget_settings(&org).await.map_err(retry)? else { return Ok(()) };
         let Some(account) = self.stores.ads.ad_account(&org).await.map_err(retry)? else { return Ok(()) };
         let watching = settings.auto && settings.auto_paused.is_none();
@@ -97,9 +104,7 @@ impl JobHandler for DailyBudgets {
         tracing::info!(org = %org, decision = %proposal.id, "automatic mode applied the daily proposal");
         Ok(())
     }
-}
 
-impl DailyBudgets {
     /// Pauses the automatic mode for `reason` and e-mails the organisation's admins and owners.
     async fn pause(&self, mut settings: BudgetSettingsRecord, reason: &str) -> Result<(), JobError> {
         let org = settings.org_id.clone();
