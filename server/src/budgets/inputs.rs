@@ -9,7 +9,7 @@ use crate::optimiser::decide::DayResult;
 use crate::optimiser::maturity::{Maturity, Pairs};
 use crate::optimiser::{CampaignInput, DecisionInput};
 use crate::storage::Stores;
-use crate::storage::ads::{AdAccountRecord, DayResultRow, Level, SightingPairs};
+use crate::storage::ads::{AdAccountRecord, CampaignRecord, DayResultRow, Level, SightingPairs};
 use crate::storage::budgets::BudgetSettingsRecord;
 use app::budgets::port::BudgetError;
 use app::ids::OrgId;
@@ -161,6 +161,29 @@ fn curves(pairs: &[SightingPairs]) -> (Maturity, HashMap<String, Maturity>) {
     (pooled, each)
 }
 
+/// What budgets are set on among `campaigns` (the organisation's, as synced): each active campaign
+/// with a daily budget of its own, and in an active campaign without one (nor a lifetime budget),
+/// each active ad set with a daily budget.
+pub async fn holders(stores: &Stores, org: &OrgId, campaigns: Vec<CampaignRecord>) -> Result<Vec<Holder>, BudgetError> {
+    let mut holders: Vec<Holder> = Vec::new();
+    for c in campaigns.into_iter().filter(|c| c.status == "ACTIVE") {
+        if c.daily_budget.is_some_and(|b| b > 0) {
+            let (id, name, level) = (c.id.clone(), c.name, Level::Campaign);
+            holders.push(Holder { id, campaign_id: c.id, name, daily_budget: c.daily_budget, level });
+            continue;
+        }
+        if c.lifetime_budget.is_some() {
+            continue; // a lifetime budget is not a daily one: left alone
+        }
+        let sets = stores.ads.ad_sets(org, &c.id).await.map_err(BudgetError::internal)?;
+        for s in sets.into_iter().filter(|s| s.status == "ACTIVE" && s.daily_budget.is_some_and(|b| b > 0)) {
+            let (name, level) = (format!("{} › {}", c.name, s.name), Level::Adset);
+            holders.push(Holder { id: s.id, campaign_id: c.id.clone(), name, daily_budget: s.daily_budget, level });
+        }
+    }
+    Ok(holders)
+}
+
 pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Result<Inputs, BudgetError> {
     let e = BudgetError::internal;
     let today = account_today(account);
@@ -174,28 +197,7 @@ pub async fn read(stores: &Stores, org: &OrgId, account: &AdAccountRecord) -> Re
         stores.ads.sighting_pairs(org, &seen_from),
     );
     let (campaigns, pairs) = (campaigns.map_err(e)?, pairs.map_err(e)?);
-    let mut holders: Vec<Holder> = Vec::new();
-    for c in campaigns.into_iter().filter(|c| c.status == "ACTIVE") {
-        if c.daily_budget.is_some_and(|b| b > 0) {
-            let (id, name, level) = (c.id.clone(), c.name, Level::Campaign);
-            holders.push(Holder { id, campaign_id: c.id, name, daily_budget: c.daily_budget, level });
-            continue;
-        }
-        if c.lifetime_budget.is_some() {
-            continue; // a lifetime budget is not a daily one: left alone
-        }
-        let sets = stores.ads.ad_sets(org, &c.id).await.map_err(e)?;
-        for s in sets.into_iter().filter(|s| s.status == "ACTIVE" && s.daily_budget.is_some_and(|b| b > 0)) {
-            let name = format!("{} › {}", c.name, s.name);
-            holders.push(Holder {
-                id: s.id,
-                campaign_id: c.id.clone(),
-                name,
-                daily_budget: s.daily_budget,
-                level: Level::Adset,
-            });
-        }
-    }
+    let holders = holders(stores, org, campaigns).await?;
     let (maturity, per_campaign) = curves(&pairs);
     let mut by_object: HashMap<String, Vec<DayResult>> = holders.iter().map(|h| (h.id.clone(), Vec::new())).collect();
     let rows: Vec<DayResultRow> = insights.map_err(e)?.into_iter().chain(set_insights.map_err(e)?).collect();

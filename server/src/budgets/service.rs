@@ -381,19 +381,12 @@ impl Budgets for BudgetService {
             return Err(BudgetError::CurrencyMismatch(p.currency));
         }
         let now = OffsetDateTime::now_utc();
-        // Campaigns (or ad sets) Meta no longer lists as active since the proposal are not asked:
-        // their change fails at once, with its reason, and the others go ahead.
-        let mut live: Vec<String> = Vec::new();
-        for c in
-            self.stores.ads.campaigns(&caller.org_id).await.map_err(e)?.into_iter().filter(|c| c.status == "ACTIVE")
-        {
-            if p.rows.iter().any(|r| r.level == "adset") {
-                let sets = self.stores.ads.ad_sets(&caller.org_id, &c.id).await.map_err(e)?;
-                live.extend(sets.into_iter().filter(|s| s.status == "ACTIVE").map(|s| s.id));
-            }
-            live.push(c.id);
-        }
-        let active = |id: &str| live.iter().any(|l| l == id);
+        // Campaigns (or ad sets) that no longer hold an active daily budget at Meta since the
+        // proposal are not asked: their change fails at once, with its reason, and the others go
+        // ahead.
+        let synced = self.stores.ads.campaigns(&caller.org_id).await.map_err(e)?;
+        let live = super::inputs::holders(&self.stores, &caller.org_id, synced).await?;
+        let active = |id: &str| live.iter().any(|h| h.id == id);
         let wanted: Vec<BudgetChangeRecord> = p
             .rows
             .iter()
