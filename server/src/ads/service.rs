@@ -146,7 +146,8 @@ impl Ads for AdsService {
         let clock = crate::storage::ads::Clock { clock_left: days, ..account.clock };
         self.stores.ads.set_clock(&caller.org_id, clock).await.map_err(AdsError::internal)?;
         let run = uuid::Uuid::new_v4().to_string();
-        let first = super::simulate::Step { org: caller.org_id.to_string(), run, step: "live".into(), n: 0, looks: 0 };
+        let (org, from) = (caller.org_id.to_string(), account.clock.clock_days);
+        let first = super::simulate::Step { org, run, from, days, step: "live".into(), n: 0, looks: 0 };
         super::simulate::enqueue(&self.stores, &first, time::Duration::ZERO).await.map_err(AdsError::internal)?;
         tracing::info!(org = %caller.org_id, days, "sandbox ad account: simulating days");
         Ok(())

@@ -31,17 +31,28 @@ pub const MOST_DAYS: i64 = 90;
 const SETTLE_EVERY: Duration = Duration::milliseconds(150);
 const SETTLE_LOOKS: u64 = 200;
 
-/// Where a simulation is: its run (one per request), its step — `live` (sync, then the daily
-/// job) or `advance` (the clock, once the day's changes settled) — numbered `n`, and how many
-/// times it has looked whether they settled.
+/// Where a simulation is: its run (one per request) of `days` days from the clock `from`, its
+/// step — `live` (sync, then the daily job) or `advance` (the clock, once the day's changes
+/// settled), alternating, numbered `n` from 0 — and how many times it has looked whether they
+/// settled. The clock an `advance` step moves to follows from these alone, so a retried step asks
+/// for the same day.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub org: String,
     pub run: String,
+    pub from: i64,
+    pub days: i64,
     pub step: String,
     pub n: u64,
     #[serde(default)]
     pub looks: u64,
+}
+
+impl Step {
+    /// The days this run has lived once this `advance` step is done.
+    fn lived(&self) -> i64 {
+        self.n.div_ceil(2) as i64
+    }
 }
 
 /// Queues `step` to run `after` from now; keyed by run, number and look, so a retried step
@@ -99,9 +110,10 @@ impl JobHandler for SimulateDays {
                 }
                 let client = self.clients.of(account.kind).ok_or_else(|| JobError::permanent("no sandbox"))?;
                 let token = self.keyring.decrypt(&org, &account.token).map_err(JobError::permanent)?;
+                let to = step.from + step.lived();
                 let clock =
-                    client.advance_sandbox_clock(&account.account_id, 1, &token).await.map_err(JobError::retry)?;
-                let left = account.clock.clock_left - 1;
+                    client.advance_sandbox_clock(&account.account_id, to, &token).await.map_err(JobError::retry)?;
+                let left = (step.days - step.lived()).min(account.clock.clock_left);
                 let moved = Clock { clock_days: clock, clock_left: left };
                 self.stores.ads.set_clock(&org, moved).await.map_err(JobError::retry)?;
                 tracing::info!(org = %org, clock, left, "sandbox ad account: a day simulated");

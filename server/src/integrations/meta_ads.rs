@@ -165,16 +165,17 @@ impl MarketingClient {
         Ok(answer.get("success").and_then(|s| s.as_bool()) == Some(true))
     }
 
-    /// The sandbox only (not a Meta call): moves the sandbox ad account's clock `days` forward
-    /// (`POST /{version}/act_{id}/sandbox_clock`). Answers the clock's total days.
+    /// The sandbox only (not a Meta call): moves the sandbox ad account's clock forward to `clock`
+    /// days ahead of the calendar (`POST /{version}/act_{id}/sandbox_clock`; asking twice moves it
+    /// once). Answers the clock's days.
     pub async fn advance_sandbox_clock(
         &self,
         account_id: &str,
-        days: i64,
+        clock: i64,
         token: &SecretString,
     ) -> Result<i64, GraphError> {
         let path = format!("act_{account_id}/sandbox_clock");
-        let answer: serde_json::Value = self.0.post(&path, &serde_json::json!({ "days": days }), token).await?;
+        let answer: serde_json::Value = self.0.post(&path, &serde_json::json!({ "clock": clock }), token).await?;
         Ok(answer.get("clock").and_then(|c| c.as_i64()).unwrap_or(0))
     }
 

@@ -110,19 +110,20 @@ fn real_today() -> time::Date {
     super::dashboard::today_in(TIMEZONE)
 }
 
-/// `POST /{version}/act_{id}/sandbox_clock` with `{"days": n}` (1–365): a sandbox-only call, not
-/// Meta's, that moves the account's clock `n` days forward. Answers its new today and clock.
+/// `POST /{version}/act_{id}/sandbox_clock` with `{"clock": n}` (0–3650): a sandbox-only call,
+/// not Meta's, that moves the account's clock forward to `n` days ahead of the calendar — never
+/// back, so a retried call moves it once. Answers its today and clock.
 fn advance_clock(world: &World, id: &str, headers: &HeaderMap, body: &Value) -> Response {
     let account = match checked(id, headers) {
         Ok(a) => a,
         Err(r) => return *r,
     };
-    match body.get("days").and_then(Value::as_i64).filter(|d| (1..=365).contains(d)) {
-        Some(days) => {
-            let (today, clock) = world.advance(&account, real_today(), days);
+    match body.get("clock").and_then(Value::as_i64).filter(|d| (0..=3650).contains(d)) {
+        Some(to) => {
+            let (today, clock) = world.advance_to(&account, real_today(), to);
             Json(json!({ "today": super::dashboard::day_text(today), "clock": clock })).into_response()
         }
-        None => graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter: days must be 1 to 365"),
+        None => graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter: clock must be 0 to 3650"),
     }
 }
 
@@ -420,5 +421,22 @@ mod tests {
         assert_eq!(world.budget_on(account, &abo_campaign, real_today(), today, 1), 1, "nothing kept for it");
         let wrong = json!({ "daily_budget": "-5" });
         assert_eq!(set_daily_budget(&world, &campaign, &headers, &wrong).status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn the_clock_moves_forward_once_for_a_sandbox_token_only() {
+        let world = World::new(None);
+        let act = "act_712345678901234";
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", HeaderValue::from_static("Bearer sbx-token"));
+        let to = |n: i64| advance_clock(&world, act, &headers, &json!({ "clock": n })).status();
+        assert_eq!((to(1), to(1), to(0)), (StatusCode::OK, StatusCode::OK, StatusCode::OK));
+        assert_eq!(world.today("712345678901234", real_today()), real_today() + time::Duration::days(1), "moved once");
+        assert_eq!((to(-1), to(3651)), (StatusCode::BAD_REQUEST, StatusCode::BAD_REQUEST));
+        let mut meta = HeaderMap::new();
+        meta.insert("authorization", HeaderValue::from_static("Bearer EAAG-real-token"));
+        let refused = advance_clock(&world, act, &meta, &json!({ "clock": 5 })).status();
+        assert_eq!(refused, StatusCode::UNAUTHORIZED, "only sandbox tokens");
+        assert_eq!(world.today("712345678901234", real_today()), real_today() + time::Duration::days(1));
     }
 }

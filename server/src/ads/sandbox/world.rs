@@ -107,11 +107,13 @@ impl World {
         self.with(account, real_today, |l| (real_today + Duration::days(l.clock), false))
     }
 
-    /// Moves the clock `days` forward; the new today.
-    pub fn advance(&self, account: &str, real_today: Date, days: i64) -> (Date, i64) {
+    /// Moves the clock forward to `to` days ahead of the calendar (never back: asking again for
+    /// where it stands changes nothing, so a retried request moves it once); the new today and clock.
+    pub fn advance_to(&self, account: &str, real_today: Date, to: i64) -> (Date, i64) {
         self.with(account, real_today, |l| {
-            l.clock += days;
-            ((real_today + Duration::days(l.clock), l.clock), true)
+            let moved = to > l.clock;
+            l.clock = l.clock.max(to);
+            ((real_today + Duration::days(l.clock), l.clock), moved)
         })
     }
 
@@ -197,8 +199,11 @@ mod tests {
         world.set_budget(account, c, today, 23_000); // the day's last change counts
         assert_eq!(world.budget_on(account, c, today, today - Duration::days(1), EQUAL_SPLIT), EQUAL_SPLIT);
         assert_eq!(world.budget_on(account, c, today, today, EQUAL_SPLIT), 23_000);
-        let (moved, clock) = world.advance(account, today, 3);
+        let (moved, clock) = world.advance_to(account, today, 3);
         assert_eq!((moved, clock), (today + Duration::days(3), 3));
+        // Asked again (a retried request) or asked back, the clock stays where it is.
+        assert_eq!(world.advance_to(account, today, 3), (moved, 3));
+        assert_eq!(world.advance_to(account, today, 1), (moved, 3));
         assert_eq!(world.today(account, today), moved);
         world.set_budget(account, c, today, 18_000);
         assert_eq!(world.budget_on(account, c, today, moved - Duration::days(1), EQUAL_SPLIT), 23_000);
@@ -211,7 +216,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let today = Date::from_calendar_date(2026, time::Month::March, 1).unwrap();
         let account = "700000000000007";
-        World::new(Some(dir.path().into())).advance(account, today, 2);
+        World::new(Some(dir.path().into())).advance_to(account, today, 2);
         World::new(Some(dir.path().into())).set_budget(account, "c", today, 21_000);
         let again = World::new(Some(dir.path().into()));
         assert_eq!(again.today(account, today + Duration::days(5)), today + Duration::days(7));
