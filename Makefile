@@ -17,7 +17,9 @@ run: tools build
 
 build:
 	cargo leptos build --release
+	bash scripts/build-public.sh
 	bash scripts/precompress.sh
+	bash scripts/wasm-budget.sh
 
 ## Set up what is missing and run every test: unit, API, contract, browser.
 test: tools-test

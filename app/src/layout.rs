@@ -13,7 +13,7 @@ fn home_href(path: &str) -> String {
 }
 
 #[component]
-pub fn PublicLayout(children: Children) -> impl IntoView {
+pub fn PublicLayout(children: crate::sync_view::SyncChildren) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let home = move || home_href(&location.pathname.get());
@@ -37,7 +37,7 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
                 <LanguageSwitcher/>
             </div>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">{children.view()}</main>
         <footer class="site-footer">
             <div class="container footer-inner">
                 <p class="footer-brand">

@@ -1,21 +1,37 @@
 //! The HTML document around the app, rendered only on the server: security headers that depend on
 //! the response (the CSP nonce), the stored-language redirect script, and crawler alternates.
 
-use crate::App;
-use crate::i18n::{CHOICE_SCRIPT, Lang, localized_path, strip_lang_prefix};
+use crate::i18n::{
+    CHOICE_SCRIPT, Lang, STRINGS_META, localized_path, negotiated_lang, strings_url, strings_version, strip_lang_prefix,
+};
+use crate::{App, PublicApp, is_app_path};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
+
+/// Whether the build holds the public pages' own bundle (`pkg/public.wasm`), provided by the
+/// server. Without it (a development build by cargo-leptos alone) every page loads the app's.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicBundle(pub bool);
+
+/// The public bundle's name under `pkg/`.
+pub const PUBLIC_BUNDLE: &str = "public";
 
 /// The site's public origin (e.g. `https://app.adronx.com`), provided by the server.
 #[derive(Clone, Debug)]
 pub struct PublicUrl(pub String);
 
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(mut options: LeptosOptions) -> impl IntoView {
     let nonce = use_nonce();
     if let (Some(nonce), Some(res)) = (&nonce, use_context::<leptos_axum::ResponseOptions>()) {
         let csp = content_security_policy(nonce);
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, csp.parse().expect("ascii CSP"));
+    }
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+    // A public page is rendered by, and hydrates into, the public pages' app alone.
+    let public = !is_app_path(&path) && use_context::<PublicBundle>().is_some_and(|b| b.0);
+    if public {
+        options.output_name = PUBLIC_BUNDLE.into();
     }
     view! {
         <!DOCTYPE html>
@@ -26,14 +42,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script nonce=nonce inner_html=CHOICE_SCRIPT></script>
-                {alternates()}
+                {alternates(&path)}
+                {strings(&path)}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>
-                <App/>
-            </body>
+            <body>{if public { view! { <PublicApp/> }.into_any() } else { view! { <App/> }.into_any() }}</body>
         </html>
+    }
+}
+
+/// The version of the strings this server renders with, and a preload of the page language's
+/// file, which the wasm fetches before it hydrates (so the download starts with the wasm's).
+fn strings(path: &str) -> impl IntoView + use<> {
+    let lang = Lang::from_path(path).unwrap_or_else(negotiated_lang);
+    let version = strings_version();
+    view! {
+        <meta name=STRINGS_META content=version/>
+        <link rel="preload" href=strings_url(lang, version) r#as="fetch" crossorigin="anonymous"/>
     }
 }
 
@@ -48,10 +74,9 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 /// `<link rel="alternate" hreflang>` for each language, plus `x-default` for the negotiated URL.
-fn alternates() -> impl IntoView {
+fn alternates(path: &str) -> impl IntoView + use<> {
     let base = use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default();
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
-    let bare = strip_lang_prefix(&path).to_owned();
+    let bare = strip_lang_prefix(path).to_owned();
     let mut links: Vec<_> = Lang::ALL
         .into_iter()
         .map(|lang| {

@@ -153,6 +153,7 @@ impl Application {
             ads: Arc::new(crate::ads::AdsService::new(store.clone(), secrets.keyring.clone(), ad_clients)),
             budgets,
         };
+        let public_bundle = config.site_root.join("pkg").join(format!("{}.wasm", app::PUBLIC_BUNDLE)).is_file();
         let state = AppState {
             config: Arc::new(config),
             store: store.clone(),
@@ -163,6 +164,7 @@ impl Application {
             imports,
             deliveries: crate::whatsapp::Acceptor::spawn(store.clone()),
             stopping: shutdown.subscribe(),
+            public_bundle,
         };
         Ok(Self {
             listener,

@@ -1,6 +1,7 @@
 use super::SubmitContact;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
+use crate::sync_view::SyncView;
 use leptos::prelude::*;
 
 /// The contact section of the landing page. With JavaScript the form posts in place; without it the
@@ -17,7 +18,7 @@ pub fn ContactSection() -> impl IntoView {
             <h2 id="contact-title">{t("contact-title")}</h2>
             <p class="section-intro">{t("contact-intro")}</p>
             <div class="contact-form">
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
                     <div class="field">
                         <label for="contact-name">{t("contact-name")}</label>
@@ -43,7 +44,7 @@ pub fn ContactSection() -> impl IntoView {
                         {move || if action.pending().get() { i18n.t("contact-sending") } else { i18n.t("contact-submit") }}
                     </button>
                     <div role="status" aria-live="polite" class="form-status-region">{status_view}</div>
-                </ActionForm>
+                </SyncView></ActionForm>
             </div>
         </section>
     }

@@ -1,4 +1,5 @@
-//! Translations: one Fluent file per language under `locales/`, compiled into the binary and the wasm.
+//! Translations: one Fluent file per language under `locales/`, compiled into the server; the
+//! browser fetches only the page language's file (`strings`), before hydrating and on a switch.
 //!
 //! The page language comes from the URL prefix (`/es/…`), else the server's `Accept-Language`
 //! negotiation (which the browser reads back from `<html lang>` when it hydrates), else English.
@@ -6,6 +7,7 @@
 use fluent_bundle::{FluentArgs, FluentResource, concurrent::FluentBundle};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+#[cfg(not(feature = "hydrate"))]
 use std::sync::LazyLock;
 
 /// The localStorage key holding a visitor's explicit language choice.
@@ -103,33 +105,76 @@ pub fn localized_path(lang: Lang, path: &str) -> String {
     if bare == "/" { format!("/{}", lang.code()) } else { format!("/{}{}", lang.code(), bare) }
 }
 
-pub(crate) const SOURCES: [&str; 3] = [
+/// The strings of every language, compiled into the server (its pages and e-mails use all three).
+/// The browser's wasm carries none: it fetches the page language's file (`strings.rs`).
+#[cfg(not(feature = "hydrate"))]
+pub const SOURCES: [&str; 3] = [
     include_str!("../../../locales/en/main.ftl"),
     include_str!("../../../locales/es/main.ftl"),
     include_str!("../../../locales/ar/main.ftl"),
 ];
 
-static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
+/// The `<meta>` whose content is [`strings_version`], so the browser asks for the strings this
+/// server renders with (and may cache them for good).
+pub const STRINGS_META: &str = "adronx-strings";
+
+/// Where a language's strings are served; `version` names their content.
+pub fn strings_url(lang: Lang, version: &str) -> String {
+    format!("/locales/{}.ftl?v={version}", lang.code())
+}
+
+/// A short hash of every language's strings (FNV-1a, 64 bits): it changes whenever one does.
+#[cfg(not(feature = "hydrate"))]
+pub fn strings_version() -> &'static str {
+    static VERSION: LazyLock<String> = LazyLock::new(|| {
+        let hash = SOURCES
+            .iter()
+            .flat_map(|s| s.bytes())
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        format!("{hash:016x}")
+    });
+    &VERSION
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// A language's bundle from its Fluent source.
+fn bundle_of(lang: Lang, source: String) -> Result<Bundle, String> {
+    let id = lang.code().parse().expect("valid language id");
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Isolation marks (U+2068/U+2069) would leak into attributes and e-mails; our
+    // placeables are plain names and numbers, so we do without them.
+    bundle.set_use_isolating(false);
+    let resource = FluentResource::try_new(source).map_err(|(_, errors)| format!("{errors:?}"))?;
+    bundle.add_resource(resource).map_err(|errors| format!("{errors:?}"))?;
+    Ok(bundle)
+}
+
+#[cfg(not(feature = "hydrate"))]
+static BUNDLES: LazyLock<Vec<Bundle>> = LazyLock::new(|| {
     Lang::ALL
         .into_iter()
         .map(|lang| {
-            let id = lang.code().parse().expect("valid language id");
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // Isolation marks (U+2068/U+2069) would leak into attributes and e-mails; our
-            // placeables are plain names and numbers, so we do without them.
-            bundle.set_use_isolating(false);
-            let resource = FluentResource::try_new(SOURCES[lang.index()].to_owned())
-                .expect("locale files are checked by the translation tests");
-            bundle.add_resource(resource).expect("no duplicate keys");
-            bundle
+            bundle_of(lang, SOURCES[lang.index()].to_owned())
+                .expect("locale files are checked by the translation tests")
         })
         .collect()
 });
 
+#[cfg(not(feature = "hydrate"))]
+fn bundle(lang: Lang) -> Option<&'static Bundle> {
+    Some(&BUNDLES[lang.index()])
+}
+
+#[cfg(feature = "hydrate")]
+fn bundle(lang: Lang) -> Option<&'static Bundle> {
+    strings::LOADED[lang.index()].get()
+}
+
 /// Translates `key` into `lang`, with optional arguments. A missing key falls back to English,
 /// then to the key itself, so a gap shows up visibly instead of as an empty string.
 pub fn translate(lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
-    for bundle in [&BUNDLES[lang.index()], &BUNDLES[Lang::En.index()]] {
+    for bundle in [bundle(lang), bundle(Lang::En)].into_iter().flatten() {
         if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
             let mut errors = vec![];
             return bundle.format_pattern(pattern, args, &mut errors).into_owned();
@@ -186,14 +231,18 @@ pub fn use_i18n() -> I18n {
 pub fn provide_i18n() -> I18n {
     let negotiated = negotiated_lang();
     let location = use_location();
-    let lang = Memo::new(move |_| Lang::from_path(&location.pathname.get()).unwrap_or(negotiated));
+    let wanted = Memo::new(move |_| Lang::from_path(&location.pathname.get()).unwrap_or(negotiated));
+    #[cfg(feature = "hydrate")]
+    let lang = strings::follow(wanted);
+    #[cfg(not(feature = "hydrate"))]
+    let lang = wanted;
     let i18n = I18n { lang };
     provide_context(i18n);
     i18n
 }
 
 #[cfg(feature = "ssr")]
-fn negotiated_lang() -> Lang {
+pub(crate) fn negotiated_lang() -> Lang {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(Lang::negotiate))
         .unwrap_or(Lang::En)
@@ -203,12 +252,8 @@ fn negotiated_lang() -> Lang {
 #[cfg(not(feature = "ssr"))]
 fn negotiated_lang() -> Lang {
     #[cfg(feature = "hydrate")]
-    {
-        let lang = document().document_element().and_then(|el| el.get_attribute("lang"));
-        if let Some(lang) = lang.as_deref().and_then(Lang::from_code) {
-            return lang;
-        }
-    }
+    return strings::page_lang();
+    #[cfg(not(feature = "hydrate"))]
     Lang::En
 }
 
@@ -228,5 +273,7 @@ pub const CHOICE_SCRIPT: &str = "(function(){try{var l=localStorage.getItem('adr
 p=location.pathname;if(/^(en|es|ar)$/.test(l||'')&&/^\\/(privacy|terms)?$/.test(p)\
 &&l!==document.documentElement.lang){location.replace('/'+l+(p==='/'?'':p)+location.search+location.hash)}}catch(e){}})()";
 
+#[cfg(feature = "hydrate")]
+pub mod strings;
 #[cfg(test)]
 mod tests;

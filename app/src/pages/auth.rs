@@ -9,14 +9,15 @@ use crate::error::AppError;
 use crate::forms::{Outcome, outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
+use crate::sync_view::SyncView;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// After a successful sign-in in the browser: keep the token, go where the visitor was heading.
 fn on_signed_in(value: Option<Result<AccessGrant, AppError>>, next: String) {
     if let Some(Ok(grant)) = value {
         client::store_grant(&grant);
-        use_navigate()(&crate::accounts::safe_next(&next), Default::default());
+        super::misc::load_page(&crate::accounts::safe_next(&next));
     }
 }
 
@@ -39,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
         <PublicLayout>
             <section class="section narrow auth">
                 <h1>{t("auth-login-title")}</h1>
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="login-email">{t("auth-email")}</label>
@@ -53,7 +54,7 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-login-submit") }}
                     </button>
-                </ActionForm>
+                </SyncView></ActionForm>
                 <p class="auth-alt"><a href="/forgot-password">{t("auth-forgot-link")}</a></p>
                 <p class="auth-alt">{t("auth-login-no-account")} " " <a href="/register">{t("auth-login-create")}</a></p>
             </section>
@@ -86,7 +87,7 @@ fn RegisterForm(action: ServerAction<RegisterAccount>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     view! {
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
                     <div class="field-row">
                         <div class="field">
@@ -115,7 +116,7 @@ fn RegisterForm(action: ServerAction<RegisterAccount>) -> impl IntoView {
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { i18n.t("auth-working") } else { i18n.t("auth-register-submit") }}
                     </button>
-                </ActionForm>
+                </SyncView></ActionForm>
     }
 }
 
@@ -134,13 +135,13 @@ pub fn ConfirmPage() -> impl IntoView {
             <section class="section narrow auth">
                 <h1>{t("auth-confirm-title")}</h1>
                 <p>{t("auth-confirm-intro")}</p>
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <input type="hidden" name="token" value=token/>
                     <label for="confirm-password">{t("auth-password")}</label>
                     <input id="confirm-password" name="password" type="password" required autocomplete="current-password"/>
                     {error_view(move || outcome(action.value().get(), "confirm"))}
                     <button type="submit" class="btn btn-primary">{t("auth-confirm-submit")}</button>
-                </ActionForm>
+                </SyncView></ActionForm>
             </section>
         </PublicLayout>
     }
@@ -161,11 +162,11 @@ pub fn SignInLinkPage() -> impl IntoView {
             <section class="section narrow auth">
                 <h1>{t("auth-signin-link-title")}</h1>
                 <p>{t("auth-signin-link-intro")}</p>
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <input type="hidden" name="token" value=token/>
                     {error_view(move || outcome(action.value().get(), "login-link"))}
                     <button type="submit" class="btn btn-primary">{t("auth-signin-link-submit")}</button>
-                </ActionForm>
+                </SyncView></ActionForm>
             </section>
         </PublicLayout>
     }

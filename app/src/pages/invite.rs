@@ -8,8 +8,9 @@ use crate::fetch::in_request;
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
+use crate::sync_view::SyncView;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
@@ -27,7 +28,7 @@ pub fn InvitePage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(grant)) = accept.value().get() {
             client::store_grant(&grant);
-            use_navigate()("/app", Default::default());
+            super::misc::load_page("/app");
         }
     });
     let error = move || status_line(i18n, outcome(accept.value().get(), "invite"), None);
@@ -36,7 +37,7 @@ pub fn InvitePage() -> impl IntoView {
         <PublicLayout>
             <section class="section narrow auth">
                 <h1>{t("invite-title")}</h1>
-                <Suspense>
+                <Suspense><SyncView>
                     {move || {
                         let token = token.clone();
                         Suspend::new(async move {
@@ -53,7 +54,7 @@ pub fn InvitePage() -> impl IntoView {
                             view! {
                                 <p class="lead invite-intro">{intro}</p>
                                 <p>{move || if existing { i18n.t("invite-existing") } else { i18n.t("invite-new") }}</p>
-                                <ActionForm action=accept>
+                                <ActionForm action=accept><SyncView>
                                     <input type="hidden" name="token" value=token/>
                                     {(!existing).then(|| view! {
                                         <div class="field-row">
@@ -74,11 +75,11 @@ pub fn InvitePage() -> impl IntoView {
                                     </div>
                                     {error}
                                     <button type="submit" class="btn btn-primary">{t("invite-submit")}</button>
-                                </ActionForm>
+                                </SyncView></ActionForm>
                             }.into_any()
                         })
                     }}
-                </Suspense>
+                </SyncView></Suspense>
             </section>
         </PublicLayout>
     }

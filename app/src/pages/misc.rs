@@ -19,3 +19,27 @@ pub fn NotFound() -> impl IntoView {
         </PublicLayout>
     }
 }
+
+/// The public bundle's fallback. A path into the signed-in app (a link or a redirect after
+/// signing in, followed in the browser) is loaded from the server, which sends the app's bundle;
+/// any other path is not found, as in the app.
+#[component]
+pub fn PublicFallback() -> impl IntoView {
+    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+    if crate::is_app_path(&path) {
+        // The router has already put the path in the address bar.
+        #[cfg(feature = "hydrate")]
+        let _ = window().location().reload();
+        return ().into_any();
+    }
+    view! { <NotFound/> }.into_any()
+}
+
+/// Goes to `path` with a page load, not a route change: after signing in, the next page belongs
+/// to the signed-in app, whose code the public pages' bundle does not hold.
+pub(crate) fn load_page(path: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().assign(path);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

@@ -6,6 +6,7 @@ use crate::accounts::api::{RequestPasswordReset, ResetPassword};
 use crate::forms::{outcome, status_line};
 use crate::i18n::use_i18n;
 use crate::layout::PublicLayout;
+use crate::sync_view::SyncView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -21,14 +22,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <section class="section narrow auth" id="forgot">
                 <h1>{t("auth-forgot-title")}</h1>
                 <p>{t("auth-forgot-intro")}</p>
-                <ActionForm action=action>
+                <ActionForm action=action><SyncView>
                     <div class="field">
                         <label for="forgot-email">{t("auth-email")}</label>
                         <input id="forgot-email" name="email" type="email" required autocomplete="email"/>
                     </div>
                     {status}
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t("auth-forgot-submit")}</button>
-                </ActionForm>
+                </SyncView></ActionForm>
                 <p class="auth-alt"><a href="/login">{t("nav-sign-in")}</a></p>
             </section>
         </PublicLayout>
@@ -52,7 +53,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     fallback=move || {
                         let token = token.clone();
                         view! {
-                            <ActionForm action=action>
+                            <ActionForm action=action><SyncView>
                                 <input type="hidden" name="token" value=token/>
                                 <div class="field">
                                     <label for="reset-password">{t("auth-new-password")}</label>
@@ -61,7 +62,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                 </div>
                                 {move || status_line(i18n, result(), None)}
                                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t("auth-reset-submit")}</button>
-                            </ActionForm>
+                            </SyncView></ActionForm>
                         }
                     }
                 >

@@ -7,6 +7,7 @@ mod contacts;
 mod extract;
 mod health;
 mod inbox;
+mod locales;
 mod me;
 mod middleware;
 mod state;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.services.clone());
             provide_context(app::PublicUrl(state.config.public_url.clone()));
+            provide_context(app::PublicBundle(state.public_bundle));
             provide_context(app::server::request::TrustedProxies(state.config.trusted_proxies));
             provide_context(app::server::auth::CallerMemo::default());
             leptos::nonce::provide_nonce();
@@ -63,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     let site = Router::new()
         .nest_service("/pkg", pkg)
         .merge(health::router())
+        .merge(locales::router())
         .merge(me::router())
         .merge(inbox::router())
         .merge(ads::router())

@@ -1,4 +1,4 @@
-use crate::helpers::{header, spawn_app};
+use crate::helpers::{header, owner, page, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn built_assets_are_served_precompressed_when_the_browser_accepts_it() {
@@ -25,4 +25,76 @@ async fn public_files_at_the_root_are_served_not_taken_for_pages() {
     let res = app.get("/favicon.svg").await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), "<svg/>");
+}
+
+/// A site directory holding a (fake) public bundle, as scripts/build-public.sh leaves it.
+fn site_with_public_bundle() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/public.wasm"), b"\0asm").unwrap();
+    site
+}
+
+#[tokio::test]
+async fn public_pages_load_the_public_bundle_and_the_signed_in_app_its_own() {
+    let site = site_with_public_bundle();
+    let app = spawn_app_with(&[("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())]).await;
+    for path in ["/", "/es/privacy", "/ar/terms", "/login", "/register", "/forgot-password", "/invite", "/nowhere"] {
+        let html = app.get_with_lang(path, "en").await.text().await.unwrap();
+        // (The wasm's name has a `_bg` suffix in a build made without cargo-leptos, as this test's.)
+        assert!(html.contains("/pkg/public.js") && html.contains("/pkg/public"), "{path} loads the public bundle");
+        assert!(
+            !html.contains("/pkg/adronx.js")
+                && !html.contains("/pkg/adronx.wasm")
+                && !html.contains("/pkg/adronx_bg.wasm"),
+            "{path} loads no app code"
+        );
+    }
+    let owner = owner(&app, "weight@example.com").await;
+    for path in ["/app", "/app/inbox", "/app/contacts"] {
+        let html = page(&app, &owner, path, "en").await;
+        assert!(html.contains("/pkg/adronx.js"), "{path} loads the app's bundle");
+        assert!(!html.contains("/pkg/public."), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_public_bundle_every_page_loads_the_apps() {
+    let app = spawn_app().await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("/pkg/adronx.js") && !html.contains("/pkg/public."));
+}
+
+#[tokio::test]
+async fn a_page_names_the_strings_of_its_language_and_the_server_serves_exactly_those() {
+    let app = spawn_app().await;
+    let version = app::i18n::strings_version();
+    for (path, accept, lang) in [("/", "es-MX,es;q=0.9", "es"), ("/ar/privacy", "en", "ar"), ("/login", "fr", "en")] {
+        let html = app.get_with_lang(path, accept).await.text().await.unwrap();
+        assert!(html.contains(&format!(r#"<meta name="adronx-strings" content="{version}""#)), "{path}");
+        assert!(html.contains(&format!(r#"href="/locales/{lang}.ftl?v={version}""#)), "{path} preloads {lang}");
+        assert_eq!(html.matches("/locales/").count(), 1, "{path} names one language's strings");
+    }
+    let url = app.url(&format!("/locales/ar.ftl?v={version}"));
+    let br = app.client.get(&url).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(br.status(), 200);
+    assert_eq!(header(&br, "content-encoding"), "br");
+    assert_eq!(header(&br, "cache-control"), "public, max-age=31536000, immutable");
+    let etag = header(&br, "etag").to_owned();
+    let compressed = br.bytes().await.unwrap();
+    let mut text = Vec::new();
+    brotli::BrotliDecompress(&mut compressed.as_ref(), &mut text).unwrap();
+    assert_eq!(text, app::i18n::SOURCES[2].as_bytes());
+    let plain = app.client.get(&url).header("accept-encoding", "identity").send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(header(&plain, "content-type"), "text/plain; charset=utf-8");
+    assert_eq!(plain.text().await.unwrap(), app::i18n::SOURCES[2]);
+    // A stale or missing version is served, but never kept.
+    let stale = app.get("/locales/ar.ftl?v=0123").await;
+    assert_eq!(header(&stale, "cache-control"), "no-cache");
+    let again = app.client.get(&url).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    for missing in ["/locales/fr.ftl", "/locales/en.json", "/locales/..%2Fen.ftl"] {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
+    }
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the public pages' hydration bundle (frontend/public) into the site as pkg/public.js and
+# pkg/public.wasm, the way cargo-leptos builds the app's bundle: the same target directory,
+# profile and environment (so the crates both bundles share are compiled once), then
+# wasm-bindgen --target web and wasm-opt -Oz. Run after `cargo leptos build --release`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${CARGO_TARGET_DIR:=$HOME/.cache/adronx/target}"
+site="${LEPTOS_SITE_ROOT:-$PWD/target/site}"
+front="$CARGO_TARGET_DIR/front"
+# cargo-leptos builds the wasm with these in the environment; leptos reads LEPTOS_OUTPUT_NAME at
+# compile time, so a different value would rebuild it (and everything above it) for each bundle.
+LEPTOS_OUTPUT_NAME=adronx LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 \
+  LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false \
+  cargo build --package=frontend-public --lib --target-dir="$front" --target=wasm32-unknown-unknown \
+  --no-default-features --profile=wasm-release
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+wasm-bindgen --target=web --no-typescript --out-name=public --out-dir="$out" \
+  "$front/wasm32-unknown-unknown/wasm-release/frontend_public.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$out/public_bg.wasm" -o "$out/public_bg.wasm"
+mkdir -p "$site/pkg"
+mv "$out/public_bg.wasm" "$site/pkg/public.wasm"
+mv "$out/public.js" "$site/pkg/public.js"
+echo "public bundle: $(stat -c %s "$site/pkg/public.wasm") B of wasm in $site/pkg"
