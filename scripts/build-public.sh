@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CARGO_TARGET_DIR:=$HOME/.cache/adronx/target}"
+# The npm wasm-opt and the cargo-installed wasm-bindgen (scripts/install-tools.sh), as make sets them.
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 site="${LEPTOS_SITE_ROOT:-$PWD/target/site}"
 front="$CARGO_TARGET_DIR/front"
 # cargo-leptos builds the wasm with these in the environment; leptos reads LEPTOS_OUTPUT_NAME at
