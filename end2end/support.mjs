@@ -99,3 +99,17 @@ export function sharedSession(email, browsers) {
     return shared;
   };
 }
+
+/** A response body's size as sent for one Accept-Encoding (not decoded), and its Content-Encoding. */
+export async function bodyBytes(path, encoding) {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, BASE_URL), { headers: { 'accept-encoding': encoding } }, (res) => {
+      let n = 0;
+      res.on('data', (chunk) => { n += chunk.length; });
+      res.on('end', () => resolve({ n, encoding: res.headers['content-encoding'] }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -26,7 +26,7 @@ for _ in $(seq 1 100); do
   kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.1
 done
-ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 ${ADRONX_E2E_TESTS:-end2end/tests/*.test.mjs} || { tail -n 40 "$log"; exit 1; }
+ADRONX_E2E_SITE_ROOT="$LEPTOS_SITE_ROOT" ADRONX_E2E_DATA_DIR="$data" ADRONX_E2E_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-timeout=180000 ${ADRONX_E2E_TESTS:-end2end/tests/*.test.mjs} || { tail -n 40 "$log"; exit 1; }
 
 # The server's own log files, after everything the browser did: JSON lines with request ids, and
 # nothing a person typed into the contact form (message text, e-mail addresses, names), and no

@@ -56,6 +56,18 @@ pub fn utc_timestamp(secs: i64) -> String {
     format!("{} {:02}:{:02} UTC", civil_date(secs), rem / 3600, rem % 3600 / 60)
 }
 
+/// The entries of an HTTP list with weights (`Accept-Language`, `Accept-Encoding`; RFC 9110 §12.4.2),
+/// in order: `"br;q=0.5, gzip"` → `("br", 0.5)`, `("gzip", 1.0)`. A missing or unreadable weight
+/// counts as 1.
+pub fn weighted(header: &str) -> impl Iterator<Item = (&str, f32)> {
+    header.split(',').map(|part| {
+        let mut pieces = part.trim().split(';');
+        let name = pieces.next().unwrap_or("").trim();
+        let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.trim().parse::<f32>().ok());
+        (name, q.unwrap_or(1.0))
+    })
+}
+
 /// `text` for a URL's query: every byte but ASCII letters and digits percent-encoded.
 pub fn url_encode(text: &str) -> String {
     text.bytes()

@@ -8,24 +8,10 @@
 // in a fresh browser on a throttled network and CPU: Lighthouse's "Slow 4G" (150 ms round trip,
 // 1.6 Mbit/s down, 750 kbit/s up) and a 4× CPU slowdown; the median of RUNS cold loads.
 import { test } from 'node:test';
-import { request } from 'node:http';
-import { BASE_URL, newBrowser, signUp, waitForHydration } from '../support.mjs';
+import { bodyBytes, newBrowser, signUp, waitForHydration } from '../support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
-
-/** The body's size on the wire for one Accept-Encoding (the body is not decoded). */
-function bytesWith(path, encoding) {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, BASE_URL), { headers: { 'accept-encoding': encoding } }, (res) => {
-      let n = 0;
-      res.on('data', (chunk) => { n += chunk.length; });
-      res.on('end', () => resolve(n));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** The scripts, wasm and strings a page fetched, in order. */
 async function fetchedBy(page, path) {
@@ -44,7 +30,8 @@ async function fetchedBy(page, path) {
 async function report(label, files) {
   const rows = [];
   for (const f of files) {
-    rows.push({ file: f.split('?')[0], raw: await bytesWith(f, 'identity'), gzip: await bytesWith(f, 'gzip'), brotli: await bytesWith(f, 'br') });
+    const size = async (encoding) => (await bodyBytes(f, encoding)).n;
+    rows.push({ file: f.split('?')[0], raw: await size('identity'), gzip: await size('gzip'), brotli: await size('br') });
   }
   const sum = (k, kind) => rows.filter((r) => kind.test(r.file)).reduce((s, r) => s + r[k], 0);
   console.log(`\n${label}`);

@@ -61,13 +61,7 @@ impl Lang {
     /// Picks the best supported language from an `Accept-Language` header value (RFC 9110 q-values).
     pub fn negotiate(accept_language: &str) -> Lang {
         let mut best: Option<(f32, usize, Lang)> = None;
-        for (pos, part) in accept_language.split(',').enumerate() {
-            let mut pieces = part.trim().split(';');
-            let tag = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
+        for (pos, (tag, q)) in crate::text::weighted(accept_language).enumerate() {
             let primary = tag.split(['-', '_']).next().unwrap_or("");
             let Some(lang) = Lang::from_code(primary) else { continue };
             if q <= 0.0 {

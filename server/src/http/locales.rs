@@ -50,12 +50,7 @@ async fn strings(Path(file): Path<String>, Query(asked): Query<Version>, headers
 
 fn accepts_brotli(headers: &HeaderMap) -> bool {
     let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-    accepted.split(',').any(|coding| {
-        let mut parts = coding.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-        name.eq_ignore_ascii_case("br") && !refused
-    })
+    app::text::weighted(accepted).any(|(coding, q)| coding.eq_ignore_ascii_case("br") && q > 0.0)
 }
 
 /// A language's file at brotli's best quality, made once (about 0.1 s) and kept: it is served

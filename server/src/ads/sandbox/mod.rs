@@ -403,12 +403,17 @@ fn insights(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_budget_is_taken_where_the_campaign_keeps_it_and_refused_elsewhere() {
-        let world = World::new(None);
-        let account = "712345678901234";
+    /// A fresh sandbox world and the headers of a call with a sandbox token.
+    fn sandbox() -> (World, HeaderMap) {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_static("Bearer sbx-token"));
+        (World::new(None), headers)
+    }
+
+    #[test]
+    fn a_budget_is_taken_where_the_campaign_keeps_it_and_refused_elsewhere() {
+        let (world, headers) = sandbox();
+        let account = "712345678901234";
         let body = json!({ "daily_budget": "25000" });
         let set = |id: &str| set_daily_budget(&world, id, &headers, &body).status();
         let (campaign, own_set, _) = ids(account, 0);
@@ -425,10 +430,8 @@ mod tests {
 
     #[test]
     fn the_clock_moves_forward_once_for_a_sandbox_token_only() {
-        let world = World::new(None);
+        let (world, headers) = sandbox();
         let act = "act_712345678901234";
-        let mut headers = HeaderMap::new();
-        headers.insert("authorization", HeaderValue::from_static("Bearer sbx-token"));
         let to = |n: i64| advance_clock(&world, act, &headers, &json!({ "clock": n })).status();
         assert_eq!((to(1), to(1), to(0)), (StatusCode::OK, StatusCode::OK, StatusCode::OK));
         assert_eq!(world.today("712345678901234", real_today()), real_today() + time::Duration::days(1), "moved once");
