@@ -35,7 +35,7 @@ test-e2e: build
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p server --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend -p frontend-public -p frontend-account --target wasm32-unknown-unknown -- -D warnings
 
 bench:
 	cargo bench -p server

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the public pages' hydration bundle (frontend/public) into the site as pkg/public.js and
-# pkg/public.wasm, the way cargo-leptos builds the app's bundle: the same target directory,
+# Builds the public site's and the account pages' hydration bundles (frontend/public,
+# frontend/account) into the site as pkg/public.{js,wasm} and pkg/account.{js,wasm}, the way
+# cargo-leptos builds the app's bundle: the same target directory,
 # profile and environment (so the crates both bundles share are compiled once), then
 # wasm-bindgen --target web and wasm-opt -Oz. Run after `cargo leptos build --release`.
 set -euo pipefail
@@ -14,14 +15,16 @@ front="$CARGO_TARGET_DIR/front"
 # compile time, so a different value would rebuild it (and everything above it) for each bundle.
 LEPTOS_OUTPUT_NAME=adronx LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 \
   LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false \
-  cargo build --package=frontend-public --lib --target-dir="$front" --target=wasm32-unknown-unknown \
+  cargo build --package=frontend-public --package=frontend-account --lib --target-dir="$front" --target=wasm32-unknown-unknown \
   --no-default-features --profile=wasm-release
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-wasm-bindgen --target=web --no-typescript --out-name=public --out-dir="$out" \
-  "$front/wasm32-unknown-unknown/wasm-release/frontend_public.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$out/public_bg.wasm" -o "$out/public_bg.wasm"
 mkdir -p "$site/pkg"
-mv "$out/public_bg.wasm" "$site/pkg/public.wasm"
-mv "$out/public.js" "$site/pkg/public.js"
-echo "public bundle: $(stat -c %s "$site/pkg/public.wasm") B of wasm in $site/pkg"
+for name in public account; do
+  wasm-bindgen --target=web --no-typescript --out-name="$name" --out-dir="$out" \
+    "$front/wasm32-unknown-unknown/wasm-release/frontend_$name.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  mv "$out/${name}_bg.wasm" "$site/pkg/$name.wasm"
+  mv "$out/$name.js" "$site/pkg/$name.js"
+  echo "$name bundle: $(stat -c %s "$site/pkg/$name.wasm") B of wasm in $site/pkg"
+done

@@ -15,8 +15,13 @@ pub type Outcome = Option<Result<(), String>>;
 
 /// From the form's last in-place submit, else from the query string after a plain post.
 pub fn outcome<T>(last: Option<Result<T, AppError>>, form: &str) -> Outcome {
+    outcome_of(last.map(|result| result.map(|_| ()).map_err(|e| e.code)), form)
+}
+
+/// `outcome` of a submit's outcome already reduced to the error's code (a `post_form::Posting`).
+pub fn outcome_of(last: Outcome, form: &str) -> Outcome {
     match last {
-        Some(result) => Some(result.map(|_| ()).map_err(|e| e.code)),
+        Some(outcome) => Some(outcome),
         None => use_query_map().with(|q| {
             if q.get("sent").as_deref() == Some(form) {
                 return Some(Ok(()));

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod inbox;
 mod layout;
 mod pages;
+pub mod post_form;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -22,7 +23,7 @@ pub mod sync_view;
 pub mod text;
 
 #[cfg(feature = "ssr")]
-pub use shell::{PUBLIC_BUNDLE, PublicBundle, PublicUrl, shell};
+pub use shell::{SplitBundles, PublicUrl, shell};
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Stylesheet, provide_meta_context};
@@ -38,7 +39,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <LangAttributes/>
             <Routes fallback=pages::NotFound>
-                <PublicRoutes/>
+                <SiteRoutes/>
+                <AccountRoutes/>
                 // Signed-in pages wait for the session before sending anything (Async), so an
                 // anonymous visitor gets a real redirect and a signed-in one a complete page.
                 <ParentRoute path=path!("/app") view=pages::AppShell ssr=SsrMode::Async>
@@ -59,26 +61,76 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The public pages alone (the public hydration bundle): what a marketing visitor loads holds
-/// none of the signed-in app's code. A link into `/app` matches nothing here, so the fallback
-/// loads it from the server, which answers with the app's bundle.
+/// The public site alone (the public bundle, what `/` loads): landing, legal pages, not found.
+/// A link to a page of another bundle matches nothing here, so the fallback loads it from the
+/// server, which answers with that page's bundle.
 #[component]
 pub fn PublicApp() -> impl IntoView {
     frame();
+    provide_context(Bundle::Public);
     view! {
         <Stylesheet id="leptos" href="/pkg/adronx.css"/>
         <Router>
             <LangAttributes/>
-            <Routes fallback=pages::PublicFallback>
-                <PublicRoutes/>
+            <Routes fallback=pages::BundleFallback>
+                <SiteRoutes/>
             </Routes>
         </Router>
     }
 }
 
-/// Whether a path belongs to the signed-in app (and so to the app's bundle).
-pub fn is_app_path(path: &str) -> bool {
-    path == "/app" || path.starts_with("/app/")
+/// The account pages alone (the account bundle): sign-in, registration, passwords, invitation.
+#[component]
+pub fn AccountApp() -> impl IntoView {
+    frame();
+    provide_context(Bundle::Account);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/adronx.css"/>
+        <Router>
+            <LangAttributes/>
+            <Routes fallback=pages::BundleFallback>
+                <AccountRoutes/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The hydration bundles, each holding only its pages' code (see docs/ARCHITECTURE.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    /// `pkg/public.*`: the marketing site (landing, privacy, terms) and any unknown path.
+    Public,
+    /// `pkg/account.*`: signing in and up, passwords, invitations.
+    Account,
+    /// `pkg/adronx.*`: the signed-in app (and every page, in a build without the split bundles).
+    App,
+}
+
+/// The account pages' paths (`AccountRoutes`).
+const ACCOUNT_PATHS: [&str; 7] =
+    ["/login", "/login/link", "/register", "/forgot-password", "/reset-password", "/invite", "/confirm"];
+
+impl Bundle {
+    /// The bundle whose code renders `path`.
+    pub fn for_path(path: &str) -> Self {
+        let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+        if path == "/app" || path.starts_with("/app/") {
+            Self::App
+        } else if ACCOUNT_PATHS.contains(&path) {
+            Self::Account
+        } else {
+            Self::Public
+        }
+    }
+
+    /// Its files' name under `pkg/`.
+    pub fn output_name(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Account => "account",
+            Self::App => "adronx",
+        }
+    }
 }
 
 /// What both roots set up first.
@@ -93,12 +145,10 @@ fn frame() {
     });
 }
 
+/// The account pages (`Bundle::Account`; keep `ACCOUNT_PATHS` in step).
 #[component(transparent)]
-fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
+fn AccountRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("/") view=pages::Landing/>
-        <Route path=path!("/privacy") view=pages::Privacy/>
-        <Route path=path!("/terms") view=pages::Terms/>
         <Route path=path!("/login") view=pages::LoginPage/>
         <Route path=path!("/login/link") view=pages::SignInLinkPage/>
         <Route path=path!("/register") view=pages::RegisterPage/>
@@ -106,6 +156,17 @@ fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
         <Route path=path!("/invite") view=pages::InvitePage/>
         <Route path=path!("/confirm") view=pages::ConfirmPage/>
+    }
+    .into_inner()
+}
+
+/// The marketing site (`Bundle::Public`).
+#[component(transparent)]
+fn SiteRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/") view=pages::Landing/>
+        <Route path=path!("/privacy") view=pages::Privacy/>
+        <Route path=path!("/terms") view=pages::Terms/>
         // The same public pages under a language prefix: /es, /es/privacy, /ar/terms…
         // Static segments, not a `/:lang` parameter, so `/favicon.svg` and other files
         // never match a page route.
@@ -133,4 +194,22 @@ fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
 fn LangAttributes() -> impl IntoView {
     let i18n = i18n::provide_i18n();
     view! { <Html {..} lang=i18n.settled(i18n::Lang::code) dir=i18n.settled(i18n::Lang::dir)/> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bundle;
+
+    #[test]
+    fn each_path_belongs_to_one_bundle() {
+        for path in ["/", "/privacy", "/es", "/ar/terms", "/nope", "/application", "/login/other"] {
+            assert_eq!(Bundle::for_path(path), Bundle::Public, "{path}");
+        }
+        for path in ["/login", "/login/", "/login/link", "/register", "/invite", "/confirm", "/reset-password"] {
+            assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
+        }
+        for path in ["/app", "/app/", "/app/inbox", "/app/contacts/42"] {
+            assert_eq!(Bundle::for_path(path), Bundle::App, "{path}");
+        }
+    }
 }

@@ -4,18 +4,16 @@
 use crate::i18n::{
     CHOICE_SCRIPT, Lang, STRINGS_META, localized_path, negotiated_lang, strings_url, strings_version, strip_lang_prefix,
 };
-use crate::{App, PublicApp, is_app_path};
+use crate::{AccountApp, App, Bundle, PublicApp};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 
-/// Whether the build holds the public pages' own bundle (`pkg/public.wasm`), provided by the
-/// server. Without it (a development build by cargo-leptos alone) every page loads the app's.
+/// Whether the build holds the public site's and the account pages' own bundles
+/// (`pkg/public.wasm`, `pkg/account.wasm`), provided by the server. Without them (a development
+/// build by cargo-leptos alone) every page loads the app's.
 #[derive(Clone, Copy, Debug)]
-pub struct PublicBundle(pub bool);
-
-/// The public bundle's name under `pkg/`.
-pub const PUBLIC_BUNDLE: &str = "public";
+pub struct SplitBundles(pub bool);
 
 /// The site's public origin (e.g. `https://app.adronx.com`), provided by the server.
 #[derive(Clone, Debug)]
@@ -28,11 +26,10 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, csp.parse().expect("ascii CSP"));
     }
     let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
-    // A public page is rendered by, and hydrates into, the public pages' app alone.
-    let public = !is_app_path(&path) && use_context::<PublicBundle>().is_some_and(|b| b.0);
-    if public {
-        options.output_name = PUBLIC_BUNDLE.into();
-    }
+    // A page is rendered by, and hydrates into, the root of its own bundle.
+    let split = use_context::<SplitBundles>().is_some_and(|b| b.0);
+    let bundle = if split { Bundle::for_path(&path) } else { Bundle::App };
+    options.output_name = bundle.output_name().into();
     view! {
         <!DOCTYPE html>
         <html>
@@ -47,7 +44,11 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>{if public { view! { <PublicApp/> }.into_any() } else { view! { <App/> }.into_any() }}</body>
+            <body>{match bundle {
+                Bundle::Public => view! { <PublicApp/> }.into_any(),
+                Bundle::Account => view! { <AccountApp/> }.into_any(),
+                Bundle::App => view! { <App/> }.into_any(),
+            }}</body>
         </html>
     }
 }

@@ -153,7 +153,9 @@ impl Application {
             ads: Arc::new(crate::ads::AdsService::new(store.clone(), secrets.keyring.clone(), ad_clients)),
             budgets,
         };
-        let public_bundle = config.site_root.join("pkg").join(format!("{}.wasm", app::PUBLIC_BUNDLE)).is_file();
+        let split_bundles = [app::Bundle::Public, app::Bundle::Account]
+            .iter()
+            .all(|b| config.site_root.join("pkg").join(format!("{}.wasm", b.output_name())).is_file());
         let state = AppState {
             config: Arc::new(config),
             store: store.clone(),
@@ -164,7 +166,7 @@ impl Application {
             imports,
             deliveries: crate::whatsapp::Acceptor::spawn(store.clone()),
             stopping: shutdown.subscribe(),
-            public_bundle,
+            split_bundles,
         };
         Ok(Self {
             listener,

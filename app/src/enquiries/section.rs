@@ -1,16 +1,17 @@
 use super::SubmitContact;
-use crate::forms::{outcome, status_line};
+use crate::forms::{outcome_of, status_line};
 use crate::i18n::use_i18n;
-use crate::sync_view::SyncView;
+use crate::post_form::{PostForm, Posting};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The contact section of the landing page. With JavaScript the form posts in place; without it the
 /// server redirects back here with the outcome in the query string, which this view also reads.
 #[component]
 pub fn ContactSection() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SubmitContact>::new();
-    let status_view = move || status_line(i18n, outcome(action.value().get(), "contact"), Some("contact-sent"));
+    let posting = Posting::new();
+    let status_view = move || status_line(i18n, outcome_of(posting.outcome(), "contact"), Some("contact-sent"));
     let t = move |key: &'static str| move || i18n.t(key);
 
     view! {
@@ -18,7 +19,7 @@ pub fn ContactSection() -> impl IntoView {
             <h2 id="contact-title">{t("contact-title")}</h2>
             <p class="section-intro">{t("contact-intro")}</p>
             <div class="contact-form">
-                <ActionForm action=action><SyncView>
+                <PostForm action=SubmitContact::PATH posting>
                     <input type="hidden" name="lang" value=move || i18n.lang.get().code()/>
                     <div class="field">
                         <label for="contact-name">{t("contact-name")}</label>
@@ -40,11 +41,11 @@ pub fn ContactSection() -> impl IntoView {
                         <label for="contact-website">{t("contact-website")}</label>
                         <input id="contact-website" name="website" type="text" tabindex="-1" autocomplete="off"/>
                     </div>
-                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { i18n.t("contact-sending") } else { i18n.t("contact-submit") }}
+                    <button type="submit" class="btn btn-primary" disabled=move || posting.pending.get()>
+                        {move || if posting.pending.get() { i18n.t("contact-sending") } else { i18n.t("contact-submit") }}
                     </button>
                     <div role="status" aria-live="polite" class="form-status-region">{status_view}</div>
-                </SyncView></ActionForm>
+                </PostForm>
             </div>
         </section>
     }

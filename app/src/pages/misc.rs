@@ -20,13 +20,15 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// The public bundle's fallback. A path into the signed-in app (a link or a redirect after
-/// signing in, followed in the browser) is loaded from the server, which sends the app's bundle;
-/// any other path is not found, as in the app.
+/// The fallback of a bundle that holds only some pages. A path another bundle renders (a link or
+/// a redirect followed in the browser) is loaded from the server, which sends that bundle; any
+/// other path is not found, as in the app.
 #[component]
-pub fn PublicFallback() -> impl IntoView {
+pub fn BundleFallback() -> impl IntoView {
     let path = leptos_router::hooks::use_location().pathname.get_untracked();
-    if crate::is_app_path(&path) {
+    // Each root provides its bundle; on the server the shell only picks a root for its own paths.
+    let own = use_context::<crate::Bundle>().unwrap_or(crate::Bundle::App);
+    if crate::Bundle::for_path(&path) != own {
         // The router has already put the path in the address bar.
         #[cfg(feature = "hydrate")]
         let _ = window().location().reload();

@@ -14,7 +14,7 @@ pub use auth::{ConfirmPage, LoginPage, RegisterPage, SignInLinkPage};
 pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};
-pub use misc::{NotFound, PublicFallback};
+pub use misc::{BundleFallback, NotFound};
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
 
 use crate::i18n::{translate, use_i18n};

@@ -1,5 +1,5 @@
-//! The public pages' entry point: fetches the page language's strings, then hydrates the
-//! server-rendered page into the public pages' app (`app::PublicApp`).
+//! The public site's entry point: fetches the page language's strings, then hydrates the
+//! server-rendered page into the public site's app (`app::PublicApp`).
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub async fn hydrate() {

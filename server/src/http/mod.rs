@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.services.clone());
             provide_context(app::PublicUrl(state.config.public_url.clone()));
-            provide_context(app::PublicBundle(state.public_bundle));
+            provide_context(app::SplitBundles(state.split_bundles));
             provide_context(app::server::request::TrustedProxies(state.config.trusted_proxies));
             provide_context(app::server::auth::CallerMemo::default());
             leptos::nonce::provide_nonce();

@@ -24,7 +24,7 @@ pub struct AppState {
     pub deliveries: crate::whatsapp::Acceptor,
     /// Turns true at shutdown: long-lived responses (live updates) end so the drain can finish.
     pub stopping: tokio::sync::watch::Receiver<bool>,
-    /// The site holds the public pages' own bundle (`pkg/public.wasm`, see scripts/build-public.sh);
-    /// without it every page loads the app's.
-    pub public_bundle: bool,
+    /// The site holds the public site's and the account pages' own bundles (`pkg/public.wasm`,
+    /// `pkg/account.wasm`, see scripts/build-public.sh); without them every page loads the app's.
+    pub split_bundles: bool,
 }

@@ -27,42 +27,53 @@ async fn public_files_at_the_root_are_served_not_taken_for_pages() {
     assert_eq!(res.text().await.unwrap(), "<svg/>");
 }
 
-/// A site directory holding a (fake) public bundle, as scripts/build-public.sh leaves it.
-fn site_with_public_bundle() -> tempfile::TempDir {
+/// A site directory holding (fake) split bundles, as scripts/build-public.sh leaves them.
+fn site_with_split_bundles() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     std::fs::write(site.path().join("pkg/public.wasm"), b"\0asm").unwrap();
+    std::fs::write(site.path().join("pkg/account.wasm"), b"\0asm").unwrap();
     site
 }
 
+/// Which bundles a page's HTML names, of the three.
+fn bundles(html: &str) -> Vec<&'static str> {
+    // (The wasm's name has a `_bg` suffix in a build made without cargo-leptos, as this test's.)
+    ["public", "account", "adronx"].into_iter().filter(|b| html.contains(&format!("/pkg/{b}."))).collect()
+}
+
 #[tokio::test]
-async fn public_pages_load_the_public_bundle_and_the_signed_in_app_its_own() {
-    let site = site_with_public_bundle();
+async fn each_page_loads_only_its_own_bundle() {
+    let site = site_with_split_bundles();
     let app = spawn_app_with(&[("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())]).await;
-    for path in ["/", "/es/privacy", "/ar/terms", "/login", "/register", "/forgot-password", "/invite", "/nowhere"] {
+    for path in ["/", "/es", "/es/privacy", "/ar/terms", "/terms", "/nowhere"] {
         let html = app.get_with_lang(path, "en").await.text().await.unwrap();
-        // (The wasm's name has a `_bg` suffix in a build made without cargo-leptos, as this test's.)
-        assert!(html.contains("/pkg/public.js") && html.contains("/pkg/public"), "{path} loads the public bundle");
-        assert!(
-            !html.contains("/pkg/adronx.js")
-                && !html.contains("/pkg/adronx.wasm")
-                && !html.contains("/pkg/adronx_bg.wasm"),
-            "{path} loads no app code"
-        );
+        assert_eq!(bundles(&html), ["public"], "{path} loads the public site's bundle alone");
+    }
+    for path in ["/login", "/login/link", "/register", "/forgot-password", "/reset-password", "/invite", "/confirm"] {
+        let html = app.get_with_lang(path, "en").await.text().await.unwrap();
+        assert_eq!(bundles(&html), ["account"], "{path} loads the account pages' bundle alone");
     }
     let owner = owner(&app, "weight@example.com").await;
     for path in ["/app", "/app/inbox", "/app/contacts"] {
         let html = page(&app, &owner, path, "en").await;
-        assert!(html.contains("/pkg/adronx.js"), "{path} loads the app's bundle");
-        assert!(!html.contains("/pkg/public."), "{path}");
+        assert_eq!(bundles(&html), ["adronx"], "{path} loads the app's bundle");
     }
 }
 
 #[tokio::test]
-async fn without_a_public_bundle_every_page_loads_the_apps() {
+async fn without_the_split_bundles_every_page_loads_the_apps() {
     let app = spawn_app().await;
-    let html = app.get("/").await.text().await.unwrap();
-    assert!(html.contains("/pkg/adronx.js") && !html.contains("/pkg/public."));
+    for path in ["/", "/login"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert_eq!(bundles(&html), ["adronx"], "{path}");
+    }
+    // One of the two is not enough: a page must never name a file that is missing.
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/public.wasm"), b"\0asm").unwrap();
+    let app = spawn_app_with(&[("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())]).await;
+    assert_eq!(bundles(&app.get("/").await.text().await.unwrap()), ["adronx"]);
 }
 
 #[tokio::test]
