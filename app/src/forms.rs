@@ -7,7 +7,6 @@
 use crate::error::AppError;
 use crate::i18n::I18n;
 use leptos::prelude::*;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::use_query_map;
 
 /// `Some(Ok)` after a success, `Some(Err(code))` after a failure, `None` before any submit.
@@ -38,7 +37,32 @@ pub fn outcome_of(last: Outcome, form: &str) -> Outcome {
 /// The error code of leptos's own redirect after a refused plain form (`__path`, `__err`), when
 /// the refused server function's endpoint ends in `form`.
 fn leptos_refusal(path: &str, err: &str, form: &str) -> Option<String> {
-    (path.rsplit('/').next() == Some(form)).then(|| ServerFnUrlError::<AppError>::decode_err(err).code)
+    (path.rsplit('/').next() == Some(form)).then(|| refusal_code(err))
+}
+
+/// `__err` is the refusal as URL-safe base64 of its JSON; anything else reads as a bad request.
+#[cfg(not(feature = "hydrate"))]
+fn refusal_code(err: &str) -> String {
+    leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(err).code
+}
+
+/// The same reading with the browser's `atob` and `JSON.parse`: leptos's decoder would bring
+/// base64 and serde_json into the public site's bundle for this one parameter (issue 14).
+#[cfg(feature = "hydrate")]
+fn refusal_code(err: &str) -> String {
+    use wasm_bindgen::JsValue;
+    let standard: String = err
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let json = window().atob(&standard).ok();
+    let error = json.and_then(|json| js_sys::JSON::parse(&json).ok());
+    let code = error.and_then(|error| js_sys::Reflect::get(&error, &JsValue::from_str("code")).ok());
+    code.and_then(|code| code.as_string()).unwrap_or_else(|| AppError::BAD_REQUEST.to_owned())
 }
 
 /// The status line under a form: `ok_key` translated on success (or nothing when `None`), the

@@ -23,12 +23,13 @@ pub mod sync_view;
 pub mod text;
 
 #[cfg(feature = "ssr")]
-pub use shell::{SplitBundles, PublicUrl, shell};
+pub use shell::{PublicUrl, SplitBundles, shell};
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Stylesheet, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{MatchNestedRoutes, SsrMode, path};
+use sync_view::{SyncView, sync};
 
 /// The whole site: the public pages and the signed-in app (the app's hydration bundle).
 #[component]
@@ -70,12 +71,13 @@ pub fn PublicApp() -> impl IntoView {
     provide_context(Bundle::Public);
     view! {
         <Stylesheet id="leptos" href="/pkg/adronx.css"/>
-        <Router>
+        // (SyncView: see sync_view.rs; the router makes an AnyView of its children.)
+        <Router><SyncView>
             <LangAttributes/>
             <Routes fallback=pages::BundleFallback>
                 <SiteRoutes/>
             </Routes>
-        </Router>
+        </SyncView></Router>
     }
 }
 
@@ -86,12 +88,12 @@ pub fn AccountApp() -> impl IntoView {
     provide_context(Bundle::Account);
     view! {
         <Stylesheet id="leptos" href="/pkg/adronx.css"/>
-        <Router>
+        <Router><SyncView>
             <LangAttributes/>
             <Routes fallback=pages::BundleFallback>
                 <AccountRoutes/>
             </Routes>
-        </Router>
+        </SyncView></Router>
     }
 }
 
@@ -149,13 +151,13 @@ fn frame() {
 #[component(transparent)]
 fn AccountRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("/login") view=pages::LoginPage/>
-        <Route path=path!("/login/link") view=pages::SignInLinkPage/>
-        <Route path=path!("/register") view=pages::RegisterPage/>
-        <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage/>
-        <Route path=path!("/reset-password") view=pages::ResetPasswordPage/>
-        <Route path=path!("/invite") view=pages::InvitePage/>
-        <Route path=path!("/confirm") view=pages::ConfirmPage/>
+        <Route path=path!("/login") view=sync(pages::LoginPage)/>
+        <Route path=path!("/login/link") view=sync(pages::SignInLinkPage)/>
+        <Route path=path!("/register") view=sync(pages::RegisterPage)/>
+        <Route path=path!("/forgot-password") view=sync(pages::ForgotPasswordPage)/>
+        <Route path=path!("/reset-password") view=sync(pages::ResetPasswordPage)/>
+        <Route path=path!("/invite") view=sync(pages::InvitePage)/>
+        <Route path=path!("/confirm") view=sync(pages::ConfirmPage)/>
     }
     .into_inner()
 }
@@ -164,26 +166,26 @@ fn AccountRoutes() -> impl MatchNestedRoutes + Clone {
 #[component(transparent)]
 fn SiteRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("/") view=pages::Landing/>
-        <Route path=path!("/privacy") view=pages::Privacy/>
-        <Route path=path!("/terms") view=pages::Terms/>
+        <Route path=path!("/") view=sync(pages::Landing)/>
+        <Route path=path!("/privacy") view=sync(pages::Privacy)/>
+        <Route path=path!("/terms") view=sync(pages::Terms)/>
         // The same public pages under a language prefix: /es, /es/privacy, /ar/terms…
         // Static segments, not a `/:lang` parameter, so `/favicon.svg` and other files
         // never match a page route.
         <ParentRoute path=path!("/en") view=Outlet>
-            <Route path=path!("") view=pages::Landing/>
-            <Route path=path!("privacy") view=pages::Privacy/>
-            <Route path=path!("terms") view=pages::Terms/>
+            <Route path=path!("") view=sync(pages::Landing)/>
+            <Route path=path!("privacy") view=sync(pages::Privacy)/>
+            <Route path=path!("terms") view=sync(pages::Terms)/>
         </ParentRoute>
         <ParentRoute path=path!("/es") view=Outlet>
-            <Route path=path!("") view=pages::Landing/>
-            <Route path=path!("privacy") view=pages::Privacy/>
-            <Route path=path!("terms") view=pages::Terms/>
+            <Route path=path!("") view=sync(pages::Landing)/>
+            <Route path=path!("privacy") view=sync(pages::Privacy)/>
+            <Route path=path!("terms") view=sync(pages::Terms)/>
         </ParentRoute>
         <ParentRoute path=path!("/ar") view=Outlet>
-            <Route path=path!("") view=pages::Landing/>
-            <Route path=path!("privacy") view=pages::Privacy/>
-            <Route path=path!("terms") view=pages::Terms/>
+            <Route path=path!("") view=sync(pages::Landing)/>
+            <Route path=path!("privacy") view=sync(pages::Privacy)/>
+            <Route path=path!("terms") view=sync(pages::Terms)/>
         </ParentRoute>
     }
     .into_inner()

@@ -53,7 +53,9 @@ pub fn PostForm(action: &'static str, posting: Posting, children: SyncChildren) 
         });
     };
     #[cfg(not(feature = "hydrate"))]
-    let submit = |_: leptos::ev::SubmitEvent| {};
+    let submit = move |_: leptos::ev::SubmitEvent| {
+        let _ = posting;
+    };
     view! { <form method="post" action=action on:submit=submit>{children.view()}</form> }
 }
 

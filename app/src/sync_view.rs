@@ -119,3 +119,9 @@ where
 pub fn SyncView<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoView {
     SyncHydrate(children.into_inner()())
 }
+
+/// A route's page, hydrated synchronously only: `view=sync(pages::Landing)`. The router makes an
+/// `AnyView` of each page, whose async hydration path would otherwise hold the whole page again.
+pub fn sync<V: IntoView + 'static>(page: fn() -> V) -> impl Fn() -> SyncHydrate<V> + Clone + Send + Sync + 'static {
+    move || SyncHydrate(page())
+}

@@ -4,6 +4,7 @@
 //! The page language comes from the URL prefix (`/es/…`), else the server's `Accept-Language`
 //! negotiation (which the browser reads back from `<html lang>` when it hydrates), else English.
 
+#[cfg(not(feature = "hydrate"))]
 use fluent_bundle::{FluentArgs, FluentResource, concurrent::FluentBundle};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -130,9 +131,21 @@ pub fn strings_version() -> &'static str {
     &VERSION
 }
 
+/// The server renders with fluent-bundle; the browser with `ftl::Messages`, which reads the corner
+/// of Fluent our files use and is tested to format every message as fluent-bundle does.
+#[cfg(not(feature = "hydrate"))]
 type Bundle = FluentBundle<FluentResource>;
+#[cfg(feature = "hydrate")]
+type Bundle = ftl::Messages;
 
 /// A language's bundle from its Fluent source.
+#[cfg(feature = "hydrate")]
+fn bundle_of(_lang: Lang, source: String) -> Result<Bundle, String> {
+    ftl::Messages::parse(&source)
+}
+
+/// A language's bundle from its Fluent source.
+#[cfg(not(feature = "hydrate"))]
 fn bundle_of(lang: Lang, source: String) -> Result<Bundle, String> {
     let id = lang.code().parse().expect("valid language id");
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
@@ -165,25 +178,38 @@ fn bundle(lang: Lang) -> Option<&'static Bundle> {
     strings::LOADED[lang.index()].get()
 }
 
+/// A message's named arguments.
+pub type Args<'a> = [(&'a str, String)];
+
 /// Translates `key` into `lang`, with optional arguments. A missing key falls back to English,
 /// then to the key itself, so a gap shows up visibly instead of as an empty string.
-pub fn translate(lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
+pub fn translate(lang: Lang, key: &str, args: Option<&Args>) -> String {
     for bundle in [bundle(lang), bundle(Lang::En)].into_iter().flatten() {
-        if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
-            let mut errors = vec![];
-            return bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        if let Some(text) = format_message(bundle, key, args.unwrap_or_default()) {
+            return text;
         }
     }
     key.to_owned()
 }
 
-/// [`translate`] with named arguments.
-pub fn translate_with(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+#[cfg(not(feature = "hydrate"))]
+fn format_message(bundle: &Bundle, key: &str, args: &Args) -> Option<String> {
+    let pattern = bundle.get_message(key)?.value()?;
     let mut fluent = FluentArgs::new();
     for (name, value) in args {
-        fluent.set(*name, value.clone());
+        fluent.set(*name, value.as_str());
     }
-    translate(lang, key, Some(&fluent))
+    Some(bundle.format_pattern(pattern, Some(&fluent), &mut vec![]).into_owned())
+}
+
+#[cfg(feature = "hydrate")]
+fn format_message(bundle: &Bundle, key: &str, args: &Args) -> Option<String> {
+    bundle.format(key, args)
+}
+
+/// [`translate`] with named arguments.
+pub fn translate_with(lang: Lang, key: &str, args: &Args) -> String {
+    translate(lang, key, Some(args))
 }
 
 /// The reactive page language, provided once by the app.
@@ -267,6 +293,8 @@ pub const CHOICE_SCRIPT: &str = "(function(){try{var l=localStorage.getItem('adr
 p=location.pathname;if(/^(en|es|ar)$/.test(l||'')&&/^\\/(privacy|terms)?$/.test(p)\
 &&l!==document.documentElement.lang){location.replace('/'+l+(p==='/'?'':p)+location.search+location.hash)}}catch(e){}})()";
 
+#[cfg(any(feature = "hydrate", test))]
+mod ftl;
 #[cfg(feature = "hydrate")]
 pub mod strings;
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! part escapes every value and mirrors for right-to-left languages.
 
 use app::i18n::{Lang, translate};
-use fluent_bundle::FluentArgs;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -91,10 +90,7 @@ pub struct Rendered {
 }
 
 pub fn render(template: Template, lang: Lang, vars: &BTreeMap<String, String>) -> Rendered {
-    let mut args = FluentArgs::new();
-    for (k, v) in vars {
-        args.set(k.as_str(), v.as_str());
-    }
+    let args: Vec<(&str, String)> = vars.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let mut parts = template.keys().into_iter().map(|key| translate(lang, &key, Some(&args)));
     let subject = parts.next().unwrap_or_default();
     let mut paragraphs: Vec<String> = parts.collect();
