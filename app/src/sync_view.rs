@@ -5,8 +5,9 @@
 //! is a large state machine for a large page. We load no route lazily, so a page wrapped in
 //! `SyncHydrate` answers `hydrate_async` with its synchronous `hydrate` (the trait's default) and
 //! the async path of everything inside it is never compiled. For the public pages' layout and
-//! forms that took the public bundle from 311.9 to 277.0 KB of brotli wasm. Everything else is
-//! passed straight through.
+//! forms that took the public bundle from 311.9 to 277.0 KB of brotli wasm; for the routes' pages
+//! (`sync`) and the router's children, from 198.4 to 184.2 KB. Everything else is passed straight
+//! through.
 
 use leptos::attr::Attribute;
 use leptos::attr::any_attribute::AnyAttribute;

@@ -1,7 +1,7 @@
 // What a visitor downloads and how long until the page answers (issue 14's figures).
 // A measurement, not a test of the suite: run it against the built site with
 //   ADRONX_E2E_TESTS=end2end/bench/weight.test.mjs bash scripts/e2e.sh   (RUNS=5 by default)
-// For `/` and for a signed-in `/app/inbox` it lists every script, wasm and strings file the
+// For `/`, `/login` and a signed-in `/app/inbox` it lists every script, wasm and strings file the
 // browser fetched, with its size raw, gzip and brotli as the server sends them (asked again
 // with each Accept-Encoding, since headless Chromium over plain HTTP does not ask for brotli).
 // Then it times the landing page until it is interactive (the app marks <body data-hydrated>)
@@ -69,11 +69,12 @@ async function timeToInteractive(path) {
   }
 }
 
-test('bytes fetched for / and /app/inbox, and the landing page interactive on Slow 4G with 4x CPU', { timeout: 900_000 }, async () => {
+test('bytes fetched for /, /login and /app/inbox, and the landing page interactive on Slow 4G with 4x CPU', { timeout: 900_000 }, async () => {
   const { browser, context } = await newBrowser({ locale: 'en-US' });
   try {
     const page = await context.newPage();
     await report('/ (anonymous)', await fetchedBy(page, '/'));
+    await report('/login (anonymous)', await fetchedBy(page, '/login'));
     await signUp(page, `weight-${Date.now()}@example.com`);
     await report('/app/inbox (signed in)', await fetchedBy(page, '/app/inbox'));
   } finally {

@@ -43,6 +43,25 @@ test('/ loads only the public bundle, within the wasm budget, and only English s
   await page.close();
 });
 
+test('the sign-in page loads the account pages\' bundle alone; a link from / to it loads that bundle', async () => {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const fetched = await load(page, '/');
+  await page.click('header a[href="/login"]');
+  await page.waitForURL(/\/login$/);
+  await waitForHydration(page);
+  await page.waitForSelector('#login-email');
+  assert.deepEqual(fetched.filter((p) => p.endsWith('.wasm')), ['/pkg/public.wasm', '/pkg/account.wasm']);
+  assert.ok(!fetched.some((p) => p.startsWith('/pkg/adronx.')), `the app's bundle was fetched: ${fetched}`);
+  // Back to the landing page from the account bundle: the public site's bundle again.
+  await page.click('a.brand');
+  await page.waitForURL((url) => url.pathname === '/' || url.pathname === '/en');
+  await waitForHydration(page);
+  assert.equal(fetched.filter((p) => p === '/pkg/public.wasm').length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('switching language fetches that language\'s strings and changes the page in place', async () => {
   const page = await context.newPage();
   const errors = watchErrors(page);

@@ -25,13 +25,18 @@ pub fn NotFound() -> impl IntoView {
 /// other path is not found, as in the app.
 #[component]
 pub fn BundleFallback() -> impl IntoView {
-    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
     // Each root provides its bundle; on the server the shell only picks a root for its own paths.
     let own = use_context::<crate::Bundle>().unwrap_or(crate::Bundle::App);
     if crate::Bundle::for_path(&path) != own {
-        // The router has already put the path in the address bar.
-        #[cfg(feature = "hydrate")]
-        let _ = window().location().reload();
+        // The address bar may still show the page we leave: load the new one by its address.
+        // (The router keeps the query without its `?` and the fragment maybe without its `#`.)
+        let search = location.search.get_untracked();
+        let hash = location.hash.get_untracked();
+        let query = if search.is_empty() { String::new() } else { format!("?{}", search.trim_start_matches('?')) };
+        let fragment = if hash.is_empty() { String::new() } else { format!("#{}", hash.trim_start_matches('#')) };
+        load_page(&format!("{path}{query}{fragment}"));
         return ().into_any();
     }
     view! { <NotFound/> }.into_any()
