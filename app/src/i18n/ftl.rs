@@ -107,20 +107,21 @@ mod tests {
             let ours = Messages::parse(source).unwrap_or_else(|e| panic!("{}: {e}", lang.code()));
             let fluent = bundle_of(lang, source.to_owned()).unwrap();
             let resource = fluent_syntax::parser::parse(source).unwrap();
+            // Every variable the file names, with a value that shows where it went: the same
+            // arguments for every message.
+            let names: Vec<String> =
+                source.split("{ $").skip(1).filter_map(|s| s.split(' ').next()).map(str::to_owned).collect();
+            let values: Vec<String> = names.iter().map(|n| format!("«{n} ٣ é»")).collect();
+            let args: Vec<(&str, &str)> =
+                names.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect();
+            let mut fluent_args = fluent_bundle::FluentArgs::new();
+            for (name, value) in &args {
+                fluent_args.set(*name, *value);
+            }
             let mut keys = 0;
             for entry in &resource.body {
                 let fluent_syntax::ast::Entry::Message(message) = entry else { continue };
                 let key = message.id.name;
-                // Every variable the message could name, with a value that shows where it went.
-                let names: Vec<String> =
-                    source.split("{ $").skip(1).filter_map(|s| s.split(' ').next()).map(str::to_owned).collect();
-                let values: Vec<String> = names.iter().map(|n| format!("«{n} ٣ é»")).collect();
-                let args: Vec<(&str, &str)> =
-                    names.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect();
-                let mut fluent_args = fluent_bundle::FluentArgs::new();
-                for (name, value) in &args {
-                    fluent_args.set(*name, *value);
-                }
                 let pattern = fluent.get_message(key).and_then(|m| m.value()).unwrap();
                 let expected = fluent.format_pattern(pattern, Some(&fluent_args), &mut vec![]);
                 assert_eq!(ours.format(key, &args).as_deref(), Some(expected.as_ref()), "{} {key}", lang.code());
