@@ -23,6 +23,8 @@ pub mod sync_view;
 pub mod text;
 
 #[cfg(feature = "ssr")]
+pub use pages::InvitationPage;
+#[cfg(feature = "ssr")]
 pub use shell::{PublicUrl, SplitBundles, shell};
 
 use leptos::prelude::*;

@@ -14,13 +14,36 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn store_grant(grant: &AccessGrant) {
+    store(&grant.access_token, grant.expires_at);
+}
+
+/// `store_grant` of an `AccessGrant` still in its JSON (a `PostForm`'s answer): only its two
+/// fields are read, with the browser's `JSON.parse`, so the account pages' bundle needs no JSON
+/// decoder of its own (issue 14). An answer without them stores nothing.
+pub fn store_grant_json(json: &str) {
     #[cfg(feature = "hydrate")]
-    if let Some(s) = storage() {
-        let _ = s.set_item(ACCESS_TOKEN_KEY, &grant.access_token);
-        let _ = s.set_item(ACCESS_EXPIRY_KEY, &grant.expires_at.to_string());
+    {
+        use wasm_bindgen::JsValue;
+        let Ok(grant) = js_sys::JSON::parse(json) else { return };
+        let field = |name: &str| js_sys::Reflect::get(&grant, &JsValue::from_str(name)).ok();
+        let token = field("access_token").and_then(|v| v.as_string());
+        let expires_at = field("expires_at").and_then(|v| v.as_f64());
+        if let (Some(token), Some(expires_at)) = (token, expires_at) {
+            store(&token, expires_at as i64);
+        }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = grant;
+    let _ = json;
+}
+
+fn store(access_token: &str, expires_at: i64) {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = storage() {
+        let _ = s.set_item(ACCESS_TOKEN_KEY, access_token);
+        let _ = s.set_item(ACCESS_EXPIRY_KEY, &expires_at.to_string());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (access_token, expires_at);
 }
 
 pub fn clear_session() {

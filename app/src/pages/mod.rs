@@ -11,6 +11,8 @@ mod password;
 
 pub use app_shell::AppShell;
 pub use auth::{ConfirmPage, LoginPage, RegisterPage, SignInLinkPage};
+#[cfg(feature = "ssr")]
+pub use invite::InvitationPage;
 pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};

@@ -93,6 +93,15 @@ async fn invite_accept_promote_and_remove_take_effect_at_once() {
         (preview["email"].as_str(), preview["existing_account"].as_bool()),
         (Some("luis@tienda.mx"), Some(false))
     );
+    // The page renders the invitation on the server (it is loaded before the page renders) and
+    // hands it to the browser with the page; a token that opens none is said so, translated.
+    let get = |path: String| app.client.get(app.url(&path)).header("accept", "text/html").send();
+    let html = get(format!("/invite?token={token}")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Tienda — luis@tienda.mx (Member)"), "{html}");
+    assert!(html.contains(r#"id="invite-first""#), "a new account's name fields: {html}");
+    let html = get("/invite?token=not-a-token".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("This invitation is invalid, used, revoked or expired."), "{html}");
+    assert!(!html.contains("invite-password"), "no form for a refused token: {html}");
 
     let accept = [("token", token.as_str()), ("first_name", "Luis"), ("last_name", "García"), ("password", PASSWORD)];
     let luis =
