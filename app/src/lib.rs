@@ -23,7 +23,7 @@ pub mod sync_view;
 pub mod text;
 
 #[cfg(feature = "ssr")]
-pub use pages::InvitationPage;
+pub use pages::{AppFrame, InvitationPage};
 #[cfg(feature = "ssr")]
 pub use shell::{PublicUrl, SplitBundles, shell};
 

@@ -56,6 +56,9 @@ pub trait Accounts: Send + Sync {
     /// Who is calling: a bearer access token or the session cookie; membership and role are
     /// read from the store every time, in one round trip.
     async fn authenticate(&self, credential: Credential) -> Result<Caller, AccountsError>;
+    /// The signed-in viewer of an authenticated caller, for a page render (`None`: no longer a
+    /// member).
+    async fn viewer(&self, caller: &Caller) -> Result<Option<Viewer>, AccountsError>;
     async fn profile(&self, caller: &Caller) -> Result<Profile, AccountsError>;
     /// Rectification: names and the language e-mails are written in.
     async fn update_profile(&self, caller: &Caller, first: &str, last: &str, lang: &str) -> Result<(), AccountsError>;

@@ -3,11 +3,11 @@
 //! `/login?next=…`. The sections are filled by later features; until then each says so plainly.
 
 use super::PageMeta;
-use crate::accounts::api::{SignOut, SwitchOrg, current_viewer};
+use crate::accounts::api::{SignOut, SwitchOrg};
 use crate::accounts::client;
 use crate::accounts::model::Viewer;
-use crate::fetch::in_request;
 use crate::i18n::use_i18n;
+use crate::inbox::model::InboxSummary;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -22,33 +22,60 @@ const SECTIONS: [(&str, &str); 5] = [
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let viewer = Resource::new_blocking(|| (), |_| in_request(current_viewer()));
-    // The inbox's unread count (navigation) and the connection's health (banner), read with the
-    // viewer and awaited in the same boundary: one resource read by two boundaries can leave a
-    // server render hanging (leptos-rs/leptos#4851).
-    let summary = Resource::new_blocking(|| (), |_| in_request(crate::inbox::api::inbox_summary()));
+    let frame = SharedValue::new(AppFrame::of_request).into_inner();
     let location = use_location();
     view! {
         <PageMeta title="meta-app-title"/>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(v)) => {
-                        let summary = summary.await.unwrap_or_default();
-                        view! { <SignedIn viewer=v summary=summary/> }.into_any()
-                    }
-                    _ => {
-                        let next = location.pathname.get_untracked();
-                        view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {match frame {
+            AppFrame::SignedIn(viewer, summary) => view! { <SignedIn viewer summary/> }.into_any(),
+            AppFrame::SignedOut => {
+                let next = location.pathname.get_untracked();
+                view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
+            }
+            AppFrame::Elsewhere => ().into_any(),
+        }}
+    }
+}
+
+/// What frames every app page: who is signed in, the inbox's unread count (navigation) and the
+/// connection's health (banner).
+///
+/// The server loads it before it renders an app page (`server/src/http/preload.rs` puts it on the
+/// request) and sends it with the page (`SharedValue`), so the frame renders synchronously. Loaded
+/// by resources in a `Suspense`, the frame and the page inside it were built twice on the server
+/// (the boundary calls its children once to find their resources and again to render, and the
+/// resources were in by then), and so were every page's own queries.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum AppFrame {
+    SignedIn(Viewer, InboxSummary),
+    /// No live session, or a request from another site: the page sends the visitor to sign in.
+    SignedOut,
+    /// In the browser outside hydration (the router came here from a page without the frame): the
+    /// page is loaded from the server instead.
+    Elsewhere,
+}
+
+impl AppFrame {
+    fn of_request() -> AppFrame {
+        #[cfg(feature = "ssr")]
+        {
+            let parts = use_context::<http::request::Parts>();
+            parts.and_then(|parts| parts.extensions.get::<AppFrame>().cloned()).unwrap_or(AppFrame::SignedOut)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            if let Ok(address) = window().location().href() {
+                super::misc::load_page(&address);
+            }
+            AppFrame::Elsewhere
+        }
     }
 }
 
 #[component]
-fn SignedIn(viewer: Viewer, summary: crate::inbox::model::InboxSummary) -> impl IntoView {
+fn SignedIn(viewer: Viewer, summary: InboxSummary) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    tracing::warn!("DEBUG SignedIn built");
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let location = use_location();

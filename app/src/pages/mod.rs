@@ -11,13 +11,13 @@ mod password;
 
 pub use app_shell::AppShell;
 pub use auth::{ConfirmPage, LoginPage, RegisterPage, SignInLinkPage};
-#[cfg(feature = "ssr")]
-pub use invite::InvitationPage;
 pub use invite::InvitePage;
 pub use landing::Landing;
 pub use legal::{Privacy, Terms};
 pub use misc::{BundleFallback, NotFound};
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
+#[cfg(feature = "ssr")]
+pub use {app_shell::AppFrame, invite::InvitationPage};
 
 use crate::i18n::{translate, use_i18n};
 use leptos::prelude::*;

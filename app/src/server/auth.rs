@@ -28,11 +28,24 @@ pub async fn caller() -> Result<Caller, AppError> {
     if let Some(known) = memo.as_ref().and_then(|m| m.get(&key)) {
         return Ok(known);
     }
-    let caller = services()?.accounts.authenticate(credential).await?;
+    let preloaded = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Preauthenticated>().cloned());
+    let caller = match preloaded.filter(|p| matches!(&credential, Credential::Session(t) if *t == p.session)) {
+        Some(known) => known.caller,
+        None => services()?.accounts.authenticate(credential).await?,
+    };
     if let Some(memo) = memo {
         memo.set(key, caller.clone());
     }
     Ok(caller)
+}
+
+/// The session an app page's request was authenticated with before the page rendered
+/// (`server/src/http/preload.rs`, which put it on the request): the page's server functions take
+/// the caller from here instead of reading the same session again.
+#[derive(Clone)]
+pub struct Preauthenticated {
+    pub session: String,
+    pub caller: Caller,
 }
 
 /// The caller a request has already authenticated, provided fresh for every request. A page

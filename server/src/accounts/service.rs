@@ -480,6 +480,10 @@ impl Accounts for AccountService {
         }
     }
 
+    async fn viewer(&self, caller: &Caller) -> Result<Option<Viewer>, AccountsError> {
+        Ok(self.member(&caller.user_id, Some(&caller.org_id)).await?.map(|m| m.viewer))
+    }
+
     async fn profile(&self, caller: &Caller) -> Result<Profile, AccountsError> {
         let id = &caller.user_id;
         let user =

@@ -156,19 +156,3 @@ pub async fn api_status(req: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
-
-/// The invitation page renders synchronously (no resource: see `app::InvitationPage`), so
-/// the invitation its token opens is loaded here, before the page renders, and handed to it on
-/// the request. Every other request passes untouched.
-pub async fn preload_invitation(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if req.method() == Method::GET && req.uri().path() == "/invite" {
-        let query = axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(req.uri());
-        let token = query.ok().and_then(|q| q.0.get("token").cloned()).unwrap_or_default();
-        let page = match state.services.members.preview(&token).await {
-            Ok(found) => app::InvitationPage::Found(found),
-            Err(e) => app::InvitationPage::Refused(AppError::from(e).code),
-        };
-        req.extensions_mut().insert(page);
-    }
-    next.run(req).await
-}

@@ -10,6 +10,7 @@ mod inbox;
 mod locales;
 mod me;
 mod middleware;
+mod preload;
 mod state;
 mod whatsapp;
 
@@ -75,7 +76,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::preload_invitation))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), preload::preload))
         .with_state(state.clone())
         // Backstop for bodies without a Content-Length (chunked): cut off at the same size.
         .layer(RequestBodyLimitLayer::new(middleware::API_BODY_LIMIT));
