@@ -74,8 +74,6 @@ impl AppFrame {
 
 #[component]
 fn SignedIn(viewer: Viewer, summary: InboxSummary) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    tracing::warn!("DEBUG SignedIn built");
     let i18n = use_i18n();
     let t = move |key: &'static str| move || i18n.t(key);
     let location = use_location();
